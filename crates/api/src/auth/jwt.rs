@@ -1,0 +1,202 @@
+//! Access tokens: short-lived HS256 JWTs, validated tightly — algorithm pinned, audience and
+//! issuer checked, five seconds of leeway, and a token-type claim so that nothing else we sign
+//! can pass for an access token.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+/// Clock skew tolerated on `exp`, `nbf` and `iat`.
+pub const LEEWAY_SECS: u64 = 5;
+/// The `typ` claim of access tokens.
+pub const ACCESS_TOKEN_TYPE: &str = "access";
+
+/// Which side of the product a token is for; it is also the `aud` claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Realm {
+    /// Customers' portal users.
+    Portal,
+    /// The issuer's staff.
+    Issuer,
+}
+
+impl Realm {
+    /// The audience string and the database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Realm::Portal => "portal",
+            Realm::Issuer => "issuer",
+        }
+    }
+}
+
+/// The claims of an access token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// Our issuer name.
+    pub iss: String,
+    /// `portal` or `issuer`.
+    pub aud: String,
+    /// The user id (portal user or staff user).
+    pub sub: String,
+    /// Expiry, seconds since the epoch.
+    pub exp: u64,
+    /// Not before.
+    pub nbf: u64,
+    /// Issued at.
+    pub iat: u64,
+    /// Token type; always `access`.
+    pub typ: String,
+    /// Organisation id.
+    pub org: i64,
+    /// Contractor id (portal tokens only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ctr: Option<i64>,
+    /// Staff role (issuer tokens only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The refresh-token family (login session) this token belongs to.
+    pub sid: String,
+}
+
+/// Signs and checks access tokens.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    issuer: String,
+    ttl_secs: u64,
+}
+
+impl TokenKeys {
+    /// Keys from an HMAC secret.
+    pub fn new(secret: &[u8], issuer: &str, ttl_secs: u64) -> Self {
+        TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            issuer: issuer.to_string(),
+            ttl_secs,
+        }
+    }
+
+    /// Lifetime of new tokens.
+    pub fn ttl_secs(&self) -> u64 {
+        self.ttl_secs
+    }
+
+    /// Signs a new access token.
+    pub fn issue(
+        &self,
+        realm: Realm,
+        user_id: i64,
+        organization_id: i64,
+        contractor_id: Option<i64>,
+        role: Option<String>,
+        session: &str,
+    ) -> Result<String, ApiError> {
+        let now = now_secs();
+        let claims = Claims {
+            iss: self.issuer.clone(),
+            aud: realm.as_str().to_string(),
+            sub: user_id.to_string(),
+            exp: now + self.ttl_secs,
+            nbf: now,
+            iat: now,
+            typ: ACCESS_TOKEN_TYPE.to_string(),
+            org: organization_id,
+            ctr: contractor_id,
+            role,
+            sid: session.to_string(),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(ApiError::internal)
+    }
+
+    /// Checks signature, algorithm, audience, issuer, time claims and token type.
+    pub fn verify(&self, token: &str, realm: Realm) -> Result<Claims, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
+        validation.set_audience(&[realm.as_str()]);
+        validation.set_issuer(&[self.issuer.as_str()]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iat", "aud", "iss", "sub"]);
+        let data = decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
+            tracing::debug!(error = %e, "access token refused");
+            match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::Unauthorized {
+                    code: "token_expired",
+                    detail: "the access token has expired; refresh it",
+                },
+                _ => invalid_token(),
+            }
+        })?;
+        let claims = data.claims;
+        let iat_in_future = claims.iat > now_secs() + LEEWAY_SECS;
+        if claims.typ != ACCESS_TOKEN_TYPE || iat_in_future {
+            return Err(invalid_token());
+        }
+        if matches!(realm, Realm::Portal) != claims.ctr.is_some() {
+            return Err(invalid_token());
+        }
+        Ok(claims)
+    }
+}
+
+/// The 401 for any token that is not a valid access token of this realm.
+pub fn invalid_token() -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_token",
+        detail: "the access token is missing or invalid",
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> TokenKeys {
+        TokenKeys::new(&[7u8; 32], "customer-portal", 600)
+    }
+
+    #[test]
+    fn a_token_is_valid_only_in_its_own_realm() {
+        let k = keys();
+        let portal = k
+            .issue(Realm::Portal, 1, 2, Some(3), None, "s")
+            .expect("sign");
+        let claims = k.verify(&portal, Realm::Portal).expect("valid");
+        assert_eq!((claims.org, claims.ctr), (2, Some(3)));
+        assert!(k.verify(&portal, Realm::Issuer).is_err());
+        let issuer = k
+            .issue(Realm::Issuer, 1, 2, None, Some("owner".into()), "s")
+            .expect("sign");
+        assert!(k.verify(&issuer, Realm::Issuer).is_ok());
+        assert!(k.verify(&issuer, Realm::Portal).is_err());
+    }
+
+    #[test]
+    fn another_key_or_issuer_is_refused() {
+        let token = keys()
+            .issue(Realm::Portal, 1, 2, Some(3), None, "s")
+            .expect("sign");
+        assert!(
+            TokenKeys::new(&[8u8; 32], "customer-portal", 600)
+                .verify(&token, Realm::Portal)
+                .is_err()
+        );
+        assert!(
+            TokenKeys::new(&[7u8; 32], "someone-else", 600)
+                .verify(&token, Realm::Portal)
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! argon2id password hashing on the blocking thread pool, behind a semaphore so that a storm
+//! of logins cannot take every thread: the excess waits briefly, then gets a 503.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
+
+use crate::error::ApiError;
+
+/// How long a request may wait for a hashing slot before it is told to come back.
+const QUEUE_WAIT: Duration = Duration::from_secs(10);
+
+/// OWASP's argon2id parameters: m = 19456 KiB, t = 2, p = 1.
+fn argon2() -> Result<Argon2<'static>, ApiError> {
+    let params = Params::new(19_456, 2, 1, None).map_err(ApiError::internal)?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// A bounded pool for password hashing.
+#[derive(Clone)]
+pub struct PasswordPool {
+    permits: Arc<Semaphore>,
+    /// A hash of a random password, verified when the user does not exist so that an unknown
+    /// username costs as much time as a wrong password.
+    dummy_hash: Arc<str>,
+}
+
+impl PasswordPool {
+    /// A pool running at most `concurrency` hashes at once.
+    pub fn new(concurrency: usize) -> Result<Self, ApiError> {
+        let mut random = [0u8; 24];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
+        let dummy = hash_blocking(&random)?;
+        Ok(PasswordPool {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            dummy_hash: dummy.into(),
+        })
+    }
+
+    /// Hashes a new password to a PHC string.
+    pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
+        let password = password.as_bytes().to_vec();
+        self.run(move || hash_blocking(&password)).await
+    }
+
+    /// Verifies `password` against a stored hash, or against the dummy hash when there is no
+    /// user (always false then). Takes the same time either way.
+    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, ApiError> {
+        let known = stored.is_some();
+        let hash = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_string);
+        let password = password.as_bytes().to_vec();
+        let matches = self
+            .run(move || {
+                let parsed = PasswordHash::new(&hash).map_err(ApiError::internal)?;
+                Ok(argon2()?.verify_password(&password, &parsed).is_ok())
+            })
+            .await?;
+        Ok(known && matches)
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let permit = tokio::time::timeout(QUEUE_WAIT, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| ApiError::Unavailable {
+                retry_after_secs: 2,
+            })?
+            .map_err(ApiError::internal)?;
+        let result = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        result
+    }
+}
+
+fn hash_blocking(password: &[u8]) -> Result<String, ApiError> {
+    Ok(argon2()?
+        .hash_password(password)
+        .map_err(ApiError::internal)?
+        .to_string())
+}
+
+/// Hashes without the pool, for seeding data from the command line.
+pub fn hash_now(password: &str) -> Result<String, ApiError> {
+    hash_blocking(password.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn verifies_the_right_password_only() {
+        let pool = PasswordPool::new(2).expect("pool");
+        let hash = pool.hash("correct horse").await.expect("hash");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            pool.verify("correct horse", Some(&hash))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !pool
+                .verify("wrong horse", Some(&hash))
+                .await
+                .expect("verify")
+        );
+        assert!(!pool.verify("correct horse", None).await.expect("verify"));
+    }
+}

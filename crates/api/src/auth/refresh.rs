@@ -1,0 +1,232 @@
+//! Refresh tokens: opaque random values, stored only as SHA-256, rotated on every use.
+//! Presenting a token that was already used means it leaked (or was raced): the whole family,
+//! i.e. that login session, is revoked.
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
+use sha2::{Digest, Sha256};
+
+use super::jwt::Realm;
+use crate::error::ApiError;
+
+/// A token to hand to the client, and the session it belongs to.
+#[derive(Debug, Clone)]
+pub struct IssuedRefresh {
+    /// The raw token, sent once in the cookie and never stored.
+    pub token: String,
+    /// The family (login session) id.
+    pub family: String,
+    /// The user the session belongs to.
+    pub user_id: i64,
+    /// The user's organisation.
+    pub organization_id: i64,
+}
+
+/// Where a request came from, recorded with tokens and events.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    /// Client address.
+    pub ip: Option<String>,
+    /// `User-Agent` header, truncated.
+    pub user_agent: Option<String>,
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// SHA-256 of a token, hex. Tokens have 256 bits of entropy, so no salt or slow hash is needed.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
+}
+
+/// Issues a token in a new family (a login) or in `family` (a rotation).
+#[allow(clippy::too_many_arguments)]
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    realm: Realm,
+    user_id: i64,
+    organization_id: i64,
+    family: Option<String>,
+    ttl: std::time::Duration,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<IssuedRefresh, ApiError> {
+    let token = random_token();
+    let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let expires = now + chrono::Duration::from_std(ttl).map_err(ApiError::internal)?;
+    db.execute_raw(stmt(
+        db,
+        "INSERT INTO refresh_tokens (token_hash, family_id, realm, user_id, organization_id, created_at, expires_at, ip, user_agent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        vec![
+            token_hash(&token).into(),
+            family.clone().into(),
+            realm.as_str().into(),
+            user_id.into(),
+            organization_id.into(),
+            now.into(),
+            expires.into(),
+            client.ip.clone().into(),
+            client.user_agent.clone().into(),
+        ],
+    ))
+    .await?;
+    Ok(IssuedRefresh {
+        token,
+        family,
+        user_id,
+        organization_id,
+    })
+}
+
+/// Exchanges a refresh token for a new one in the same family. Exactly one of several
+/// concurrent exchanges of the same token succeeds: the conditional UPDATE is the arbiter.
+pub async fn rotate(
+    db: &DatabaseConnection,
+    realm: Realm,
+    presented: &str,
+    ttl: std::time::Duration,
+    client: &ClientInfo,
+) -> Result<IssuedRefresh, ApiError> {
+    let now = Utc::now();
+    let hash = token_hash(presented);
+    let txn = db.begin().await?;
+    let claimed = txn
+        .query_one_raw(stmt(
+            &txn,
+            "UPDATE refresh_tokens SET used_at = $1
+             WHERE token_hash = $2 AND realm = $3 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1
+             RETURNING family_id, user_id, organization_id",
+            vec![now.into(), hash.clone().into(), realm.as_str().into()],
+        ))
+        .await?;
+    if let Some(row) = claimed {
+        let family: String = row.try_get("", "family_id")?;
+        let user_id: i64 = row.try_get("", "user_id")?;
+        let organization_id: i64 = row.try_get("", "organization_id")?;
+        let issued = issue(
+            &txn,
+            realm,
+            user_id,
+            organization_id,
+            Some(family),
+            ttl,
+            client,
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(issued);
+    }
+    txn.rollback().await?;
+
+    let known = db
+        .query_one_raw(stmt(
+            db,
+            "SELECT family_id, used_at FROM refresh_tokens WHERE token_hash = $1 AND realm = $2",
+            vec![hash.into(), realm.as_str().into()],
+        ))
+        .await?;
+    if let Some(row) = known {
+        let used: Option<DateTime<Utc>> = row.try_get("", "used_at")?;
+        if used.is_some() {
+            let family: String = row.try_get("", "family_id")?;
+            tracing::warn!(%family, "refresh token reused: revoking its session");
+            revoke_family(db, &family).await?;
+            return Err(ApiError::Unauthorized {
+                code: "refresh_token_reused",
+                detail: "this refresh token was already used; the session has been ended",
+            });
+        }
+    }
+    Err(invalid_refresh())
+}
+
+/// The 401 for a refresh token that is missing, unknown, expired or revoked.
+pub fn invalid_refresh() -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_refresh_token",
+        detail: "the session has ended; sign in again",
+    }
+}
+
+/// Ends one login session.
+pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> Result<(), ApiError> {
+    db.execute_raw(stmt(
+        db,
+        "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL",
+        vec![Utc::now().into(), family.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Ends every session of a user except `keep` (after a password change).
+pub async fn revoke_user_sessions(
+    db: &impl ConnectionTrait,
+    realm: Realm,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<(), ApiError> {
+    db.execute_raw(stmt(
+        db,
+        "UPDATE refresh_tokens SET revoked_at = $1
+         WHERE realm = $2 AND user_id = $3 AND revoked_at IS NULL AND family_id <> $4",
+        vec![
+            Utc::now().into(),
+            realm.as_str().into(),
+            user_id.into(),
+            keep.unwrap_or("").into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Whether a session (refresh family) is still alive; access tokens of ended sessions stop
+/// working at once rather than at their expiry.
+pub async fn session_alive(db: &impl ConnectionTrait, family: &str) -> Result<bool, ApiError> {
+    let row = db
+        .query_one_raw(stmt(
+            db,
+            "SELECT 1 AS alive FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1",
+            vec![family.into()],
+        ))
+        .await?;
+    Ok(row.is_some())
+}
+
+/// The family, user and organisation of a presented token, if it is known.
+pub async fn family_of(
+    db: &impl ConnectionTrait,
+    realm: Realm,
+    presented: &str,
+) -> Result<Option<(String, i64, i64)>, ApiError> {
+    let row = db
+        .query_one_raw(stmt(
+            db,
+            "SELECT family_id, user_id, organization_id FROM refresh_tokens WHERE token_hash = $1 AND realm = $2",
+            vec![token_hash(presented).into(), realm.as_str().into()],
+        ))
+        .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("", "family_id")?,
+            r.try_get("", "user_id")?,
+            r.try_get("", "organization_id")?,
+        ))
+    })
+    .transpose()
+}

@@ -1,0 +1,144 @@
+//! The extractors that decide who is calling. A handler that takes a `PortalSession` can only
+//! be reached with a valid portal access token, and receives the organisation and contractor
+//! every portal query must be scoped to; `IssuerSession` likewise for staff.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+
+use super::jwt::{Claims, Realm, invalid_token};
+use super::refresh::{ClientInfo, session_alive};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A signed-in portal user: the customer side.
+#[derive(Debug, Clone)]
+pub struct PortalSession {
+    /// The issuing organisation.
+    pub organization_id: i64,
+    /// The customer the user acts for; every portal query is scoped to it.
+    pub contractor_id: i64,
+    /// The portal user.
+    pub portal_user_id: i64,
+    /// The login session (refresh-token family).
+    pub session_id: String,
+    /// Where the request came from.
+    pub client: ClientInfo,
+}
+
+/// A signed-in staff user: the issuer side.
+#[derive(Debug, Clone)]
+pub struct IssuerSession {
+    /// The staff user's organisation; every issuer query is scoped to it.
+    pub organization_id: i64,
+    /// The staff user.
+    pub staff_user_id: i64,
+    /// `owner`, `admin`, `accountant` or `sales`.
+    pub role: String,
+    /// The login session (refresh-token family).
+    pub session_id: String,
+    /// Where the request came from.
+    pub client: ClientInfo,
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state missing"))
+}
+
+async fn claims(state: &AppState, token: Option<String>, realm: Realm) -> Result<Claims, ApiError> {
+    let token = token.ok_or_else(invalid_token)?;
+    let claims = state.tokens.verify(&token, realm)?;
+    if !session_alive(&state.db, &claims.sid).await? {
+        return Err(ApiError::Unauthorized {
+            code: "session_ended",
+            detail: "the session has ended; sign in again",
+        });
+    }
+    Ok(claims)
+}
+
+impl FromRequest for PortalSession {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = state(req);
+        let client = client_info(req);
+        Box::pin(async move {
+            let state = state?;
+            let claims = claims(&state, token, Realm::Portal).await?;
+            let portal_user_id = claims.sub.parse().map_err(|_| invalid_token())?;
+            Ok(PortalSession {
+                organization_id: claims.org,
+                contractor_id: claims.ctr.ok_or_else(invalid_token)?,
+                portal_user_id,
+                session_id: claims.sid,
+                client,
+            })
+        })
+    }
+}
+
+impl FromRequest for IssuerSession {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = state(req);
+        let client = client_info(req);
+        Box::pin(async move {
+            let state = state?;
+            let claims = claims(&state, token, Realm::Issuer).await?;
+            let staff_user_id = claims.sub.parse().map_err(|_| invalid_token())?;
+            Ok(IssuerSession {
+                organization_id: claims.org,
+                staff_user_id,
+                role: claims.role.ok_or_else(invalid_token)?,
+                session_id: claims.sid,
+                client,
+            })
+        })
+    }
+}
+
+/// The client's address and user agent. `X-Forwarded-For` is believed only when the server is
+/// configured to sit behind a trusted proxy; otherwise anyone could pick their own address and
+/// walk around the per-address throttle.
+pub fn client_info(req: &HttpRequest) -> ClientInfo {
+    let trust_proxy = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.settings.trust_proxy);
+    let conn = req.connection_info();
+    let ip = if trust_proxy {
+        conn.realip_remote_addr()
+    } else {
+        conn.peer_addr()
+    }
+    .map(|a| {
+        // strip a port, keeping IPv6 literals intact
+        a.parse::<std::net::SocketAddr>()
+            .map(|s| s.ip().to_string())
+            .unwrap_or_else(|_| a.to_string())
+    });
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(255).collect());
+    ClientInfo { ip, user_agent }
+}

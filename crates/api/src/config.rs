@@ -1,0 +1,137 @@
+//! Server configuration: built by `main` from flags and environment, or by tests directly.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine;
+use rand::RngCore;
+
+/// Everything `startup::Application::build` needs.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free one (tests).
+    pub addr: String,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Where the SQLite file, the generated signing key and stored files live.
+    pub data_dir: PathBuf,
+    /// HMAC key for access tokens (at least 32 bytes).
+    pub jwt_secret: Vec<u8>,
+    /// The `iss` claim of our tokens.
+    pub token_issuer: String,
+    /// Lifetime of access tokens.
+    pub access_token_ttl: Duration,
+    /// Lifetime of refresh tokens.
+    pub refresh_token_ttl: Duration,
+    /// Served over TLS (directly or behind a proxy): Secure cookies with `__Secure-` names, HSTS.
+    pub tls: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// Login throttling.
+    pub throttle: ThrottlePolicy,
+    /// Concurrent argon2 computations (the rest wait, then get 503).
+    pub hashing_concurrency: usize,
+    /// Directory with the built single-page apps (`portal/`, `admin/`), if any.
+    pub static_dir: Option<PathBuf>,
+    /// HTTP worker threads (0 = one per core).
+    pub workers: usize,
+}
+
+/// When failed logins lock an account or an address out.
+#[derive(Clone, Copy, Debug)]
+pub struct ThrottlePolicy {
+    /// Failures per account within `window` before it is locked.
+    pub account_failures: u32,
+    /// Failures per client address within `window` before it is locked.
+    pub address_failures: u32,
+    /// The counting window.
+    pub window: Duration,
+    /// How long a lock lasts.
+    pub lockout: Duration,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        ThrottlePolicy {
+            account_failures: 5,
+            address_failures: 50,
+            window: Duration::from_secs(15 * 60),
+            lockout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults for a data directory: SQLite file inside it, key from `secret` or the key file.
+    pub fn new(
+        addr: String,
+        database_url: Option<String>,
+        data_dir: PathBuf,
+        secret: Option<String>,
+    ) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&data_dir)?;
+        let database_url =
+            database_url.unwrap_or_else(|| sqlite_url(&data_dir.join("portal.sqlite3")));
+        let jwt_secret = match secret {
+            Some(s) if s.len() >= 32 => s.into_bytes(),
+            Some(_) => anyhow::bail!("PORTAL_JWT_SECRET must have at least 32 characters"),
+            None => load_or_create_key(&data_dir.join("jwt-secret"))?,
+        };
+        Ok(Settings {
+            addr,
+            database_url,
+            data_dir,
+            jwt_secret,
+            token_issuer: "customer-portal".to_string(),
+            access_token_ttl: Duration::from_secs(10 * 60),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            tls: false,
+            trust_proxy: false,
+            throttle: ThrottlePolicy::default(),
+            hashing_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            static_dir: None,
+            workers: 0,
+        })
+    }
+}
+
+/// The SQLite URL of a file, created when missing.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Reads the signing key kept in the data directory, creating it (0600) on first start.
+fn load_or_create_key(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let engine = base64::engine::general_purpose::STANDARD;
+    if let Ok(text) = std::fs::read_to_string(path) {
+        let key = engine.decode(text.trim())?;
+        anyhow::ensure!(
+            key.len() >= 32,
+            "{} holds a key shorter than 32 bytes",
+            path.display()
+        );
+        return Ok(key);
+    }
+    let mut key = vec![0u8; 64];
+    rand::rng().fill_bytes(&mut key);
+    write_private(path, engine.encode(&key).as_bytes())?;
+    tracing::info!(path = %path.display(), "generated a new token signing key");
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}

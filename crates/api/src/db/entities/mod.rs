@@ -1,0 +1,11 @@
+//! SeaORM entities: one per table, used for inserts and simple look-ups. The document grid
+//! and other hot paths use hand-written SQL in `db::documents`.
+
+pub mod contractor;
+pub mod document;
+pub mod document_line;
+pub mod event;
+pub mod organization;
+pub mod payment;
+pub mod portal_user;
+pub mod staff_user;

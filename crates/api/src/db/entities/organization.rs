@@ -1,0 +1,41 @@
+use sea_orm::entity::prelude::*;
+
+/// An issuing company with its portal settings.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "organizations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub slug: String,
+    pub legal_name: String,
+    pub tax_id: Option<String>,
+    pub vat_number: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub iban: Option<String>,
+    pub bic: Option<String>,
+    pub bank_name: Option<String>,
+    pub default_currency: String,
+    pub default_locale: String,
+    pub brand_color: Option<String>,
+    /// Comma-separated document types released to the portal.
+    pub portal_document_types: String,
+    pub portal_allow_download: bool,
+    pub portal_allow_comments: bool,
+    pub portal_allow_offer_decisions: bool,
+    pub portal_allow_payments: bool,
+    pub portal_access_default: bool,
+    pub portal_email_on_new_document: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

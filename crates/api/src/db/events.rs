@@ -1,0 +1,63 @@
+//! The audit trail: what happened, who did it, when and from where.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use super::entities::event;
+use crate::auth::refresh::ClientInfo;
+use crate::error::ApiError;
+
+/// Who did something.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor {
+    /// A customer's portal user.
+    PortalUser(i64),
+    /// A staff user.
+    StaffUser(i64),
+    /// The system itself.
+    System,
+}
+
+/// One event to record.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    /// Organisation the event belongs to.
+    pub organization_id: i64,
+    /// The customer concerned, if any.
+    pub contractor_id: Option<i64>,
+    /// The document concerned, if any.
+    pub document_id: Option<i64>,
+    /// Who did it.
+    pub actor: Actor,
+    /// What happened: `logged_in`, `login_failed`, `logged_out`, `viewed`, `downloaded`, …
+    pub kind: &'static str,
+    /// Where from.
+    pub client: &'a ClientInfo,
+    /// Extra facts as JSON.
+    pub details: Option<serde_json::Value>,
+}
+
+/// Appends an event.
+pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), ApiError> {
+    let (actor_type, actor_id) = match e.actor {
+        Actor::PortalUser(id) => ("portal_user", Some(id)),
+        Actor::StaffUser(id) => ("staff_user", Some(id)),
+        Actor::System => ("system", None),
+    };
+    event::ActiveModel {
+        organization_id: Set(e.organization_id),
+        contractor_id: Set(e.contractor_id),
+        document_id: Set(e.document_id),
+        actor_type: Set(actor_type.to_string()),
+        actor_id: Set(actor_id),
+        kind: Set(e.kind.to_string()),
+        ip: Set(e.client.ip.clone()),
+        user_agent: Set(e.client.user_agent.clone()),
+        details: Set(e.details.map(|d| d.to_string())),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

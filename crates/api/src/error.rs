@@ -1,0 +1,183 @@
+//! One error type for the HTTP layer and its single mapping to RFC 9457 problem+json.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use portal_types::{FieldError, Problem};
+
+/// Everything a handler can fail with. Each variant has a stable machine `code`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// One or more fields are invalid (422).
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// The request cannot be understood at all (400), e.g. malformed JSON.
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    /// Missing, invalid or expired credentials (401).
+    #[error("{detail}")]
+    Unauthorized {
+        code: &'static str,
+        detail: &'static str,
+    },
+    /// Authenticated but not allowed (403).
+    #[error("{detail}")]
+    Forbidden {
+        code: &'static str,
+        detail: &'static str,
+    },
+    /// Nothing here, or nothing the caller may see (404).
+    #[error("not found")]
+    NotFound,
+    /// The route exists but not with this method (405).
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    /// The request conflicts with the current state (409).
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// The body is larger than allowed (413).
+    #[error("request body too large")]
+    PayloadTooLarge { limit: usize },
+    /// The body is not JSON (415).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// Too many failed attempts (429).
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// Overloaded; try again shortly (503).
+    #[error("service busy")]
+    Unavailable { retry_after_secs: u64 },
+    /// A bug or an outage. Logged with its cause; the client learns nothing more (500).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A single invalid field.
+    pub fn field(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    /// Wraps an unexpected failure.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        ApiError::Internal(err.to_string())
+    }
+
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::BadRequest { code, .. }
+            | ApiError::Unauthorized { code, .. }
+            | ApiError::Forbidden { code, .. }
+            | ApiError::Conflict { code, .. } => code,
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Unavailable { .. } => "service_unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Validation(errors) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                format!("invalid fields: {}", fields.join(", "))
+            }
+            ApiError::PayloadTooLarge { limit } => {
+                format!("the request body exceeds {limit} bytes")
+            }
+            ApiError::UnsupportedMediaType => "send the body as application/json".to_string(),
+            ApiError::TooManyRequests { retry_after_secs } => {
+                format!("too many failed attempts; try again in {retry_after_secs} seconds")
+            }
+            ApiError::MethodNotAllowed { allow } => format!("allowed methods: {allow}"),
+            ApiError::NotFound => "no such resource".to_string(),
+            ApiError::Internal(_) => "an unexpected error occurred; it has been logged".to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The problem+json body.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        Problem {
+            type_: format!("/problems/{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: Some(self.detail()),
+            code: self.code().to_string(),
+            errors: match self {
+                ApiError::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(%cause, "request failed");
+        }
+        let mut builder = HttpResponse::build(self.status_code());
+        builder.content_type("application/problem+json");
+        match self {
+            ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::Unavailable { retry_after_secs } => {
+                builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                builder.insert_header((header::ALLOW, allow.clone()));
+            }
+            ApiError::Unauthorized { code, .. } if *code != "invalid_credentials" => {
+                builder.insert_header((header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""));
+            }
+            _ => {}
+        }
+        builder.json(self.problem())
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        ApiError::Internal(format!("database: {err}"))
+    }
+}
+
+impl<E: std::fmt::Display + std::fmt::Debug + std::error::Error> From<sea_orm::TransactionError<E>>
+    for ApiError
+{
+    fn from(err: sea_orm::TransactionError<E>) -> Self {
+        ApiError::Internal(format!("transaction: {err}"))
+    }
+}
+
+/// The 401 for a wrong username or password, whichever it was.
+pub const INVALID_CREDENTIALS: ApiError = ApiError::Unauthorized {
+    code: "invalid_credentials",
+    detail: "the username or password is incorrect",
+};

@@ -1,0 +1,210 @@
+//! `ApiJson<T>`: the JSON body extractor. Unlike actix's `web::Json` it names the offending
+//! field of every type error (through `serde_path_to_error`), answers 413 before reading an
+//! oversized body, and 415 for bodies that are not JSON — all as problem+json.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use portal_types::FieldError;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Largest JSON body accepted, in bytes.
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+/// A JSON request body, parsed strictly (unknown fields are refused by the DTOs).
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_length.is_some_and(|len| len > JSON_LIMIT) {
+                return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                    code: "unreadable_body",
+                    detail: format!("the request body could not be read: {e}"),
+                })?;
+                if body.len() + chunk.len() > JSON_LIMIT {
+                    return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            parse(&body).map(ApiJson)
+        })
+    }
+}
+
+/// Parses a JSON body into `T`, turning serde's messages into field errors.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_data() {
+            ApiError::Validation(vec![field_error(&path, &inner.to_string())])
+        } else {
+            malformed(&inner)
+        }
+    })?;
+    de.end().map_err(|e| malformed(&e))?;
+    Ok(value)
+}
+
+fn malformed(err: &serde_json::Error) -> ApiError {
+    ApiError::BadRequest {
+        code: "malformed_json",
+        detail: format!("the body is not valid JSON: {err}"),
+    }
+}
+
+/// Maps one serde data error to `{field, code, message}`.
+fn field_error(path: &str, message: &str) -> FieldError {
+    let base = if path == "." { "" } else { path };
+    let message = strip_position(message);
+    let join = |name: &str| {
+        if base.is_empty() {
+            name.to_string()
+        } else {
+            format!("{base}.{name}")
+        }
+    };
+    if let Some(name) = backticked(&message, "missing field `") {
+        return FieldError::new(join(&name), "required", format!("`{name}` is required"));
+    }
+    if let Some(name) = backticked(&message, "unknown field `") {
+        // serde_path_to_error reports the unknown field itself as the path's last segment.
+        let field = if base.ends_with(&name) {
+            base.to_string()
+        } else {
+            join(&name)
+        };
+        return FieldError::new(
+            field,
+            "unknown_field",
+            format!("`{name}` is not a known field"),
+        );
+    }
+    let field = if base.is_empty() {
+        "body".to_string()
+    } else {
+        base.to_string()
+    };
+    let code = if message.starts_with("invalid type") {
+        "invalid_type"
+    } else if message.starts_with("unknown variant") {
+        "invalid_value"
+    } else if message.starts_with("invalid length") {
+        "invalid_length"
+    } else {
+        "invalid_value"
+    };
+    FieldError::new(field, code, message)
+}
+
+fn backticked(message: &str, prefix: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+/// serde_json appends " at line 1 column 20"; the field name says more.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_types::PortalLoginRequest;
+
+    fn errors(body: &str) -> Vec<FieldError> {
+        match parse::<PortalLoginRequest>(body.as_bytes()) {
+            Err(ApiError::Validation(errors)) => errors,
+            other => panic!("expected validation errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_missing_field() {
+        let e = errors(r#"{"organization":"demo","username":"acme"}"#);
+        assert_eq!(e[0].field, "password");
+        assert_eq!(e[0].code, "required");
+    }
+
+    #[test]
+    fn names_the_unknown_field() {
+        let e = errors(r#"{"organization":"demo","username":"acme","password":"x","admin":true}"#);
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("admin", "unknown_field")
+        );
+    }
+
+    #[test]
+    fn names_the_field_of_the_wrong_type() {
+        let e = errors(r#"{"organization":"demo","username":42,"password":"x"}"#);
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("username", "invalid_type")
+        );
+        assert!(!e[0].message.contains("line"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        for body in ["{", "not json", "", r#"{"a":1} trailing"#] {
+            assert!(
+                matches!(
+                    parse::<PortalLoginRequest>(body.as_bytes()),
+                    Err(ApiError::BadRequest {
+                        code: "malformed_json",
+                        ..
+                    })
+                ),
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_non_object_is_a_type_error_of_the_body() {
+        let e = errors("[1,2]");
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("body", "invalid_type")
+        );
+    }
+}

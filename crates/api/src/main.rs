@@ -1,0 +1,147 @@
+//! `portal`: the customer portal server and its admin commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use portal_api::config::Settings;
+use portal_api::startup::Application;
+use portal_api::{db, demo, openapi};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "portal",
+    version,
+    about = "Customer portal for invoices, credit notes and offers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on.
+        #[arg(long, env = "PORTAL_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Seed demo data when the database is empty.
+        #[arg(long, env = "PORTAL_DEMO")]
+        demo: bool,
+        /// Served over TLS (directly or behind a proxy): Secure cookies and HSTS.
+        #[arg(long, env = "PORTAL_TLS")]
+        tls: bool,
+        /// Believe X-Forwarded-For (only behind a trusted reverse proxy).
+        #[arg(long, env = "PORTAL_TRUST_PROXY")]
+        trust_proxy: bool,
+        /// Directory holding the built single-page apps.
+        #[arg(long, env = "PORTAL_STATIC_DIR")]
+        static_dir: Option<PathBuf>,
+        /// HTTP worker threads (default: one per core).
+        #[arg(long, env = "PORTAL_WORKERS", default_value_t = 0)]
+        workers: usize,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Seed the demo organisation (refuses when it already exists).
+    Demo {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Args)]
+struct Common {
+    /// Database URL: sqlite://path?mode=rwc or postgres://user@host/db (default: SQLite in the data dir).
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory for the SQLite file, the signing key and stored files.
+    #[arg(long, env = "PORTAL_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+}
+
+impl Common {
+    fn settings(self, addr: String) -> anyhow::Result<Settings> {
+        Settings::new(
+            addr,
+            self.database_url,
+            self.data_dir,
+            std::env::var("PORTAL_JWT_SECRET").ok(),
+        )
+    }
+}
+
+fn init_logging() {
+    let filter = EnvFilter::try_from_env("PORTAL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    if std::env::var("PORTAL_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().with_current_span(true).init();
+    } else {
+        builder.init();
+    }
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::Openapi = cli.command {
+        print!("{}", openapi::spec_json());
+        return Ok(());
+    }
+    init_logging();
+    match cli.command {
+        Command::Serve {
+            common,
+            addr,
+            demo: seed,
+            tls,
+            trust_proxy,
+            static_dir,
+            workers,
+        } => {
+            let mut settings = common.settings(addr)?;
+            settings.tls = tls;
+            settings.trust_proxy = trust_proxy;
+            settings.static_dir = static_dir;
+            settings.workers = workers;
+            if seed {
+                let conn = db::connect(&settings.database_url).await?;
+                db::migrate(&conn).await?;
+                if demo::is_empty(&conn).await? {
+                    demo::seed(&conn).await?;
+                    tracing::info!("demo data seeded");
+                }
+                conn.close().await?;
+            }
+            let app = Application::build(settings).await?;
+            tracing::info!(port = app.port(), "listening");
+            app.run().await?;
+        }
+        Command::Migrate { common } => {
+            let settings = common.settings(String::new())?;
+            let conn = db::connect(&settings.database_url).await?;
+            db::migrate(&conn).await?;
+            tracing::info!("database is up to date");
+        }
+        Command::Demo { common } => {
+            let settings = common.settings(String::new())?;
+            let conn = db::connect(&settings.database_url).await?;
+            db::migrate(&conn).await?;
+            demo::seed(&conn).await?;
+            tracing::info!("demo data seeded");
+        }
+        Command::Openapi => {}
+    }
+    Ok(())
+}

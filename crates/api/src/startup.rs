@@ -1,0 +1,107 @@
+//! Builds the application from `Settings`: connects and migrates the database, binds the port
+//! (0 picks a free one, which the tests use) and returns a server ready to run.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::{PasswordPool, TokenKeys};
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::middleware::{request_id, security_headers};
+use crate::routes::fallback::{RouteTable, not_found};
+use crate::state::AppState;
+use crate::{db, openapi, routes};
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates, binds.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = db::connect(&settings.database_url).await?;
+        db::migrate(&db).await?;
+        let listener = TcpListener::bind(&settings.addr)?;
+        let port = listener.local_addr()?.port();
+        let tokens = TokenKeys::new(
+            &settings.jwt_secret,
+            &settings.token_issuer,
+            settings.access_token_ttl.as_secs(),
+        );
+        let passwords = PasswordPool::new(settings.hashing_concurrency)?;
+        let workers = settings.workers;
+        let state = web::Data::new(AppState {
+            db,
+            settings,
+            tokens,
+            passwords,
+        });
+        let spec = openapi::spec();
+        let table = web::Data::new(RouteTable::from_openapi(&spec));
+
+        let mut server = HttpServer::new(move || {
+            let tls = state.settings.tls;
+            App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(table.clone())
+                .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                    ApiError::BadRequest {
+                        code: "invalid_query",
+                        detail: err.to_string(),
+                    }
+                    .into()
+                }))
+                .app_data(
+                    web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()),
+                )
+                .app_data(web::JsonConfig::default().error_handler(|err, _| {
+                    ApiError::BadRequest {
+                        code: "malformed_json",
+                        detail: err.to_string(),
+                    }
+                    .into()
+                }))
+                // Before the `/api/v1` scope, which would otherwise claim `/api/v1/openapi.json`.
+                .map(|app| {
+                    app.service(
+                        SwaggerUi::new("/api/docs/{_:.*}")
+                            .url("/api/v1/openapi.json", spec.clone()),
+                    )
+                    .service(web::redirect("/api/docs", "/api/docs/"))
+                })
+                .configure(routes::api)
+                .into_app()
+                .default_service(web::to(not_found))
+                .wrap(Compress::default())
+                .wrap(security_headers(tls))
+                .wrap(from_fn(request_id))
+        })
+        .listen(listener)?
+        .shutdown_timeout(10);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until stopped.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

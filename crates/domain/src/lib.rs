@@ -1,0 +1,9 @@
+//! The rules of the customer portal, free of HTTP and SQL: exact money and VAT arithmetic,
+//! document states and payment status, password policy, and parsing of grid filters.
+//! Everything here is a pure function and is unit-tested next to the code.
+
+pub mod document;
+pub mod money;
+pub mod password;
+
+pub use money::{Currency, MoneyError};

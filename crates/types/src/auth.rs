@@ -1,0 +1,140 @@
+//! Login, token refresh and the caller's own identity.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/v1/portal/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PortalLoginRequest {
+    /// The issuing organisation's slug, as in the portal URL `/p/{organization}`.
+    pub organization: String,
+    /// The portal user's username (case-insensitive).
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
+/// `POST /api/v1/issuer/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssuerLoginRequest {
+    /// The staff user's e-mail address (case-insensitive).
+    pub email: String,
+    /// The password.
+    pub password: String,
+}
+
+/// A freshly issued access token. The refresh token travels only in an HttpOnly cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenResponse {
+    /// A short-lived JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Lifetime of the access token in seconds.
+    pub expires_in: u64,
+    /// `portal` or `issuer`.
+    pub realm: String,
+    /// The organisation's slug.
+    pub organization: String,
+    /// The preferred UI locale of the user (`en`, `bg`, `de`, `es`).
+    pub locale: String,
+    /// Set when the user must change the password before doing anything else.
+    pub must_change_password: bool,
+}
+
+/// `GET /api/v1/issuer/me`: the signed-in staff user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMe {
+    /// Staff user id.
+    pub id: i64,
+    /// E-mail address (the login name).
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// `owner`, `admin`, `accountant` or `sales`.
+    pub role: String,
+    /// The organisation's slug.
+    pub organization: String,
+    /// The organisation's legal name.
+    pub organization_name: String,
+}
+
+/// `GET /api/v1/portal/me`: the signed-in portal user and the customer it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalMe {
+    /// Portal user id.
+    pub id: i64,
+    /// Login name, read-only.
+    pub username: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// The customer (contractor) the user acts for, read-only.
+    pub contractor_id: i64,
+    /// The customer's name, read-only.
+    pub contractor_name: String,
+    /// The customer's preferred locale.
+    pub locale: String,
+    /// The issuing organisation's slug.
+    pub organization: String,
+    /// The issuing organisation's legal name.
+    pub organization_name: String,
+    /// What the organisation releases to the portal.
+    pub permissions: PortalPermissions,
+    /// When the user last signed in (before this session).
+    pub last_login_at: Option<String>,
+}
+
+/// What the organisation lets its customers do in the portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalPermissions {
+    /// Document types visible in the portal.
+    pub document_types: Vec<String>,
+    /// PDFs may be downloaded.
+    pub download: bool,
+    /// Comments may be written.
+    pub comment: bool,
+    /// Offers may be accepted or rejected.
+    pub accept_offers: bool,
+    /// Documents may be paid online.
+    pub pay: bool,
+}
+
+/// `PATCH /api/v1/portal/me`: fields left out stay unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PortalMeUpdate {
+    /// New first name (1–100 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// New last name (1–100 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// New e-mail address; an empty string clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// `POST /api/v1/portal/me/password`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The password in use now.
+    pub current_password: String,
+    /// The new password.
+    pub new_password: String,
+    /// The new password again.
+    pub new_password_repeat: String,
+}

@@ -1,0 +1,16 @@
+//! The JSON contract of the customer portal: request and response bodies shared by the
+//! server (`portal-api`), the typed client (`portal-client`) and the WASM front end.
+//!
+//! Nothing in here knows about HTTP or the database. Money travels as decimal strings
+//! (`"1234.50"`), calendar dates as `YYYY-MM-DD`, instants as RFC 3339 UTC.
+//! With the `openapi` feature every type also derives `utoipa::ToSchema`.
+
+pub mod auth;
+pub mod documents;
+pub mod problem;
+pub mod system;
+
+pub use auth::*;
+pub use documents::*;
+pub use problem::*;
+pub use system::*;
