@@ -415,13 +415,8 @@ impl DocSpec {
             _ => Some(issue + Duration::days(payment_days)),
         };
         let state = match doc_type {
-            DocumentType::Offer => {
-                if due.is_some_and(|d| d < today) {
-                    ["accepted", "rejected", "expired"]
-                        [usize::try_from(rng.range(0, 2)).unwrap_or(0)]
-                } else {
-                    "issued"
-                }
+            DocumentType::Offer if due.is_some_and(|d| d < today) => {
+                ["accepted", "rejected", "expired"][usize::try_from(rng.range(0, 2)).unwrap_or(0)]
             }
             _ => "issued",
         };
@@ -478,7 +473,10 @@ impl DocSpec {
         } else {
             "EUR"
         };
-        let notes = (issue.month() % 3 == 0).then(|| notes_for(customer.locale).to_string());
+        let notes = issue
+            .month()
+            .is_multiple_of(3)
+            .then(|| notes_for(customer.locale).to_string());
         DocSpec {
             doc_type,
             state,

@@ -67,6 +67,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 
 /// Parses a JSON body into `T`, turning serde's messages into field errors.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // serde would also fill a struct from a JSON array; our bodies are objects.
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(
+        first,
+        Some(b'[' | b'"' | b'0'..=b'9' | b'-' | b't' | b'f' | b'n')
+    ) {
+        if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            return Err(malformed(&e));
+        }
+        return Err(ApiError::field(
+            "body",
+            "invalid_type",
+            "the body must be a JSON object",
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|err| {
         let path = err.path().to_string();
@@ -185,7 +200,13 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_bad_request() {
-        for body in ["{", "not json", "", r#"{"a":1} trailing"#] {
+        for body in [
+            "{",
+            "not json",
+            "",
+            r#"{"organization":"d","username":"u","password":"p"} x"#,
+            "[1,",
+        ] {
             assert!(
                 matches!(
                     parse::<PortalLoginRequest>(body.as_bytes()),

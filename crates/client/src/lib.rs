@@ -1,1 +1,331 @@
-//! portal-client
+//! A typed client of the customer portal's REST API, for integrators and for the API's own
+//! integration tests (which is why it cannot drift from the server: both use `portal-types`).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), portal_client::ClientError> {
+//! let client = portal_client::Client::new("http://127.0.0.1:8080");
+//! client.portal_login("demo", "acme", "demo-portal-pass").await?;
+//! let me = client.portal_me().await?;
+//! println!("signed in for {}", me.contractor_name);
+//! # Ok(()) }
+//! ```
+//!
+//! The client keeps the access token in memory and the refresh token (an HttpOnly cookie for
+//! browsers) itself, sending it only to the refresh and logout endpoints.
+
+use std::sync::Mutex;
+
+use portal_types::*;
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderMap, RETRY_AFTER, SET_COOKIE};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// What can go wrong talking to the API.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The API answered with a problem+json error.
+    #[error("HTTP {status}: {} ({})", problem.code, problem.detail.clone().unwrap_or_default())]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The problem body.
+        problem: Box<Problem>,
+        /// `Retry-After` in seconds, for 429 and 503.
+        retry_after: Option<u64>,
+    },
+    /// The server could not be reached or the connection failed.
+    #[error("transport: {0}")]
+    Transport(#[from] reqwest::Error),
+    /// The answer was not what the API documents.
+    #[error("unexpected response: {0}")]
+    Unexpected(String),
+}
+
+impl ClientError {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The problem `code` of an API error.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { problem, .. } => Some(problem.code.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// Which side of the API a session is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Realm {
+    /// Customer portal (`/api/v1/portal`).
+    Portal,
+    /// Issuer (`/api/v1/issuer`).
+    Issuer,
+}
+
+impl Realm {
+    fn prefix(self) -> &'static str {
+        match self {
+            Realm::Portal => "/api/v1/portal",
+            Realm::Issuer => "/api/v1/issuer",
+        }
+    }
+
+    fn cookie(self) -> &'static str {
+        match self {
+            Realm::Portal => "portal_refresh",
+            Realm::Issuer => "issuer_refresh",
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+struct Session {
+    realm: Option<Realm>,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+}
+
+/// A client bound to one server and holding at most one session.
+#[derive(Debug)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    session: Mutex<Session>,
+}
+
+impl Client {
+    /// A client of the server at `base_url` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base_url: &str) -> Self {
+        Client {
+            base: base_url.trim_end_matches('/').to_string(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default(),
+            session: Mutex::new(Session::default()),
+        }
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn session(&self) -> Session {
+        self.session.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn update(&self, f: impl FnOnce(&mut Session)) {
+        if let Ok(mut s) = self.session.lock() {
+            f(&mut s);
+        }
+    }
+
+    /// The current access token, if signed in.
+    pub fn access_token(&self) -> Option<String> {
+        self.session().access_token
+    }
+
+    /// Replaces the access token (e.g. to try a forged one).
+    pub fn set_access_token(&self, token: Option<String>) {
+        self.update(|s| s.access_token = token);
+    }
+
+    /// The current refresh token, if signed in.
+    pub fn refresh_token(&self) -> Option<String> {
+        self.session().refresh_token
+    }
+
+    /// Replaces the refresh token (e.g. to replay an old one).
+    pub fn set_refresh_token(&self, realm: Realm, token: Option<String>) {
+        self.update(|s| {
+            s.realm = Some(realm);
+            s.refresh_token = token;
+        });
+    }
+
+    /// A request to `path` with the access token attached, for calls this client does not wrap.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let builder = self.http.request(method, format!("{}{}", self.base, path));
+        match self.access_token() {
+            Some(token) => builder.header(AUTHORIZATION, format!("Bearer {token}")),
+            None => builder,
+        }
+    }
+
+    async fn send<T: DeserializeOwned>(&self, builder: RequestBuilder) -> Result<T, ClientError> {
+        let response = builder.send().await?;
+        let response = check(response).await?;
+        response
+            .json::<T>()
+            .await
+            .map_err(|e| ClientError::Unexpected(e.to_string()))
+    }
+
+    fn remember(&self, realm: Realm, headers: &HeaderMap, token: &TokenResponse) {
+        let refresh = refresh_from(headers, realm);
+        self.update(|s| {
+            s.realm = Some(realm);
+            s.access_token = Some(token.access_token.clone());
+            if refresh.is_some() {
+                s.refresh_token = refresh;
+            }
+        });
+    }
+
+    async fn login<B: Serialize>(
+        &self,
+        realm: Realm,
+        body: &B,
+    ) -> Result<TokenResponse, ClientError> {
+        let response = self
+            .http
+            .post(format!("{}{}/auth/login", self.base, realm.prefix()))
+            .json(body)
+            .send()
+            .await?;
+        let response = check(response).await?;
+        let headers = response.headers().clone();
+        let token: TokenResponse = response
+            .json()
+            .await
+            .map_err(|e| ClientError::Unexpected(e.to_string()))?;
+        self.remember(realm, &headers, &token);
+        Ok(token)
+    }
+
+    /// Signs a portal user in.
+    pub async fn portal_login(
+        &self,
+        organization: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<TokenResponse, ClientError> {
+        let body = PortalLoginRequest {
+            organization: organization.to_string(),
+            username: username.to_string(),
+            password: password.to_string(),
+        };
+        self.login(Realm::Portal, &body).await
+    }
+
+    /// Signs a staff user in.
+    pub async fn issuer_login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<TokenResponse, ClientError> {
+        let body = IssuerLoginRequest {
+            email: email.to_string(),
+            password: password.to_string(),
+        };
+        self.login(Realm::Issuer, &body).await
+    }
+
+    /// Exchanges the refresh token for new tokens.
+    pub async fn refresh(&self) -> Result<TokenResponse, ClientError> {
+        let session = self.session();
+        let realm = session.realm.unwrap_or(Realm::Portal);
+        let mut builder = self
+            .http
+            .post(format!("{}{}/auth/refresh", self.base, realm.prefix()));
+        if let Some(token) = session.refresh_token {
+            builder = builder.header(COOKIE, format!("{}={token}", realm.cookie()));
+        }
+        let response = check(builder.send().await?).await?;
+        let headers = response.headers().clone();
+        let token: TokenResponse = response
+            .json()
+            .await
+            .map_err(|e| ClientError::Unexpected(e.to_string()))?;
+        self.remember(realm, &headers, &token);
+        Ok(token)
+    }
+
+    /// Ends the session on the server and forgets the tokens.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        let session = self.session();
+        let realm = session.realm.unwrap_or(Realm::Portal);
+        let mut builder = self
+            .http
+            .post(format!("{}{}/auth/logout", self.base, realm.prefix()));
+        if let Some(token) = session.refresh_token {
+            builder = builder.header(COOKIE, format!("{}={token}", realm.cookie()));
+        }
+        check(builder.send().await?).await?;
+        self.update(|s| *s = Session::default());
+        Ok(())
+    }
+
+    /// `GET /health`.
+    pub async fn health(&self) -> Result<HealthStatus, ClientError> {
+        self.send(self.http.get(format!("{}/health", self.base)))
+            .await
+    }
+
+    /// `GET /ready`.
+    pub async fn ready(&self) -> Result<HealthStatus, ClientError> {
+        self.send(self.http.get(format!("{}/ready", self.base)))
+            .await
+    }
+
+    /// `GET /api/v1/openapi.json`.
+    pub async fn openapi(&self) -> Result<serde_json::Value, ClientError> {
+        self.send(self.http.get(format!("{}/api/v1/openapi.json", self.base)))
+            .await
+    }
+
+    /// `GET /api/v1/portal/me`.
+    pub async fn portal_me(&self) -> Result<PortalMe, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/portal/me"))
+            .await
+    }
+
+    /// `GET /api/v1/issuer/me`.
+    pub async fn issuer_me(&self) -> Result<StaffMe, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/issuer/me"))
+            .await
+    }
+}
+
+/// Turns a non-success response into `ClientError::Api`.
+pub async fn check(response: Response) -> Result<Response, ClientError> {
+    let status = response.status();
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        return Ok(response);
+    }
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let text = response.text().await?;
+    let problem: Problem = serde_json::from_str(&text).map_err(|_| {
+        ClientError::Unexpected(format!("HTTP {status} without a problem body: {text}"))
+    })?;
+    Err(ClientError::Api {
+        status: status.as_u16(),
+        problem: Box::new(problem),
+        retry_after,
+    })
+}
+
+/// The refresh token a response set, if any (an empty value means it was cleared).
+fn refresh_from(headers: &HeaderMap, realm: Realm) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|cookie| {
+            let (name, rest) = cookie.split_once('=')?;
+            let name = name.trim().trim_start_matches("__Secure-");
+            (name == realm.cookie()).then(|| rest.split(';').next().unwrap_or("").to_string())
+        })
+}

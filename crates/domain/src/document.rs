@@ -93,7 +93,7 @@ pub fn totals(lines: &[LineInput]) -> Totals {
             }),
         }
     }
-    by_rate.sort_by(|a, b| b.rate_bp.cmp(&a.rate_bp));
+    by_rate.sort_by_key(|r| std::cmp::Reverse(r.rate_bp));
     for r in &mut by_rate {
         r.vat = vat_on(r.base, r.rate_bp);
     }

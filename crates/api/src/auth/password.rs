@@ -72,13 +72,12 @@ impl PasswordPool {
                 retry_after_secs: 2,
             })?
             .map_err(ApiError::internal)?;
-        let result = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()
         })
         .await
-        .map_err(ApiError::internal)?;
-        result
+        .map_err(ApiError::internal)?
     }
 }
 

@@ -420,29 +420,30 @@ async fn logout_for(
     req: &HttpRequest,
     realm: Realm,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(presented) = presented_cookie(state, req, realm) {
-        if let Some((family, user_id, organization_id)) =
-            refresh::family_of(&state.db, realm, &presented).await?
-        {
-            refresh::revoke_family(&state.db, &family).await?;
-            let actor = match realm {
-                Realm::Portal => Actor::PortalUser(user_id),
-                Realm::Issuer => Actor::StaffUser(user_id),
-            };
-            events::record(
-                &state.db,
-                NewEvent {
-                    organization_id,
-                    contractor_id: None,
-                    document_id: None,
-                    actor,
-                    kind: "logged_out",
-                    client: &client_info(req),
-                    details: None,
-                },
-            )
-            .await?;
-        }
+    let presented = presented_cookie(state, req, realm);
+    let known = match presented {
+        Some(token) => refresh::family_of(&state.db, realm, &token).await?,
+        None => None,
+    };
+    if let Some((family, user_id, organization_id)) = known {
+        refresh::revoke_family(&state.db, &family).await?;
+        let actor = match realm {
+            Realm::Portal => Actor::PortalUser(user_id),
+            Realm::Issuer => Actor::StaffUser(user_id),
+        };
+        events::record(
+            &state.db,
+            NewEvent {
+                organization_id,
+                contractor_id: None,
+                document_id: None,
+                actor,
+                kind: "logged_out",
+                client: &client_info(req),
+                details: None,
+            },
+        )
+        .await?;
     }
     Ok(HttpResponse::NoContent()
         .cookie(refresh_cookie(state, realm, "", 0))

@@ -1,0 +1,402 @@
+//! Signing in, refreshing and signing out, on both sides.
+
+use std::time::{Duration, Instant};
+
+use portal_api::demo;
+use portal_client::{ClientError, Realm};
+use reqwest::Method;
+use sea_orm::ConnectionTrait;
+
+use crate::helpers::{shared, spawn_app, spawn_app_with};
+
+fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, Option<u64>) {
+    match result {
+        Err(ClientError::Api {
+            status,
+            problem,
+            retry_after,
+        }) => (status, problem.code.clone(), retry_after),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn portal_user_signs_in_and_sees_their_customer() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let token = client
+        .portal_login("demo", "acme", demo::PORTAL_PASSWORD)
+        .await
+        .expect("login");
+    assert_eq!(token.token_type, "Bearer");
+    assert_eq!(token.realm, "portal");
+    assert_eq!(token.locale, "bg");
+    assert!(
+        token.expires_in > 60 && token.expires_in <= 900,
+        "{}",
+        token.expires_in
+    );
+    let me = client.portal_me().await.expect("me");
+    assert_eq!(me.username, "acme");
+    assert_eq!(me.contractor_name, "Акме ООД");
+    assert_eq!(
+        app.scalar("SELECT count(*) AS n FROM events WHERE kind = 'logged_in'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) AS n FROM portal_users WHERE last_login_at IS NOT NULL")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn username_is_case_insensitive() {
+    let app = spawn_app().await;
+    app.client()
+        .portal_login("DEMO", "  AcMe ", demo::PORTAL_PASSWORD)
+        .await
+        .expect("login");
+}
+
+#[tokio::test]
+async fn refresh_cookie_is_http_only_strict_and_scoped_to_the_auth_path() {
+    let app = spawn_app().await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/portal/auth/login", app.address))
+        .json(&serde_json::json!({"organization": "demo", "username": "kunde", "password": demo::PORTAL_PASSWORD}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("a cookie")
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(cookie.starts_with("portal_refresh="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/api/v1/portal/auth"] {
+        assert!(
+            cookie.contains(attribute),
+            "{attribute} missing in {cookie}"
+        );
+    }
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert!(
+        body.get("refresh_token").is_none(),
+        "the refresh token must only travel in the cookie"
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) AS n FROM refresh_tokens").await,
+        1
+    );
+    let stored = app
+        .scalar("SELECT count(*) AS n FROM refresh_tokens WHERE length(token_hash) = 64")
+        .await;
+    assert_eq!(stored, 1, "stored as a SHA-256 hex digest");
+    let raw = cookie
+        .split(';')
+        .next()
+        .and_then(|c| c.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .expect("value");
+    let sql = format!("SELECT count(*) AS n FROM refresh_tokens WHERE token_hash = '{raw}'");
+    assert_eq!(app.scalar(&sql).await, 0, "the raw token is never stored");
+}
+
+#[tokio::test]
+async fn wrong_password_unknown_user_and_unknown_organisation_get_the_same_401() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let attempts = [
+        ("demo", "acme", "wrong-password"),
+        ("demo", "nobody", "wrong-password"),
+        ("nowhere", "acme", "x"),
+    ];
+    let mut bodies = Vec::new();
+    for (org, user, pass) in attempts {
+        let err = client
+            .portal_login(org, user, pass)
+            .await
+            .expect_err("must fail");
+        match err {
+            ClientError::Api {
+                status, problem, ..
+            } => {
+                assert_eq!(status, 401);
+                bodies.push((problem.code.clone(), problem.detail.clone()));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+    assert_eq!(bodies[0].0, "invalid_credentials");
+}
+
+#[tokio::test]
+async fn unknown_user_takes_as_long_as_a_wrong_password() {
+    let app = spawn_app_with(|s| s.throttle.account_failures = 100).await;
+    let client = app.client();
+    let mut timings = [Vec::new(), Vec::new()];
+    for round in 0..6 {
+        for (i, user) in ["acme", "no-such-user"].iter().enumerate() {
+            let started = Instant::now();
+            let _ = client
+                .portal_login("demo", user, &format!("wrong-{round}"))
+                .await;
+            timings[i].push(started.elapsed());
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let known = median(&mut timings[0]);
+    let unknown = median(&mut timings[1]);
+    let ratio = unknown.as_secs_f64() / known.as_secs_f64();
+    assert!(
+        (0.6..1.67).contains(&ratio),
+        "known {known:?}, unknown {unknown:?}"
+    );
+    // The unknown user must really pay for an argon2 verification, not answer at once.
+    assert!(unknown > Duration::from_millis(5), "{unknown:?}");
+}
+
+#[tokio::test]
+async fn staff_sign_in_with_email() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let token = client
+        .issuer_login("Owner@Demo.example", demo::OWNER_PASSWORD)
+        .await
+        .expect("login");
+    assert_eq!(token.realm, "issuer");
+    let me = client.issuer_me().await.expect("me");
+    assert_eq!(
+        (
+            me.email.as_str(),
+            me.role.as_str(),
+            me.organization.as_str()
+        ),
+        ("owner@demo.example", "owner", "demo")
+    );
+    let (status, code, _) = api_error(
+        app.client()
+            .issuer_login(demo::OWNER_EMAIL, "wrong-password")
+            .await,
+    );
+    assert_eq!((status, code.as_str()), (401, "invalid_credentials"));
+}
+
+#[tokio::test]
+async fn disabled_users_and_customers_without_portal_access_cannot_sign_in() {
+    let app = spawn_app().await;
+    app.db
+        .execute_unprepared("UPDATE portal_users SET state = 'disabled' WHERE username = 'acme'")
+        .await
+        .expect("disable");
+    app.db
+        .execute_unprepared(
+            "UPDATE contractors SET portal_access = false WHERE name = 'Kunde GmbH'",
+        )
+        .await
+        .expect("revoke access");
+    for user in ["acme", "kunde"] {
+        let (status, code, _) = api_error(
+            app.client()
+                .portal_login("demo", user, demo::PORTAL_PASSWORD)
+                .await,
+        );
+        assert_eq!(
+            (status, code.as_str()),
+            (401, "invalid_credentials"),
+            "{user}"
+        );
+    }
+    app.client()
+        .portal_login("demo", "cliente", demo::PORTAL_PASSWORD)
+        .await
+        .expect("cliente still can");
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_reused_token_ends_the_session() {
+    let app = spawn_app().await;
+    let client = app.portal_client("acme").await;
+    let first = client.refresh_token().expect("refresh token");
+    let renewed = client.refresh().await.expect("refresh");
+    assert_eq!(renewed.realm, "portal");
+    let second = client.refresh_token().expect("rotated");
+    assert_ne!(first, second, "rotation hands out a new token");
+    client.portal_me().await.expect("new access token works");
+
+    // An attacker replays the first token: refused, and the whole session ends.
+    let thief = app.client();
+    thief.set_refresh_token(Realm::Portal, Some(first));
+    let (status, code, _) = api_error(thief.refresh().await);
+    assert_eq!((status, code.as_str()), (401, "refresh_token_reused"));
+    let (status, code, _) = api_error(client.refresh().await);
+    assert_eq!(
+        (status, code.as_str()),
+        (401, "invalid_refresh_token"),
+        "the legitimate token died with its family"
+    );
+    let (status, code, _) = api_error(client.portal_me().await);
+    assert_eq!(
+        (status, code.as_str()),
+        (401, "session_ended"),
+        "access tokens of the session stop at once"
+    );
+}
+
+#[tokio::test]
+async fn twenty_concurrent_refreshes_with_one_token_succeed_exactly_once() {
+    let app = spawn_app().await;
+    let login = app.portal_client("cliente").await;
+    let token = login.refresh_token().expect("token");
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let client = shared(app.client());
+        client.set_refresh_token(Realm::Portal, Some(token.clone()));
+        tasks.push(tokio::spawn(
+            async move { client.refresh().await.map(|_| ()) },
+        ));
+    }
+    let mut ok = 0;
+    for task in tasks {
+        match task.await.expect("join") {
+            Ok(()) => ok += 1,
+            Err(e) => assert_eq!(e.status(), Some(401), "{e:?}"),
+        }
+    }
+    assert_eq!(ok, 1);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_clears_the_cookie() {
+    let app = spawn_app().await;
+    let client = app.issuer_client().await;
+    let token = client.access_token();
+    let refresh = client.refresh_token();
+    let response = client
+        .request(Method::POST, "/api/v1/issuer/auth/logout")
+        .header(
+            "cookie",
+            format!("issuer_refresh={}", refresh.clone().unwrap_or_default()),
+        )
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(response.status(), 204);
+    let cleared = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        cleared.starts_with("issuer_refresh=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+
+    client.set_access_token(token);
+    let (status, code, _) = api_error(client.issuer_me().await);
+    assert_eq!((status, code.as_str()), (401, "session_ended"));
+    client.set_refresh_token(Realm::Issuer, refresh);
+    let (status, _, _) = api_error(client.refresh().await);
+    assert_eq!(status, 401);
+    assert_eq!(
+        app.scalar("SELECT count(*) AS n FROM events WHERE kind = 'logged_out'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_with_retry_after() {
+    let app = spawn_app().await;
+    let client = app.client();
+    for _ in 0..5 {
+        let (status, _, _) =
+            api_error(client.portal_login("demo", "kunde", "wrong-password").await);
+        assert_eq!(status, 401);
+    }
+    let (status, code, retry) =
+        api_error(client.portal_login("demo", "kunde", "wrong-password").await);
+    assert_eq!((status, code.as_str()), (429, "too_many_requests"));
+    let retry = retry.expect("Retry-After");
+    assert!((850..=900).contains(&retry), "{retry}");
+    // Even the right password waits: the lock does not reveal whether it was right.
+    let (status, _, _) = api_error(
+        client
+            .portal_login("demo", "kunde", demo::PORTAL_PASSWORD)
+            .await,
+    );
+    assert_eq!(status, 429);
+    // Other accounts from elsewhere are not affected.
+    app.client()
+        .portal_login("demo", "acme", demo::PORTAL_PASSWORD)
+        .await
+        .expect("acme unaffected");
+}
+
+#[tokio::test]
+async fn the_throttle_holds_across_server_processes() {
+    let app = spawn_app_with(|s| s.throttle.account_failures = 3).await;
+    let second = portal_client::Client::new(&app.second_server().await);
+    let first = app.client();
+    for client in [&first, &second, &first] {
+        let (status, _, _) = api_error(
+            client
+                .portal_login("demo", "cliente", "wrong-password")
+                .await,
+        );
+        assert_eq!(status, 401);
+    }
+    let (status, _, _) = api_error(
+        second
+            .portal_login("demo", "cliente", demo::PORTAL_PASSWORD)
+            .await,
+    );
+    assert_eq!(
+        status, 429,
+        "the second process sees the failures counted by the first"
+    );
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_throttled() {
+    let app = spawn_app_with(|s| s.throttle.address_failures = 4).await;
+    let client = app.client();
+    for user in ["a1", "a2", "a3", "a4"] {
+        let (status, _, _) = api_error(client.portal_login("demo", user, "guess-guess").await);
+        assert_eq!(status, 401);
+    }
+    let (status, _, retry) = api_error(
+        client
+            .portal_login("demo", "acme", demo::PORTAL_PASSWORD)
+            .await,
+    );
+    assert_eq!(status, 429);
+    assert!(retry.is_some());
+}
+
+#[tokio::test]
+async fn a_successful_login_resets_the_account_counter() {
+    let app = spawn_app_with(|s| s.throttle.account_failures = 3).await;
+    let client = app.client();
+    for _ in 0..2 {
+        let _ = client.portal_login("demo", "acme", "wrong-password").await;
+    }
+    client
+        .portal_login("demo", "acme", demo::PORTAL_PASSWORD)
+        .await
+        .expect("right password");
+    for _ in 0..2 {
+        let (status, _, _) = api_error(client.portal_login("demo", "acme", "wrong-password").await);
+        assert_eq!(status, 401, "the counter started again");
+    }
+}

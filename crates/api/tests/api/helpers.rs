@@ -1,0 +1,148 @@
+//! `spawn_app()`: the real server on port 0 with its own database and the demo data.
+
+use std::sync::Arc;
+
+use portal_api::config::{Settings, ThrottlePolicy, sqlite_url};
+use portal_api::startup::Application;
+use portal_api::{db, demo};
+use portal_client::Client;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+/// The signing secret of test servers, so tests can forge tokens with it.
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+/// A running server and a way into its database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// The database URL, so a second server can share it.
+    pub database_url: String,
+    /// A direct connection for checking side effects.
+    pub db: DatabaseConnection,
+    /// The settings the server was started with.
+    pub settings: Settings,
+}
+
+impl TestApp {
+    /// A fresh client of this server.
+    pub fn client(&self) -> Client {
+        Client::new(&self.address)
+    }
+
+    /// A client signed in as a demo portal user.
+    pub async fn portal_client(&self, username: &str) -> Client {
+        let client = self.client();
+        client
+            .portal_login("demo", username, demo::PORTAL_PASSWORD)
+            .await
+            .expect("demo portal login");
+        client
+    }
+
+    /// A client signed in as the demo owner.
+    pub async fn issuer_client(&self) -> Client {
+        let client = self.client();
+        client
+            .issuer_login(demo::OWNER_EMAIL, demo::OWNER_PASSWORD)
+            .await
+            .expect("demo owner login");
+        client
+    }
+
+    /// Runs a scalar query (`SELECT count(*) AS n ...`) and returns column `n`.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                sql.to_string(),
+            ))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("column n")
+    }
+
+    /// Starts another server process-equivalent on the same database.
+    pub async fn second_server(&self) -> String {
+        let mut settings = self.settings.clone();
+        settings.addr = "127.0.0.1:0".into();
+        start(settings).await
+    }
+}
+
+fn which_database() -> String {
+    std::env::var("PORTAL_TEST_DB").unwrap_or_else(|_| "sqlite".into())
+}
+
+/// A fresh, empty database URL for one test.
+async fn fresh_database(data_dir: &std::path::Path) -> String {
+    match which_database().as_str() {
+        "sqlite" => sqlite_url(&data_dir.join("portal.sqlite3")),
+        "postgres" => {
+            let admin = std::env::var("PORTAL_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("portal_test_{}", uuid::Uuid::new_v4().simple());
+            let conn = sea_orm::Database::connect(&admin)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("PostgreSQL is required for PORTAL_TEST_DB=postgres ({admin}): {e}")
+                });
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            conn.close().await.ok();
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(b, _)| b)
+                .to_string();
+            format!("{base}/{name}")
+        }
+        other => panic!("PORTAL_TEST_DB must be sqlite or postgres, not {other}"),
+    }
+}
+
+async fn start(settings: Settings) -> String {
+    let app = Application::build(settings).await.expect("server builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run());
+    address
+}
+
+/// Starts a server with demo data and default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server with demo data, letting the test adjust the settings first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("portal-test-{}", uuid::Uuid::new_v4().simple()));
+    let database_url = fresh_database(&dir).await;
+    let mut settings = Settings::new(
+        "127.0.0.1:0".into(),
+        Some(database_url.clone()),
+        dir,
+        Some(TEST_SECRET.into()),
+    )
+    .expect("settings");
+    settings.workers = 2;
+    settings.hashing_concurrency = 2;
+    settings.throttle = ThrottlePolicy::default();
+    adjust(&mut settings);
+
+    let conn = db::connect(&database_url).await.expect("connect");
+    db::migrate(&conn).await.expect("migrate");
+    demo::seed(&conn).await.expect("seed demo data");
+    let address = start(settings.clone()).await;
+    TestApp {
+        address,
+        database_url,
+        db: conn,
+        settings,
+    }
+}
+
+/// Shared handle for concurrent tasks.
+pub fn shared(client: Client) -> Arc<Client> {
+    Arc::new(client)
+}

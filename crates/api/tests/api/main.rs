@@ -1,0 +1,9 @@
+//! Integration tests: each starts the real server on a free port with a fresh database
+//! (SQLite by default, PostgreSQL when `PORTAL_TEST_DB=postgres`) and talks HTTP to it through
+//! `portal-client`.
+
+mod auth;
+mod errors;
+mod helpers;
+mod system;
+mod tokens;

@@ -1,0 +1,154 @@
+//! Health, readiness, security headers, request ids and the OpenAPI document.
+
+use std::collections::HashSet;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn health_and_ready_answer() {
+    let app = spawn_app().await;
+    let client = app.client();
+    assert_eq!(client.health().await.expect("health").status, "ok");
+    let ready = client.ready().await.expect("ready");
+    assert_eq!(ready.status, "ok");
+    let expected = if app.database_url.starts_with("postgres") {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(ready.database.as_deref(), Some(expected));
+}
+
+#[tokio::test]
+async fn every_response_carries_security_headers_and_a_request_id() {
+    let app = spawn_app().await;
+    let http = reqwest::Client::new();
+    let mut ids = HashSet::new();
+    for (method, path) in [
+        ("GET", "/health"),
+        ("GET", "/nope"),
+        ("POST", "/api/v1/portal/auth/login"),
+        ("GET", "/api/v1/portal/me"),
+        ("GET", "/api/v1/openapi.json"),
+        ("GET", "/api/docs/"),
+    ] {
+        let response = http
+            .request(
+                method.parse().expect("method"),
+                format!("{}{path}", app.address),
+            )
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .expect("send");
+        let h = response.headers();
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(
+            !csp.contains("unsafe-inline") || path.starts_with("/api/docs"),
+            "{path}: {csp}"
+        );
+        assert_eq!(
+            h.get("x-content-type-options").map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..]),
+            "{path}"
+        );
+        assert_eq!(
+            h.get("referrer-policy").map(|v| v.as_bytes()),
+            Some(&b"same-origin"[..]),
+            "{path}"
+        );
+        assert!(
+            h.get("strict-transport-security").is_none(),
+            "no HSTS without TLS"
+        );
+        let id = h
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .expect("request id")
+            .to_string();
+        assert!(ids.insert(id), "request ids are unique");
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_served_over_tls() {
+    let app = crate::helpers::spawn_app_with(|s| s.tls = true).await;
+    let response = reqwest::get(format!("{}/health", app.address))
+        .await
+        .expect("send");
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn the_committed_openapi_document_matches_the_code() {
+    let generated = portal_api::openapi::spec_json();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.json");
+    if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &generated).expect("write openapi.json");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date: run `just openapi` (UPDATE_OPENAPI=1 cargo test) and commit it"
+    );
+}
+
+#[tokio::test]
+async fn the_served_openapi_document_is_the_generated_one() {
+    let app = spawn_app().await;
+    let served = app.client().openapi().await.expect("openapi");
+    let generated: serde_json::Value =
+        serde_json::from_str(&portal_api::openapi::spec_json()).expect("json");
+    assert_eq!(served, generated);
+    for path in [
+        "/api/v1/portal/auth/login",
+        "/api/v1/issuer/auth/refresh",
+        "/api/v1/portal/me",
+        "/ready",
+    ] {
+        assert!(served["paths"].get(path).is_some(), "{path} documented");
+    }
+}
+
+#[tokio::test]
+async fn the_api_reference_page_needs_no_internet() {
+    let app = spawn_app().await;
+    let response = reqwest::get(format!("{}/api/docs/", app.address))
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("swagger-ui"), "{html:.200}");
+    let external: Vec<&str> = html
+        .split(['"', '\''])
+        .filter(|s| s.starts_with("http://") || s.starts_with("https://") || s.starts_with("//"))
+        .collect();
+    assert!(external.is_empty(), "the reference page loads {external:?} from the internet");
+    let js = reqwest::get(format!("{}/api/docs/swagger-ui-bundle.js", app.address))
+        .await
+        .expect("send");
+    assert_eq!(js.status(), 200, "the bundle is served from the binary");
+    let init = reqwest::get(format!("{}/api/docs/swagger-initializer.js", app.address))
+        .await
+        .expect("send");
+    assert!(
+        init.text()
+            .await
+            .expect("js")
+            .contains("/api/v1/openapi.json")
+    );
+}
