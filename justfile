@@ -1,0 +1,55 @@
+# Customer portal — common tasks. `just --list` shows them all.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+pg_admin_url := env_var_or_default("PORTAL_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+# Show the recipes.
+default:
+    @just --list
+
+# Build everything and serve the portal with demo data on SQLite at http://127.0.0.1:8080.
+run: build-spa
+    cargo build --release -p portal-api
+    ./target/release/portal serve --demo --static-dir frontend/dist
+
+# Set up what the tests need and run them all: lint, unit and API tests on SQLite and PostgreSQL, browser tests.
+test: lint test-sqlite test-postgres e2e
+
+# Unit and API tests against SQLite.
+test-sqlite:
+    PORTAL_TEST_DB=sqlite ./scripts/cargo-test
+
+# Unit and API tests against PostgreSQL (a fresh database per test; fails if PostgreSQL is unreachable).
+test-postgres: ensure-postgres
+    PORTAL_TEST_DB=postgres PORTAL_TEST_PG_URL={{pg_admin_url}} ./scripts/cargo-test
+    ./scripts/drop-test-databases {{pg_admin_url}}
+
+# Make sure PostgreSQL answers on 127.0.0.1:5432, starting the local cluster if it is stopped.
+ensure-postgres:
+    ./scripts/ensure-postgres
+
+# Formatting and clippy, warnings denied.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Browser tests (Playwright driving Debian's Chromium) against the real server and SPA.
+e2e: build-spa
+    ./scripts/e2e
+
+# Build the single-page apps into frontend/dist (nothing to build until the SPA exists).
+build-spa:
+    ./scripts/build-spa
+
+# Regenerate openapi/openapi.json from the code.
+openapi:
+    cargo run -q -p portal-api --bin portal -- openapi > openapi/openapi.json
+
+# Benchmarks; figures go to bench/RESULTS.md.
+bench:
+    ./scripts/bench
+
+# Audit dependencies against the offline advisory database snapshot.
+audit:
+    ./scripts/audit
