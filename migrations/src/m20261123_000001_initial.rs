@@ -97,6 +97,9 @@ const TABLES: &[&str] = &[
         created_at {ts} NOT NULL,
         updated_at {ts} NOT NULL
     )",
+    // `number_folded` and `search_text` (number and line descriptions) are lower-cased by the
+    // application with Unicode rules, so case-insensitive search behaves the same on SQLite
+    // (whose lower() knows only ASCII) and PostgreSQL.
     // Amounts are integer minor units of `currency`. paid/remaining are kept in step with the
     // payments table inside the same transaction, so the grid can filter, sort and sum on them
     // with an index; they are NULL for types that are not payable.
@@ -107,6 +110,8 @@ const TABLES: &[&str] = &[
         doc_type TEXT NOT NULL CHECK (doc_type IN ('invoice', 'credit_note', 'debit_note', 'offer',
             'reminder', 'delivery_note', 'order_confirmation')),
         number TEXT NOT NULL,
+        number_folded TEXT NOT NULL,
+        search_text TEXT NOT NULL,
         issue_date {date} NOT NULL,
         due_date {date},
         currency TEXT NOT NULL,

@@ -4,7 +4,8 @@
 //! from a fixed-seed generator, so two runs on the same day produce the same data.
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use portal_domain::document::{LineInput, is_payable, line_net, totals, vat_on};
+use portal_domain::document::{LineInput, is_payable, line_net, search_text, totals, vat_on};
+use portal_domain::filter::fold;
 use portal_types::DocumentType;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set,
@@ -532,11 +533,15 @@ async fn insert_document(
     } else {
         0
     };
+    let number = counters.next(spec.doc_type);
+    let descriptions: Vec<&str> = spec.lines.iter().map(|(d, _, _)| d.as_str()).collect();
     let doc = document::ActiveModel {
         organization_id: Set(organization_id),
         contractor_id: Set(contractor_id),
         doc_type: Set(spec.doc_type.as_str().into()),
-        number: Set(counters.next(spec.doc_type)),
+        number_folded: Set(fold(&number)),
+        search_text: Set(search_text(&number, &descriptions)),
+        number: Set(number),
         issue_date: Set(spec.issue),
         due_date: Set(spec.due),
         currency: Set(spec.currency.into()),

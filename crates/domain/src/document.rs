@@ -161,6 +161,16 @@ pub fn format_quantity(milli: i64) -> String {
     s.trim_end_matches('.').to_string()
 }
 
+/// The folded text the grid's free-text filter searches: number and line descriptions.
+pub fn search_text(number: &str, descriptions: &[&str]) -> String {
+    let mut text = crate::filter::fold(number);
+    for d in descriptions {
+        text.push('\n');
+        text.push_str(&crate::filter::fold(d));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! Everything here is a pure function and is unit-tested next to the code.
 
 pub mod document;
+pub mod filter;
 pub mod money;
 pub mod password;
 

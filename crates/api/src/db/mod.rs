@@ -1,7 +1,9 @@
 //! Database access: connecting, migrating, and the queries the handlers call.
 
+pub mod documents;
 pub mod entities;
 pub mod events;
+pub mod sql;
 
 use std::time::Duration;
 

@@ -2,9 +2,11 @@
 //! router and the OpenAPI document come from the same list.
 
 pub mod auth;
+pub mod documents;
 pub mod fallback;
 pub mod health;
 pub mod me;
+pub mod pdf;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,7 +17,16 @@ pub fn api(cfg: &mut ServiceConfig) {
         scope::scope("/api/v1")
             .service(scope::scope("/portal/auth").configure(auth::portal_routes))
             .service(scope::scope("/issuer/auth").configure(auth::issuer_routes))
-            .service(scope::scope("/portal").service(me::portal_me))
+            .service(
+                scope::scope("/portal")
+                    .service(me::portal_me)
+                    .service(me::update_portal_me)
+                    .service(me::change_password)
+                    .service(documents::list_documents)
+                    .service(documents::get_document)
+                    .service(documents::summary)
+                    .service(pdf::document_pdf),
+            )
             .service(scope::scope("/issuer").service(me::issuer_me)),
     );
 }

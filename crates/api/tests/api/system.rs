@@ -137,7 +137,10 @@ async fn the_api_reference_page_needs_no_internet() {
         .split(['"', '\''])
         .filter(|s| s.starts_with("http://") || s.starts_with("https://") || s.starts_with("//"))
         .collect();
-    assert!(external.is_empty(), "the reference page loads {external:?} from the internet");
+    assert!(
+        external.is_empty(),
+        "the reference page loads {external:?} from the internet"
+    );
     let js = reqwest::get(format!("{}/api/docs/swagger-ui-bundle.js", app.address))
         .await
         .expect("send");

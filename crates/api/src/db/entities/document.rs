@@ -10,6 +10,8 @@ pub struct Model {
     pub contractor_id: i64,
     pub doc_type: String,
     pub number: String,
+    pub number_folded: String,
+    pub search_text: String,
     pub issue_date: Date,
     pub due_date: Option<Date>,
     pub currency: String,

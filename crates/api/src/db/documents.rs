@@ -1,0 +1,612 @@
+//! The customer's view of documents. Every function takes a [`PortalScope`], which can only be
+//! made from a signed-in portal session: there is no unscoped query here to call by mistake.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use portal_domain::document::{counts_in_sums, is_overdue, is_payable, payment_status};
+use portal_domain::filter::{AMOUNT_SCALE, AmountColumn, DocumentQuery, SortColumn, StatusFilter};
+use portal_domain::money::{Currency, format_minor};
+use portal_types::{CurrencySums, DocumentRow, DocumentState, DocumentType};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
+
+use super::entities::organization;
+use super::sql::Sql;
+use crate::auth::PortalSession;
+use crate::error::ApiError;
+
+/// What a portal user may see: one organisation, one customer, issued documents of the types
+/// the organisation releases.
+#[derive(Debug, Clone)]
+pub struct PortalScope {
+    /// The issuing organisation.
+    pub organization_id: i64,
+    /// The customer.
+    pub contractor_id: i64,
+    /// Released document types.
+    pub types: Vec<DocumentType>,
+    /// The organisation row (portal settings, issuer data).
+    pub organization: organization::Model,
+}
+
+impl PortalScope {
+    /// The scope of a portal session.
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        session: &PortalSession,
+    ) -> Result<PortalScope, ApiError> {
+        let organization = organization::Entity::find_by_id(session.organization_id)
+            .one(db)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        let types = organization
+            .portal_document_types
+            .split(',')
+            .filter_map(DocumentType::parse)
+            .collect();
+        Ok(PortalScope {
+            organization_id: organization.id,
+            contractor_id: session.contractor_id,
+            types,
+            organization,
+        })
+    }
+
+    /// `WHERE` conditions every portal query starts with.
+    fn restrict(&self, sql: &mut Sql) {
+        sql.push(" WHERE d.organization_id = ")
+            .bind(self.organization_id);
+        sql.push(" AND d.contractor_id = ").bind(self.contractor_id);
+        sql.push(" AND d.state <> 'draft' AND d.doc_type IN ");
+        if self.types.is_empty() {
+            sql.push("('')");
+        } else {
+            sql.bind_list(self.types.iter().map(|t| t.as_str()));
+        }
+    }
+}
+
+/// One row as read from the database.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct DocumentRecord {
+    pub id: i64,
+    pub number: String,
+    pub doc_type: String,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub currency: String,
+    pub tax_base_minor: i64,
+    pub vat_minor: i64,
+    pub total_minor: i64,
+    pub paid_minor: Option<i64>,
+    pub remaining_minor: Option<i64>,
+    pub state: String,
+    pub last_downloaded_at: Option<DateTime<Utc>>,
+}
+
+/// The columns [`DocumentRecord`] reads.
+pub const RECORD_COLUMNS: &str = "d.id, d.number, d.doc_type, d.issue_date, d.due_date, d.currency, d.tax_base_minor, \
+d.vat_minor, d.total_minor, d.paid_minor, d.remaining_minor, d.state, d.last_downloaded_at";
+
+impl DocumentRecord {
+    /// The grid row, with money formatted in the currency's exponent.
+    pub fn to_row(&self, today: NaiveDate) -> Result<DocumentRow, ApiError> {
+        let doc_type = DocumentType::parse(&self.doc_type)
+            .ok_or_else(|| ApiError::internal("bad doc_type"))?;
+        let state =
+            DocumentState::parse(&self.state).ok_or_else(|| ApiError::internal("bad state"))?;
+        let exp = exponent(&self.currency);
+        let payable = is_payable(doc_type) && self.paid_minor.is_some();
+        let (paid, remaining) = (
+            self.paid_minor.unwrap_or(0),
+            self.remaining_minor.unwrap_or(0),
+        );
+        Ok(DocumentRow {
+            id: self.id,
+            number: self.number.clone(),
+            date: self.issue_date,
+            due_date: self.due_date,
+            doc_type,
+            currency: self.currency.clone(),
+            tax_base: format_minor(self.tax_base_minor, exp),
+            vat: format_minor(self.vat_minor, exp),
+            total: format_minor(self.total_minor, exp),
+            paid: payable.then(|| format_minor(paid, exp)),
+            remaining: payable.then(|| format_minor(remaining, exp)),
+            downloaded_at: self.last_downloaded_at,
+            state,
+            payment_status: if payable {
+                payment_status(doc_type, state, paid, remaining)
+            } else {
+                None
+            },
+            overdue: payable && is_overdue(doc_type, state, remaining, self.due_date, today),
+        })
+    }
+}
+
+/// The currency's exponent; 2 for codes we do not know (they were validated on the way in).
+pub fn exponent(code: &str) -> u32 {
+    Currency::from_code(code).map_or(2, |c| c.exponent())
+}
+
+fn amount_column(column: AmountColumn) -> &'static str {
+    match column {
+        AmountColumn::TaxBase => "d.tax_base_minor",
+        AmountColumn::Vat => "d.vat_minor",
+        AmountColumn::Total => "d.total_minor",
+        AmountColumn::Paid => "d.paid_minor",
+        AmountColumn::Remaining => "d.remaining_minor",
+    }
+}
+
+/// Exponent → codes with that exponent, for scaling minor units to 10^-4 in SQL.
+const NON_TWO_EXPONENTS: [(u32, &str); 3] = [
+    (
+        0,
+        "'BIF','CLP','DJF','GNF','ISK','JPY','KMF','KRW','PYG','RWF','UGX','UYI','VND','VUV','XAF','XOF','XPF'",
+    ),
+    (3, "'BHD','IQD','JOD','KWD','LYD','OMR','TND'"),
+    (4, "'CLF','UYW'"),
+];
+
+/// `column` scaled to 10^-4 units. When the filter pins currencies of one exponent this is a
+/// plain multiplication; otherwise the exponent is looked up per row.
+fn scaled_amount(column: &str, currencies: &[Currency]) -> String {
+    let exps: Vec<u32> = currencies.iter().map(|c| c.exponent()).collect();
+    if let Some(first) = exps.first()
+        && exps.iter().all(|e| e == first)
+    {
+        return format!("({column} * {})", 10i64.pow(AMOUNT_SCALE - first));
+    }
+    let mut expr = String::from("(CASE");
+    for (exp, codes) in NON_TWO_EXPONENTS {
+        expr.push_str(&format!(
+            " WHEN d.currency IN ({codes}) THEN {column} * {}",
+            10i64.pow(AMOUNT_SCALE - exp)
+        ));
+    }
+    expr.push_str(&format!(" ELSE {column} * 100 END)"));
+    expr
+}
+
+/// Appends the grid's filters (everything except the scope).
+fn apply_filters(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
+    if let Some(number) = &q.number {
+        sql.push(" AND d.number_folded LIKE ")
+            .bind(like_pattern(number))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(text) = &q.text {
+        sql.push(" AND d.search_text LIKE ")
+            .bind(like_pattern(text))
+            .push(" ESCAPE '\\'");
+    }
+    if !q.types.is_empty() {
+        sql.push(" AND d.doc_type IN ")
+            .bind_list(q.types.iter().map(|t| t.as_str()));
+    }
+    if !q.currencies.is_empty() {
+        sql.push(" AND d.currency IN ")
+            .bind_list(q.currencies.iter().map(|c| c.code().to_string()));
+    }
+    for (value, op, col) in [
+        (q.date_from, ">=", "d.issue_date"),
+        (q.date_to, "<=", "d.issue_date"),
+        (q.due_from, ">=", "d.due_date"),
+        (q.due_to, "<=", "d.due_date"),
+    ] {
+        if let Some(date) = value {
+            sql.push(&format!(" AND {col} {op} ")).bind(date);
+        }
+    }
+    for bound in &q.amounts {
+        let column = amount_column(bound.column);
+        let op = if bound.lower { ">=" } else { "<=" };
+        if bound.scaled == 0 {
+            // Zero is zero in every exponent: compare the column itself, which indexes serve.
+            sql.push(&format!(" AND {column} {op} 0"));
+        } else {
+            sql.push(&format!(
+                " AND {} {op} ",
+                scaled_amount(column, &q.currencies)
+            ))
+            .bind(bound.scaled);
+        }
+    }
+    if !q.statuses.is_empty() {
+        sql.push(" AND d.paid_minor IS NOT NULL AND d.state <> 'cancelled' AND (");
+        for (i, status) in q.statuses.iter().enumerate() {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            match status {
+                StatusFilter::Paid => sql.push("d.remaining_minor = 0"),
+                StatusFilter::Unpaid => sql.push("(d.remaining_minor <> 0 AND d.paid_minor = 0)"),
+                StatusFilter::PartiallyPaid => {
+                    sql.push("(d.remaining_minor <> 0 AND d.paid_minor <> 0)")
+                }
+                StatusFilter::Open => sql.push("d.remaining_minor <> 0"),
+                StatusFilter::Overdue => sql
+                    .push("(d.remaining_minor > 0 AND d.due_date < ")
+                    .bind(today)
+                    .push(")"),
+            };
+        }
+        sql.push(")");
+    }
+    match q.downloaded {
+        Some(true) => {
+            sql.push(" AND d.last_downloaded_at IS NOT NULL");
+        }
+        Some(false) => {
+            sql.push(" AND d.last_downloaded_at IS NULL");
+        }
+        None => {}
+    }
+    if let Some(from) = q.downloaded_from {
+        sql.push(" AND d.last_downloaded_at >= ")
+            .bind(start_of(from));
+    }
+    if let Some(to) = q.downloaded_to
+        && let Some(next) = to.succ_opt()
+    {
+        sql.push(" AND d.last_downloaded_at < ")
+            .bind(start_of(next));
+    }
+}
+
+fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+/// `%text%` with LIKE's wildcards escaped.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Appends the SQL expression a sort column orders by.
+fn push_sort_expression(sql: &mut Sql, column: SortColumn, today: NaiveDate) {
+    let plain = match column {
+        SortColumn::Number => "d.number",
+        SortColumn::Date => "d.issue_date",
+        SortColumn::DueDate => "d.due_date",
+        SortColumn::Type => "d.doc_type",
+        SortColumn::Currency => "d.currency",
+        SortColumn::TaxBase => "d.tax_base_minor",
+        SortColumn::Vat => "d.vat_minor",
+        SortColumn::Total => "d.total_minor",
+        SortColumn::Paid => "d.paid_minor",
+        SortColumn::Remaining => "d.remaining_minor",
+        SortColumn::DownloadedAt => "d.last_downloaded_at",
+        SortColumn::State => "d.state",
+        // unpaid, partially paid, paid; not payable or cancelled last
+        SortColumn::PaymentStatus => {
+            "(CASE WHEN d.paid_minor IS NULL OR d.state = 'cancelled' THEN NULL \
+             WHEN d.remaining_minor <> 0 AND d.paid_minor = 0 THEN 0 \
+             WHEN d.remaining_minor <> 0 THEN 1 ELSE 2 END)"
+        }
+        SortColumn::Overdue => {
+            sql.push(
+                "(CASE WHEN d.paid_minor IS NOT NULL AND d.state <> 'cancelled' AND d.remaining_minor > 0 \
+                 AND d.due_date < ",
+            )
+            .bind(today)
+            .push(" THEN 1 ELSE 0 END)");
+            return;
+        }
+    };
+    sql.push(plain);
+}
+
+/// Appends `ORDER BY`: the requested keys with NULLs last, then id in the direction of the last
+/// key (so the default `-date` walks the `(…, issue_date, id)` index backwards).
+fn apply_sort(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
+    sql.push(" ORDER BY ");
+    for key in &q.sort {
+        push_sort_expression(sql, key.column, today);
+        sql.push(if key.descending {
+            " DESC NULLS LAST, "
+        } else {
+            " ASC NULLS LAST, "
+        });
+    }
+    let last_desc = q.sort.last().is_some_and(|k| k.descending);
+    sql.push(if last_desc { "d.id DESC" } else { "d.id ASC" });
+}
+
+/// One page of the grid: rows, total count and per-currency sums.
+pub struct GridPage {
+    /// The page's rows.
+    pub rows: Vec<DocumentRow>,
+    /// Matching documents over all pages.
+    pub total: u64,
+    /// Footer sums.
+    pub sums: Vec<CurrencySums>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SumsRecord {
+    currency: String,
+    matched: i64,
+    summed: i64,
+    tax_base: Option<i64>,
+    vat: Option<i64>,
+    total: Option<i64>,
+    paid: Option<i64>,
+    remaining: Option<i64>,
+}
+
+/// The page's rows: scope, filters, sort, LIMIT/OFFSET.
+pub fn page_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql {
+    let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS} FROM documents d"));
+    scope.restrict(&mut sql);
+    apply_filters(&mut sql, q, today);
+    apply_sort(&mut sql, q, today);
+    let offset = i64::from(q.page - 1) * i64::from(q.per_page);
+    sql.push(" LIMIT ")
+        .bind(i64::from(q.per_page))
+        .push(" OFFSET ")
+        .bind(offset);
+    sql
+}
+
+/// Count and per-currency sums of the whole filtered set, in one pass. Cancelled and
+/// non-payable documents are counted but not summed.
+pub fn sums_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql {
+    let summable = "d.paid_minor IS NOT NULL AND d.state <> 'cancelled'";
+    let mut sql = Sql::new(&format!(
+        "SELECT d.currency AS currency, COUNT(*) AS matched, \
+         COUNT(*) FILTER (WHERE {summable}) AS summed, \
+         CAST(SUM(d.tax_base_minor) FILTER (WHERE {summable}) AS BIGINT) AS tax_base, \
+         CAST(SUM(d.vat_minor) FILTER (WHERE {summable}) AS BIGINT) AS vat, \
+         CAST(SUM(d.total_minor) FILTER (WHERE {summable}) AS BIGINT) AS total, \
+         CAST(SUM(d.paid_minor) FILTER (WHERE {summable}) AS BIGINT) AS paid, \
+         CAST(SUM(d.remaining_minor) FILTER (WHERE {summable}) AS BIGINT) AS remaining \
+         FROM documents d"
+    ));
+    scope.restrict(&mut sql);
+    apply_filters(&mut sql, q, today);
+    sql.push(" GROUP BY d.currency ORDER BY d.currency");
+    sql
+}
+
+/// Runs the grid query.
+pub async fn grid(
+    db: &impl ConnectionTrait,
+    scope: &PortalScope,
+    q: &DocumentQuery,
+    today: NaiveDate,
+) -> Result<GridPage, ApiError> {
+    let page = page_sql(scope, q, today);
+    let sums = sums_sql(scope, q, today);
+    let records = DocumentRecord::find_by_statement(page.statement(db))
+        .all(db)
+        .await?;
+    let sums = SumsRecord::find_by_statement(sums.statement(db))
+        .all(db)
+        .await?;
+    let total = sums
+        .iter()
+        .map(|s| u64::try_from(s.matched).unwrap_or(0))
+        .sum();
+    let rows = records
+        .iter()
+        .map(|r| r.to_row(today))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sums = sums
+        .into_iter()
+        .filter(|s| s.summed > 0)
+        .map(|s| {
+            let exp = exponent(&s.currency);
+            let f = |v: Option<i64>| format_minor(v.unwrap_or(0), exp);
+            CurrencySums {
+                count: u64::try_from(s.summed).unwrap_or(0),
+                tax_base: f(s.tax_base),
+                vat: f(s.vat),
+                total: f(s.total),
+                paid: f(s.paid),
+                remaining: f(s.remaining),
+                currency: s.currency,
+            }
+        })
+        .collect();
+    Ok(GridPage { rows, total, sums })
+}
+
+/// Whether a document state counts toward what is owed.
+pub fn summable(doc_type: DocumentType, state: DocumentState) -> bool {
+    is_payable(doc_type) && counts_in_sums(state)
+}
+
+/// One visible document, or `None` — for another customer's id just as for a missing one.
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    scope: &PortalScope,
+    id: i64,
+) -> Result<Option<super::entities::document::Model>, ApiError> {
+    use super::entities::document;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(document::Entity::find_by_id(id)
+        .filter(document::Column::OrganizationId.eq(scope.organization_id))
+        .filter(document::Column::ContractorId.eq(scope.contractor_id))
+        .filter(document::Column::State.ne("draft"))
+        .filter(document::Column::DocType.is_in(scope.types.iter().map(|t| t.as_str())))
+        .one(db)
+        .await?)
+}
+
+/// The grid record of an entity row.
+pub fn record_of(m: &super::entities::document::Model) -> DocumentRecord {
+    DocumentRecord {
+        id: m.id,
+        number: m.number.clone(),
+        doc_type: m.doc_type.clone(),
+        issue_date: m.issue_date,
+        due_date: m.due_date,
+        currency: m.currency.clone(),
+        tax_base_minor: m.tax_base_minor,
+        vat_minor: m.vat_minor,
+        total_minor: m.total_minor,
+        paid_minor: m.paid_minor,
+        remaining_minor: m.remaining_minor,
+        state: m.state.clone(),
+        last_downloaded_at: m.last_downloaded_at,
+    }
+}
+
+/// Sets `first_viewed_at` if this is the first view; true when it was.
+pub async fn mark_viewed(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let mut sql = Sql::new("UPDATE documents SET first_viewed_at = ");
+    sql.bind(now)
+        .push(" WHERE id = ")
+        .bind(id)
+        .push(" AND first_viewed_at IS NULL");
+    Ok(db.execute_raw(sql.statement(db)).await?.rows_affected() == 1)
+}
+
+/// Records a download: first and last download time (and first view, as a download is one).
+pub async fn mark_downloaded(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let mut sql = Sql::new("UPDATE documents SET last_downloaded_at = ");
+    sql.bind(now)
+        .push(", first_downloaded_at = COALESCE(first_downloaded_at, ")
+        .bind(now)
+        .push("), first_viewed_at = COALESCE(first_viewed_at, ")
+        .bind(now)
+        .push(") WHERE id = ")
+        .bind(id);
+    db.execute_raw(sql.statement(db)).await?;
+    Ok(())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct OpenRecord {
+    currency: String,
+    open: Option<i64>,
+    open_count: i64,
+    overdue: Option<i64>,
+    overdue_count: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct PaidRecord {
+    currency: String,
+    paid: Option<i64>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct TypeRecord {
+    doc_type: String,
+    n: i64,
+}
+
+/// The summary page: open and overdue per currency, payments of the last twelve months,
+/// counts by type and the five most recent documents.
+pub async fn summary(
+    db: &impl ConnectionTrait,
+    scope: &PortalScope,
+    today: NaiveDate,
+) -> Result<portal_types::PortalSummary, ApiError> {
+    let summable = "d.paid_minor IS NOT NULL AND d.state <> 'cancelled'";
+    let mut open = Sql::new(&format!(
+        "SELECT d.currency AS currency, \
+         CAST(SUM(d.remaining_minor) FILTER (WHERE d.remaining_minor <> 0) AS BIGINT) AS open, \
+         COUNT(*) FILTER (WHERE d.remaining_minor <> 0) AS open_count, \
+         CAST(SUM(d.remaining_minor) FILTER (WHERE d.remaining_minor > 0 AND d.due_date < $1) AS BIGINT) AS overdue, \
+         COUNT(*) FILTER (WHERE d.remaining_minor > 0 AND d.due_date < $1) AS overdue_count \
+         FROM documents d"
+    ));
+    open.bind_placeholder_value(today);
+    scope.restrict(&mut open);
+    open.push(&format!(
+        " AND {summable} GROUP BY d.currency ORDER BY d.currency"
+    ));
+
+    let year_ago = today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(today);
+    let mut paid = Sql::new(
+        "SELECT d.currency AS currency, CAST(SUM(p.amount_minor) AS BIGINT) AS paid \
+         FROM payments p JOIN documents d ON d.id = p.document_id",
+    );
+    scope.restrict(&mut paid);
+    paid.push(&format!(" AND {summable} AND p.paid_on > "))
+        .bind(year_ago);
+    paid.push(" GROUP BY d.currency");
+
+    let mut types = Sql::new("SELECT d.doc_type AS doc_type, COUNT(*) AS n FROM documents d");
+    scope.restrict(&mut types);
+    types.push(" GROUP BY d.doc_type");
+
+    let recent_query = DocumentQuery {
+        per_page: 5,
+        ..DocumentQuery::default()
+    };
+    let recent = page_sql(scope, &recent_query, today);
+
+    let open = OpenRecord::find_by_statement(open.statement(db))
+        .all(db)
+        .await?;
+    let paid = PaidRecord::find_by_statement(paid.statement(db))
+        .all(db)
+        .await?;
+    let types = TypeRecord::find_by_statement(types.statement(db))
+        .all(db)
+        .await?;
+    let recent = DocumentRecord::find_by_statement(recent.statement(db))
+        .all(db)
+        .await?;
+
+    let mut currencies: Vec<String> = open
+        .iter()
+        .map(|o| o.currency.clone())
+        .chain(paid.iter().map(|p| p.currency.clone()))
+        .collect();
+    currencies.sort();
+    currencies.dedup();
+    let currencies = currencies
+        .into_iter()
+        .map(|code| {
+            let exp = exponent(&code);
+            let o = open.iter().find(|o| o.currency == code);
+            let p = paid.iter().find(|p| p.currency == code);
+            portal_types::CurrencySummary {
+                open: format_minor(o.and_then(|o| o.open).unwrap_or(0), exp),
+                open_count: o.map_or(0, |o| u64::try_from(o.open_count).unwrap_or(0)),
+                overdue: format_minor(o.and_then(|o| o.overdue).unwrap_or(0), exp),
+                overdue_count: o.map_or(0, |o| u64::try_from(o.overdue_count).unwrap_or(0)),
+                paid_last_12_months: format_minor(p.and_then(|p| p.paid).unwrap_or(0), exp),
+                currency: code,
+            }
+        })
+        .collect();
+    let counts = DocumentType::ALL
+        .iter()
+        .filter_map(|t| {
+            let n = types.iter().find(|r| r.doc_type == t.as_str())?.n;
+            Some(portal_types::TypeCount {
+                doc_type: *t,
+                count: u64::try_from(n).unwrap_or(0),
+            })
+        })
+        .collect();
+    let recent = recent
+        .iter()
+        .map(|r| r.to_row(today))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(portal_types::PortalSummary {
+        currencies,
+        counts,
+        recent,
+    })
+}

@@ -1,0 +1,259 @@
+//! The customer's documents: the grid, one document, the summary.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::Utc;
+use portal_domain::document::format_percent;
+use portal_domain::filter::DocumentQuery;
+use portal_domain::money::format_minor;
+use portal_types::{
+    DocumentDetail, DocumentLine, DocumentPage, PaymentView, PortalSummary, Problem, VatBreakdown,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::auth::PortalSession;
+use crate::db::documents::{self, PortalScope, exponent, find_visible, record_of};
+use crate::db::entities::{document, document_line, payment};
+use crate::db::events::{self, Actor, NewEvent};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Query parameters of the document grid (documentation only: the handler parses the raw
+/// query string so that unknown parameters are refused, not ignored).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct GridParams {
+    /// Case-insensitive substring of the number.
+    number: Option<String>,
+    /// Comma-separated document types: invoice, credit_note, debit_note, offer, reminder, delivery_note, order_confirmation.
+    #[param(rename = "type")]
+    doc_type: Option<String>,
+    /// Comma-separated ISO 4217 currency codes.
+    currency: Option<String>,
+    /// Issue date from (YYYY-MM-DD, inclusive).
+    date_from: Option<String>,
+    /// Issue date to (inclusive).
+    date_to: Option<String>,
+    /// Due date from (inclusive).
+    due_from: Option<String>,
+    /// Due date to (inclusive).
+    due_to: Option<String>,
+    /// Net amount at least (decimal, in the document's currency).
+    tax_base_min: Option<String>,
+    /// Net amount at most.
+    tax_base_max: Option<String>,
+    /// VAT at least.
+    vat_min: Option<String>,
+    /// VAT at most.
+    vat_max: Option<String>,
+    /// Total at least.
+    total_min: Option<String>,
+    /// Total at most.
+    total_max: Option<String>,
+    /// Paid at least (non-payable documents never match).
+    paid_min: Option<String>,
+    /// Paid at most.
+    paid_max: Option<String>,
+    /// Remaining at least (non-payable documents never match).
+    remaining_min: Option<String>,
+    /// Remaining at most.
+    remaining_max: Option<String>,
+    /// Comma-separated payment statuses, any of: paid, unpaid, partially_paid, open, overdue.
+    status: Option<String>,
+    /// true: downloaded at least once; false: never downloaded.
+    downloaded: Option<bool>,
+    /// Last downloaded on or after (YYYY-MM-DD, UTC).
+    downloaded_from: Option<String>,
+    /// Last downloaded on or before.
+    downloaded_to: Option<String>,
+    /// Free text over the number and the line descriptions.
+    q: Option<String>,
+    /// Comma-separated sort keys, `-` for descending: number, date, due_date, type, currency, tax_base, vat, total, paid, remaining, downloaded_at, state, payment_status, overdue. Default `-date`; id breaks ties.
+    sort: Option<String>,
+    /// Page number from 1.
+    page: Option<u32>,
+    /// Rows per page, 1–200 (default 50).
+    per_page: Option<u32>,
+}
+
+/// List the customer's documents: filter on any column, sort on several keys, page, with
+/// per-currency sums of the whole filtered set.
+///
+/// Only issued documents of the types the organisation releases are listed, never drafts;
+/// cancelled ones are listed and left out of the sums, as are offers, delivery notes and order
+/// confirmations (not payable). Credit notes count negative.
+#[utoipa::path(
+    tag = "portal: documents",
+    security(("bearer" = [])),
+    params(GridParams),
+    responses(
+        (status = 200, description = "A page of documents", body = DocumentPage),
+        (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is invalid; `errors` names it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/documents")]
+async fn list_documents(
+    state: web::Data<AppState>,
+    session: PortalSession,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<web::Json<DocumentPage>, ApiError> {
+    let q = DocumentQuery::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(ApiError::Validation)?;
+    let scope = PortalScope::of(&state.db, &session).await?;
+    let today = Utc::now().date_naive();
+    let page = documents::grid(&state.db, &scope, &q, today).await?;
+    Ok(web::Json(DocumentPage {
+        items: page.rows,
+        total: page.total,
+        page: q.page,
+        per_page: q.per_page,
+        sums: page.sums,
+    }))
+}
+
+/// Loads a visible document with its lines and payments and records the first view.
+pub async fn load_detail(
+    state: &AppState,
+    session: &PortalSession,
+    scope: &PortalScope,
+    id: i64,
+) -> Result<(document::Model, DocumentDetail), ApiError> {
+    let doc = find_visible(&state.db, scope, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let now = Utc::now();
+    let today = now.date_naive();
+    let lines = document_line::Entity::find()
+        .filter(document_line::Column::DocumentId.eq(doc.id))
+        .order_by_asc(document_line::Column::Position)
+        .all(&state.db)
+        .await?;
+    let payments = payment::Entity::find()
+        .filter(payment::Column::DocumentId.eq(doc.id))
+        .order_by_asc(payment::Column::PaidOn)
+        .order_by_asc(payment::Column::Id)
+        .all(&state.db)
+        .await?;
+    let related = match doc.related_document_id {
+        Some(rid) => document::Entity::find_by_id(rid)
+            .one(&state.db)
+            .await?
+            .filter(|r| r.organization_id == doc.organization_id),
+        None => None,
+    };
+    let related_visible = match &related {
+        Some(r) => find_visible(&state.db, scope, r.id).await?.is_some(),
+        None => false,
+    };
+    let exp = exponent(&doc.currency);
+    let mut breakdown: Vec<VatBreakdown> = Vec::new();
+    let mut rates: Vec<(i64, i64)> = Vec::new();
+    for line in &lines {
+        match rates.iter_mut().find(|(rate, _)| *rate == line.vat_rate_bp) {
+            Some((_, base)) => *base += line.net_minor,
+            None => rates.push((line.vat_rate_bp, line.net_minor)),
+        }
+    }
+    rates.sort_by_key(|(rate, _)| std::cmp::Reverse(*rate));
+    for (rate, base) in rates {
+        breakdown.push(VatBreakdown {
+            rate: format_percent(rate),
+            tax_base: format_minor(base, exp),
+            vat: format_minor(portal_domain::document::vat_on(base, rate), exp),
+        });
+    }
+
+    if documents::mark_viewed(&state.db, doc.id, now).await? {
+        events::record(
+            &state.db,
+            NewEvent {
+                organization_id: doc.organization_id,
+                contractor_id: Some(doc.contractor_id),
+                document_id: Some(doc.id),
+                actor: Actor::PortalUser(session.portal_user_id),
+                kind: "viewed",
+                client: &session.client,
+                details: None,
+            },
+        )
+        .await?;
+    }
+    let first_viewed_at = doc.first_viewed_at.or(Some(now));
+    let detail = DocumentDetail {
+        row: record_of(&doc).to_row(today)?,
+        lines: lines
+            .iter()
+            .map(|l| DocumentLine {
+                position: l.position,
+                description: l.description.clone(),
+                quantity: portal_domain::document::format_quantity(l.quantity_milli),
+                unit: l.unit.clone(),
+                unit_price: format_minor(l.unit_price_minor, exp),
+                discount_percent: format_percent(l.discount_bp),
+                vat_rate: format_percent(l.vat_rate_bp),
+                net: format_minor(l.net_minor, exp),
+                vat: format_minor(l.vat_minor, exp),
+            })
+            .collect(),
+        vat_breakdown: breakdown,
+        payments: payments
+            .iter()
+            .map(|p| PaymentView {
+                id: p.id,
+                amount: format_minor(p.amount_minor, exp),
+                date: p.paid_on,
+                method: p.method.clone(),
+            })
+            .collect(),
+        notes: doc.notes.clone(),
+        related_document_number: related.as_ref().map(|r| r.number.clone()),
+        related_document_id: related.filter(|_| related_visible).map(|r| r.id),
+        first_viewed_at,
+        first_downloaded_at: doc.first_downloaded_at,
+    };
+    Ok((doc, detail))
+}
+
+/// One document with its lines, VAT breakdown per rate and payments. The first view is
+/// recorded for the issuer. Another customer's document is a 404.
+#[utoipa::path(
+    tag = "portal: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Document id")),
+    responses(
+        (status = 200, description = "The document", body = DocumentDetail),
+        (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document for this customer", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/documents/{id}")]
+async fn get_document(
+    state: web::Data<AppState>,
+    session: PortalSession,
+    id: web::Path<i64>,
+) -> Result<web::Json<DocumentDetail>, ApiError> {
+    let scope = PortalScope::of(&state.db, &session).await?;
+    let (_, detail) = load_detail(&state, &session, &scope, id.into_inner()).await?;
+    Ok(web::Json(detail))
+}
+
+/// What the customer owes: open and overdue per currency, payments of the last twelve months,
+/// counts by type and the five most recent documents.
+#[utoipa::path(
+    tag = "portal: documents",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The summary", body = PortalSummary),
+        (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/summary")]
+async fn summary(
+    state: web::Data<AppState>,
+    session: PortalSession,
+) -> Result<HttpResponse, ApiError> {
+    let scope = PortalScope::of(&state.db, &session).await?;
+    let summary = documents::summary(&state.db, &scope, Utc::now().date_naive()).await?;
+    Ok(HttpResponse::Ok().json(summary))
+}

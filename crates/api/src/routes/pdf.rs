@@ -1,0 +1,301 @@
+//! A document's PDF: rendered in-process, cached by content, and each download recorded as the
+//! issuer's proof of receipt.
+
+use std::path::PathBuf;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use chrono::Utc;
+use portal_pdf::{DocumentKind, Line, Locale, Party, PdfDocument, VatBreakdown};
+use portal_types::Problem;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::auth::PortalSession;
+use crate::db::documents::{self, PortalScope, exponent, find_visible};
+use crate::db::entities::{contractor, document, document_line, organization};
+use crate::db::events::{self, Actor, NewEvent};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// `?disposition=inline` previews; the default downloads.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PdfParams {
+    /// `attachment` (default: a download, recorded as received) or `inline` (a preview in the
+    /// browser, recorded as a view).
+    disposition: Option<Disposition>,
+}
+
+/// How the browser should treat the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// Save as a file.
+    Attachment,
+    /// Show in the page.
+    Inline,
+}
+
+fn party_of_org(org: &organization::Model) -> Party {
+    Party {
+        name: org.legal_name.clone(),
+        tax_id: org.tax_id.clone(),
+        vat_number: org.vat_number.clone(),
+        address_lines: address(&org.street, &org.postal_code, &org.city, Some(&org.country)),
+        iban: org.iban.clone(),
+        bic: org.bic.clone(),
+        bank_name: org.bank_name.clone(),
+    }
+}
+
+fn party_of_contractor(c: &contractor::Model) -> Party {
+    Party {
+        name: c.name.clone(),
+        tax_id: c.tax_id.clone(),
+        vat_number: c.vat_number.clone(),
+        address_lines: address(&c.street, &c.postal_code, &c.city, c.country.as_ref()),
+        ..Party::default()
+    }
+}
+
+fn address(
+    street: &Option<String>,
+    postal: &Option<String>,
+    city: &Option<String>,
+    country: Option<&String>,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(s) = street.as_ref().filter(|s| !s.is_empty()) {
+        lines.push(s.clone());
+    }
+    let place = [postal.as_deref(), city.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !place.trim().is_empty() {
+        lines.push(place);
+    }
+    if let Some(c) = country.filter(|c| !c.is_empty()) {
+        lines.push(c.clone());
+    }
+    lines
+}
+
+/// Everything the PDF shows, from the database rows.
+async fn pdf_model(
+    state: &AppState,
+    scope: &PortalScope,
+    doc: &document::Model,
+) -> Result<PdfDocument, ApiError> {
+    let customer = contractor::Entity::find_by_id(doc.contractor_id)
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let lines = document_line::Entity::find()
+        .filter(document_line::Column::DocumentId.eq(doc.id))
+        .order_by_asc(document_line::Column::Position)
+        .all(&state.db)
+        .await?;
+    let related = match doc.related_document_id {
+        Some(id) => document::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .filter(|r| r.organization_id == doc.organization_id),
+        None => None,
+    };
+    let kind = DocumentKind::parse(&doc.doc_type)
+        .ok_or_else(|| ApiError::internal("unknown document type"))?;
+    let bp = |v: i64| u32::try_from(v).unwrap_or(0);
+    let mut breakdown: Vec<VatBreakdown> = Vec::new();
+    for l in &lines {
+        match breakdown
+            .iter_mut()
+            .find(|b| b.rate_bp == bp(l.vat_rate_bp))
+        {
+            Some(b) => b.base_minor += l.net_minor,
+            None => breakdown.push(VatBreakdown {
+                rate_bp: bp(l.vat_rate_bp),
+                base_minor: l.net_minor,
+                vat_minor: 0,
+            }),
+        }
+    }
+    breakdown.sort_by_key(|b| std::cmp::Reverse(b.rate_bp));
+    for b in &mut breakdown {
+        b.vat_minor = portal_domain::document::vat_on(b.base_minor, i64::from(b.rate_bp));
+    }
+    Ok(PdfDocument {
+        locale: Locale::parse(&customer.locale).unwrap_or_default(),
+        kind,
+        number: doc.number.clone(),
+        issue_date: doc.issue_date,
+        supply_date: None,
+        due_date: doc.due_date,
+        currency: doc.currency.clone(),
+        currency_exponent: exponent(&doc.currency),
+        issuer: party_of_org(&scope.organization),
+        customer: party_of_contractor(&customer),
+        lines: lines
+            .iter()
+            .map(|l| Line {
+                description: l.description.clone(),
+                quantity: portal_domain::document::format_quantity(l.quantity_milli),
+                unit: l.unit.clone(),
+                unit_price_minor: l.unit_price_minor,
+                discount_bp: bp(l.discount_bp),
+                vat_rate_bp: bp(l.vat_rate_bp),
+                net_minor: l.net_minor,
+            })
+            .collect(),
+        vat_breakdown: breakdown,
+        tax_base_minor: doc.tax_base_minor,
+        vat_minor: doc.vat_minor,
+        total_minor: doc.total_minor,
+        paid_minor: doc.paid_minor,
+        remaining_minor: doc.remaining_minor,
+        notes: doc.notes.clone(),
+        related_document_number: related.map(|r| r.number),
+    })
+}
+
+/// The rendered PDF, from the cache when the same content was rendered before. The cache key
+/// is a hash of everything the PDF shows, so a payment, an edit or new issuer data all make a
+/// new entry and a stale PDF is never served.
+async fn rendered(
+    state: &AppState,
+    model: PdfDocument,
+    organization_id: i64,
+    document_id: i64,
+) -> Result<Vec<u8>, ApiError> {
+    let digest = Sha256::digest(format!("{model:?}").as_bytes());
+    let key: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let dir: PathBuf = state
+        .settings
+        .data_dir
+        .join("pdf-cache")
+        .join(organization_id.to_string());
+    let path = dir.join(format!("{document_id}-{key}.pdf"));
+    if let Ok(bytes) = tokio::fs::read(&path).await {
+        return Ok(bytes);
+    }
+    let bytes = tokio::task::spawn_blocking(move || portal_pdf::render(&model))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    // Best effort: a failed cache write costs a render next time, nothing more.
+    let tmp = dir.join(format!(
+        "{document_id}-{key}.{}.tmp",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let written = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(&tmp, &bytes).await?;
+        tokio::fs::rename(&tmp, &path).await
+    }
+    .await;
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "could not cache a rendered PDF");
+        let _ = tokio::fs::remove_file(&tmp).await;
+    }
+    Ok(bytes)
+}
+
+/// A file name safe in any browser and file system: `invoice-0000000123.pdf`.
+pub fn filename(doc_type: &str, number: &str) -> String {
+    let clean: String = number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    format!("{}-{clean}.pdf", doc_type.replace('_', "-"))
+}
+
+/// The document as PDF. A download (the default) sets `downloaded_at` and records an event —
+/// the issuer's proof that the customer received the document; `disposition=inline` is a
+/// preview and counts as a view only.
+#[utoipa::path(
+    tag = "portal: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Document id"), PdfParams),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The organisation does not release downloads", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document for this customer", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/documents/{id}/pdf")]
+async fn document_pdf(
+    state: web::Data<AppState>,
+    session: PortalSession,
+    id: web::Path<i64>,
+    params: web::Query<PdfParams>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = PortalScope::of(&state.db, &session).await?;
+    let doc = find_visible(&state.db, &scope, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let inline = params.disposition == Some(Disposition::Inline);
+    if !inline && !scope.organization.portal_allow_download {
+        return Err(ApiError::Forbidden {
+            code: "download_not_allowed",
+            detail: "the issuer does not release downloads",
+        });
+    }
+    let model = pdf_model(&state, &scope, &doc).await?;
+    let bytes = rendered(&state, model, doc.organization_id, doc.id).await?;
+
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let kind = if inline {
+        documents::mark_viewed(&txn, doc.id, now)
+            .await?
+            .then_some("viewed")
+    } else {
+        documents::mark_downloaded(&txn, doc.id, now).await?;
+        Some("downloaded")
+    };
+    if let Some(kind) = kind {
+        events::record(
+            &txn,
+            NewEvent {
+                organization_id: doc.organization_id,
+                contractor_id: Some(doc.contractor_id),
+                document_id: Some(doc.id),
+                actor: Actor::PortalUser(session.portal_user_id),
+                kind,
+                client: &session.client,
+                details: None,
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+
+    let name = filename(&doc.doc_type, &doc.number);
+    let disposition = if inline { "inline" } else { "attachment" };
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("{disposition}; filename=\"{name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        // The SPA shows the preview in a frame of its own origin.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'self'",
+        ))
+        .insert_header((header::X_FRAME_OPTIONS, "SAMEORIGIN"))
+        .body(bytes))
+}

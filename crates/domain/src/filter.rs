@@ -1,0 +1,614 @@
+//! The document grid's query string, parsed into typed values: filters on every column,
+//! sort keys and paging. Anything that does not parse is a field error naming the parameter;
+//! nothing is silently ignored.
+
+use chrono::NaiveDate;
+use portal_types::{DocumentType, FieldError};
+
+use crate::money::{Currency, MoneyError, parse_scaled};
+
+/// Rows per page when the client does not say.
+pub const DEFAULT_PER_PAGE: u32 = 50;
+/// Most rows a page may have.
+pub const MAX_PER_PAGE: u32 = 200;
+/// Amount filters are compared at this many decimals, whatever the currency's exponent.
+pub const AMOUNT_SCALE: u32 = 4;
+
+/// A money column of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountColumn {
+    /// Net amount.
+    TaxBase,
+    /// VAT.
+    Vat,
+    /// Total.
+    Total,
+    /// Sum of payments.
+    Paid,
+    /// What is left to pay.
+    Remaining,
+}
+
+impl AmountColumn {
+    const ALL: [(AmountColumn, &'static str); 5] = [
+        (AmountColumn::TaxBase, "tax_base"),
+        (AmountColumn::Vat, "vat"),
+        (AmountColumn::Total, "total"),
+        (AmountColumn::Paid, "paid"),
+        (AmountColumn::Remaining, "remaining"),
+    ];
+}
+
+/// An inclusive bound on an amount, as a decimal scaled by 10^[`AMOUNT_SCALE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountBound {
+    /// Which column.
+    pub column: AmountColumn,
+    /// `true` for `_min` (≥), `false` for `_max` (≤).
+    pub lower: bool,
+    /// The bound × 10^4.
+    pub scaled: i64,
+}
+
+/// The payment-status quick filters; several are OR-ed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Nothing remains.
+    Paid,
+    /// Nothing paid, something remains.
+    Unpaid,
+    /// Something paid, something remains.
+    PartiallyPaid,
+    /// Something remains (either sign: a credit note not yet settled is open too).
+    Open,
+    /// Something remains to be paid and the due date has passed.
+    Overdue,
+}
+
+impl StatusFilter {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "paid" => StatusFilter::Paid,
+            "unpaid" => StatusFilter::Unpaid,
+            "partially_paid" => StatusFilter::PartiallyPaid,
+            "open" => StatusFilter::Open,
+            "overdue" => StatusFilter::Overdue,
+            _ => return None,
+        })
+    }
+}
+
+/// A column the grid can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    /// Document number.
+    Number,
+    /// Issue date.
+    Date,
+    /// Due date.
+    DueDate,
+    /// Document type.
+    Type,
+    /// Currency code.
+    Currency,
+    /// Net amount.
+    TaxBase,
+    /// VAT.
+    Vat,
+    /// Total.
+    Total,
+    /// Paid.
+    Paid,
+    /// Remaining.
+    Remaining,
+    /// Last download.
+    DownloadedAt,
+    /// Life-cycle state.
+    State,
+    /// Payment status.
+    PaymentStatus,
+    /// Overdue first or last.
+    Overdue,
+}
+
+impl SortColumn {
+    const NAMES: [(SortColumn, &'static str); 14] = [
+        (SortColumn::Number, "number"),
+        (SortColumn::Date, "date"),
+        (SortColumn::DueDate, "due_date"),
+        (SortColumn::Type, "type"),
+        (SortColumn::Currency, "currency"),
+        (SortColumn::TaxBase, "tax_base"),
+        (SortColumn::Vat, "vat"),
+        (SortColumn::Total, "total"),
+        (SortColumn::Paid, "paid"),
+        (SortColumn::Remaining, "remaining"),
+        (SortColumn::DownloadedAt, "downloaded_at"),
+        (SortColumn::State, "state"),
+        (SortColumn::PaymentStatus, "payment_status"),
+        (SortColumn::Overdue, "overdue"),
+    ];
+
+    /// The query-string name.
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map_or("date", |(_, n)| n)
+    }
+}
+
+/// One sort key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    /// The column.
+    pub column: SortColumn,
+    /// Descending (`-column`).
+    pub descending: bool,
+}
+
+/// Everything the grid's query string can say, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentQuery {
+    /// Case-insensitive substring of the number (already lower-cased).
+    pub number: Option<String>,
+    /// Any of these types (empty: all released types).
+    pub types: Vec<DocumentType>,
+    /// Any of these currencies (empty: all).
+    pub currencies: Vec<Currency>,
+    /// Issue date ≥.
+    pub date_from: Option<NaiveDate>,
+    /// Issue date ≤.
+    pub date_to: Option<NaiveDate>,
+    /// Due date ≥.
+    pub due_from: Option<NaiveDate>,
+    /// Due date ≤.
+    pub due_to: Option<NaiveDate>,
+    /// Amount bounds.
+    pub amounts: Vec<AmountBound>,
+    /// Any of these payment statuses (empty: any).
+    pub statuses: Vec<StatusFilter>,
+    /// Downloaded at least once (`Some(true)`) or never (`Some(false)`).
+    pub downloaded: Option<bool>,
+    /// Last downloaded on or after this day.
+    pub downloaded_from: Option<NaiveDate>,
+    /// Last downloaded on or before this day.
+    pub downloaded_to: Option<NaiveDate>,
+    /// Free text over the number and line descriptions (already lower-cased).
+    pub text: Option<String>,
+    /// Sort keys, most significant first; never empty.
+    pub sort: Vec<SortKey>,
+    /// Page, from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}
+
+impl Default for DocumentQuery {
+    fn default() -> Self {
+        DocumentQuery {
+            number: None,
+            types: Vec::new(),
+            currencies: Vec::new(),
+            date_from: None,
+            date_to: None,
+            due_from: None,
+            due_to: None,
+            amounts: Vec::new(),
+            statuses: Vec::new(),
+            downloaded: None,
+            downloaded_from: None,
+            downloaded_to: None,
+            text: None,
+            sort: vec![SortKey {
+                column: SortColumn::Date,
+                descending: true,
+            }],
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+/// Lower-cases for case-insensitive search the same way on every database (Unicode-aware, in
+/// Rust, never SQL's `lower()`, which SQLite applies to ASCII only).
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+fn list(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn date(key: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
+        Ok(d) if value.trim().len() == 10 => Some(d),
+        _ => {
+            errors.push(FieldError::new(
+                key,
+                "invalid_date",
+                format!("`{value}` is not a date (YYYY-MM-DD)"),
+            ));
+            None
+        }
+    }
+}
+
+fn number<T: std::str::FromStr>(key: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+    match value.trim().parse() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            errors.push(FieldError::new(
+                key,
+                "invalid_number",
+                format!("`{value}` is not a whole number"),
+            ));
+            None
+        }
+    }
+}
+
+impl DocumentQuery {
+    /// Parses `key=value` pairs (already percent-decoded). Repeated list keys add up.
+    pub fn parse<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<DocumentQuery, Vec<FieldError>> {
+        let mut q = DocumentQuery::default();
+        let mut errors = Vec::new();
+        let mut sort_given = false;
+        for (key, value) in pairs {
+            match key {
+                "number" => q.number = Some(fold(value.trim())).filter(|s| !s.is_empty()),
+                "q" => q.text = Some(fold(value.trim())).filter(|s| !s.is_empty()),
+                "type" => {
+                    for t in list(value) {
+                        match DocumentType::parse(t) {
+                            Some(t) if !q.types.contains(&t) => q.types.push(t),
+                            Some(_) => {}
+                            None => errors.push(FieldError::new(
+                                "type",
+                                "invalid_value",
+                                format!("`{t}` is not a document type"),
+                            )),
+                        }
+                    }
+                }
+                "currency" => {
+                    for c in list(value) {
+                        match Currency::from_code(&c.to_ascii_uppercase()) {
+                            Some(c) if !q.currencies.contains(&c) => q.currencies.push(c),
+                            Some(_) => {}
+                            None => errors.push(FieldError::new(
+                                "currency",
+                                "invalid_value",
+                                format!("`{c}` is not an ISO 4217 currency code"),
+                            )),
+                        }
+                    }
+                }
+                "status" => {
+                    for s in list(value) {
+                        match StatusFilter::parse(s) {
+                            Some(s) if !q.statuses.contains(&s) => q.statuses.push(s),
+                            Some(_) => {}
+                            None => errors.push(FieldError::new(
+                                "status",
+                                "invalid_value",
+                                format!("`{s}` is not one of paid, unpaid, partially_paid, open, overdue"),
+                            )),
+                        }
+                    }
+                }
+                "date_from" => q.date_from = date(key, value, &mut errors),
+                "date_to" => q.date_to = date(key, value, &mut errors),
+                "due_from" => q.due_from = date(key, value, &mut errors),
+                "due_to" => q.due_to = date(key, value, &mut errors),
+                "downloaded_from" => q.downloaded_from = date(key, value, &mut errors),
+                "downloaded_to" => q.downloaded_to = date(key, value, &mut errors),
+                "downloaded" => match value.trim() {
+                    "true" => q.downloaded = Some(true),
+                    "false" => q.downloaded = Some(false),
+                    other => errors.push(FieldError::new(
+                        key,
+                        "invalid_value",
+                        format!("`{other}` is not true or false"),
+                    )),
+                },
+                "page" => match number::<u32>(key, value, &mut errors) {
+                    Some(p) if (1..=1_000_000).contains(&p) => q.page = p,
+                    Some(_) => errors.push(FieldError::new(
+                        key,
+                        "out_of_range",
+                        "page must be between 1 and 1000000",
+                    )),
+                    None => {}
+                },
+                "per_page" => match number::<u32>(key, value, &mut errors) {
+                    Some(p) if (1..=MAX_PER_PAGE).contains(&p) => q.per_page = p,
+                    Some(_) => errors.push(FieldError::new(
+                        key,
+                        "out_of_range",
+                        format!("per_page must be between 1 and {MAX_PER_PAGE}"),
+                    )),
+                    None => {}
+                },
+                "sort" => {
+                    if !sort_given {
+                        q.sort.clear();
+                        sort_given = true;
+                    }
+                    for item in list(value) {
+                        let (descending, name) = match item.strip_prefix('-') {
+                            Some(rest) => (true, rest),
+                            None => (false, item.strip_prefix('+').unwrap_or(item)),
+                        };
+                        match SortColumn::NAMES.iter().find(|(_, n)| *n == name) {
+                            Some((column, _)) if !q.sort.iter().any(|k| k.column == *column) => {
+                                q.sort.push(SortKey {
+                                    column: *column,
+                                    descending,
+                                })
+                            }
+                            Some(_) => errors.push(FieldError::new(
+                                "sort",
+                                "duplicate_key",
+                                format!("`{name}` appears twice in sort"),
+                            )),
+                            None => errors.push(FieldError::new(
+                                "sort",
+                                "invalid_value",
+                                format!("`{name}` is not a sortable column"),
+                            )),
+                        }
+                    }
+                }
+                other => {
+                    let amount = AmountColumn::ALL.iter().find_map(|(column, name)| {
+                        let rest = other.strip_prefix(name)?;
+                        match rest {
+                            "_min" => Some((*column, true)),
+                            "_max" => Some((*column, false)),
+                            _ => None,
+                        }
+                    });
+                    match amount {
+                        Some((column, lower)) => match parse_scaled(value, AMOUNT_SCALE, true) {
+                            Ok(scaled) => q.amounts.push(AmountBound {
+                                column,
+                                lower,
+                                scaled,
+                            }),
+                            Err(e) => errors.push(FieldError::new(
+                                key,
+                                e.code(),
+                                match e {
+                                    MoneyError::NotANumber => {
+                                        format!("`{value}` is not a decimal amount")
+                                    }
+                                    MoneyError::TooManyDecimals => {
+                                        "at most four decimals".to_string()
+                                    }
+                                    MoneyError::OutOfRange => "the amount is too large".to_string(),
+                                },
+                            )),
+                        },
+                        None => errors.push(FieldError::new(
+                            other,
+                            "unknown_parameter",
+                            format!("`{other}` is not a filter of the document list"),
+                        )),
+                    }
+                }
+            }
+        }
+        if sort_given && q.sort.is_empty() && errors.iter().all(|e| e.field != "sort") {
+            errors.push(FieldError::new("sort", "required", "sort names no column"));
+        }
+        for (from, to, a, b) in [
+            (q.date_from, q.date_to, "date_from", "date_to"),
+            (q.due_from, q.due_to, "due_from", "due_to"),
+            (
+                q.downloaded_from,
+                q.downloaded_to,
+                "downloaded_from",
+                "downloaded_to",
+            ),
+        ] {
+            if let (Some(from), Some(to)) = (from, to)
+                && from > to
+            {
+                errors.push(FieldError::new(
+                    b,
+                    "before_start",
+                    format!("{b} is before {a}"),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(q)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<DocumentQuery, Vec<FieldError>> {
+        let pairs: Vec<(&str, &str)> = s
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+            .collect();
+        DocumentQuery::parse(pairs)
+    }
+
+    fn fields(s: &str) -> Vec<(String, String)> {
+        parse(s)
+            .expect_err("should fail")
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn empty_query_is_the_first_page_newest_first() {
+        let q = parse("").expect("ok");
+        assert_eq!(q, DocumentQuery::default());
+        assert_eq!(
+            q.sort,
+            vec![SortKey {
+                column: SortColumn::Date,
+                descending: true
+            }]
+        );
+        assert_eq!((q.page, q.per_page), (1, 50));
+    }
+
+    #[test]
+    fn parses_every_filter() {
+        let q = parse(
+            "number=INV-12&type=invoice,credit_note&type=offer&currency=eur,BGN&date_from=2025-01-01&date_to=2025-12-31\
+             &due_from=2025-02-01&due_to=2026-01-31&total_min=100.5&remaining_max=-0.01&status=unpaid,overdue\
+             &downloaded=false&downloaded_from=2026-01-01&q=Консулт&sort=-due_date,number&page=3&per_page=200",
+        )
+        .expect("ok");
+        assert_eq!(q.number.as_deref(), Some("inv-12"));
+        assert_eq!(
+            q.types,
+            vec![
+                DocumentType::Invoice,
+                DocumentType::CreditNote,
+                DocumentType::Offer
+            ]
+        );
+        assert_eq!(
+            q.currencies
+                .iter()
+                .map(|c| c.code().to_string())
+                .collect::<Vec<_>>(),
+            ["EUR", "BGN"]
+        );
+        assert_eq!(q.date_from, NaiveDate::from_ymd_opt(2025, 1, 1));
+        assert_eq!(
+            q.amounts[0],
+            AmountBound {
+                column: AmountColumn::Total,
+                lower: true,
+                scaled: 1_005_000
+            }
+        );
+        assert_eq!(
+            q.amounts[1],
+            AmountBound {
+                column: AmountColumn::Remaining,
+                lower: false,
+                scaled: -100
+            }
+        );
+        assert_eq!(
+            q.statuses,
+            vec![StatusFilter::Unpaid, StatusFilter::Overdue]
+        );
+        assert_eq!(q.downloaded, Some(false));
+        assert_eq!(q.text.as_deref(), Some("консулт"));
+        assert_eq!(
+            q.sort,
+            vec![
+                SortKey {
+                    column: SortColumn::DueDate,
+                    descending: true
+                },
+                SortKey {
+                    column: SortColumn::Number,
+                    descending: false
+                }
+            ]
+        );
+        assert_eq!((q.page, q.per_page), (3, 200));
+    }
+
+    #[test]
+    fn bad_values_name_their_parameter() {
+        assert_eq!(
+            fields("date_from=2024-13-01"),
+            [("date_from".into(), "invalid_date".into())]
+        );
+        assert_eq!(
+            fields("due_to=2024-1-1"),
+            [("due_to".into(), "invalid_date".into())]
+        );
+        assert_eq!(
+            fields("total_min=abc"),
+            [("total_min".into(), "invalid_number".into())]
+        );
+        assert_eq!(
+            fields("vat_max=1.23456"),
+            [("vat_max".into(), "too_many_decimals".into())]
+        );
+        assert_eq!(
+            fields("sort=colour"),
+            [("sort".into(), "invalid_value".into())]
+        );
+        assert_eq!(
+            fields("sort=date,-date"),
+            [("sort".into(), "duplicate_key".into())]
+        );
+        assert_eq!(
+            fields("type=bill"),
+            [("type".into(), "invalid_value".into())]
+        );
+        assert_eq!(
+            fields("currency=EURO"),
+            [("currency".into(), "invalid_value".into())]
+        );
+        assert_eq!(
+            fields("status=late"),
+            [("status".into(), "invalid_value".into())]
+        );
+        assert_eq!(
+            fields("per_page=100000"),
+            [("per_page".into(), "out_of_range".into())]
+        );
+        assert_eq!(
+            fields("per_page=0"),
+            [("per_page".into(), "out_of_range".into())]
+        );
+        assert_eq!(
+            fields("page=-1"),
+            [("page".into(), "invalid_number".into())]
+        );
+        assert_eq!(
+            fields("downloaded=yes"),
+            [("downloaded".into(), "invalid_value".into())]
+        );
+        assert_eq!(
+            fields("colour=red"),
+            [("colour".into(), "unknown_parameter".into())]
+        );
+        assert_eq!(
+            fields("total_between=1"),
+            [("total_between".into(), "unknown_parameter".into())]
+        );
+        assert_eq!(
+            fields("date_from=2025-02-01&date_to=2025-01-01"),
+            [("date_to".into(), "before_start".into())]
+        );
+        assert_eq!(fields("sort="), [("sort".into(), "required".into())]);
+        assert_eq!(
+            fields("page=x&per_page=999").len(),
+            2,
+            "every bad parameter is reported"
+        );
+    }
+
+    #[test]
+    fn blank_text_filters_are_no_filter() {
+        let q = parse("number=&q=%20").expect("ok");
+        assert_eq!((q.number, q.text), (None, Some("%20".into())));
+        let q = DocumentQuery::parse([("q", "  ")]).expect("ok");
+        assert_eq!(q.text, None);
+    }
+}
