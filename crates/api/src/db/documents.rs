@@ -518,14 +518,14 @@ pub async fn summary(
     today: NaiveDate,
 ) -> Result<portal_types::PortalSummary, ApiError> {
     let summable = "d.paid_minor IS NOT NULL AND d.state <> 'cancelled'";
-    let mut open = Sql::new(&format!(
+    let mut open = Sql::new(
         "SELECT d.currency AS currency, \
          CAST(SUM(d.remaining_minor) FILTER (WHERE d.remaining_minor <> 0) AS BIGINT) AS open, \
          COUNT(*) FILTER (WHERE d.remaining_minor <> 0) AS open_count, \
          CAST(SUM(d.remaining_minor) FILTER (WHERE d.remaining_minor > 0 AND d.due_date < $1) AS BIGINT) AS overdue, \
          COUNT(*) FILTER (WHERE d.remaining_minor > 0 AND d.due_date < $1) AS overdue_count \
-         FROM documents d"
-    ));
+         FROM documents d",
+    );
     open.bind_placeholder_value(today);
     scope.restrict(&mut open);
     open.push(&format!(
