@@ -79,6 +79,7 @@ impl Application {
                 })
                 .configure(routes::api)
                 .into_app()
+                .configure(routes::spa::routes)
                 .default_service(web::to(not_found))
                 .wrap(Compress::default())
                 .wrap(security_headers(tls))

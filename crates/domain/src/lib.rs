@@ -4,6 +4,8 @@
 
 pub mod document;
 pub mod filter;
+pub mod format;
+pub mod locale;
 pub mod money;
 pub mod password;
 

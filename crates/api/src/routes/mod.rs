@@ -7,6 +7,7 @@ pub mod fallback;
 pub mod health;
 pub mod me;
 pub mod pdf;
+pub mod spa;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;

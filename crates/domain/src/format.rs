@@ -11,7 +11,7 @@
 //! The spaces shown are NO-BREAK SPACEs (U+00A0), as CLDR has them, so an amount is never
 //! wrapped across lines. Negative values get a leading `-` (`-1.234,50 €`, `-€1,234.50`).
 
-use crate::Locale;
+use crate::locale::Locale;
 use chrono::{Datelike, NaiveDate};
 
 /// NO-BREAK SPACE, used as the Bulgarian group separator and between amount and currency.
