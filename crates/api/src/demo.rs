@@ -185,7 +185,7 @@ const PLANS: &[Plan] = &[
 /// Seeds the demo organisation. Fails if it exists already.
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
     let today = Utc::now().date_naive();
-    let now = Utc::now();
+    let now = crate::db::now();
     let owner_hash = hash_now(OWNER_PASSWORD)?;
     let portal_hash = hash_now(PORTAL_PASSWORD)?;
     let txn = db.begin().await?;

@@ -45,4 +45,3 @@ impl fmt::Display for Locale {
         f.write_str(self.as_str())
     }
 }
-

@@ -100,7 +100,7 @@ pub async fn rotate(
     ttl: std::time::Duration,
     client: &ClientInfo,
 ) -> Result<IssuedRefresh, ApiError> {
-    let now = Utc::now();
+    let now = crate::db::now();
     let hash = token_hash(presented);
     let txn = db.begin().await?;
     let claimed = txn
@@ -167,7 +167,7 @@ pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> Result<()
     db.execute_raw(stmt(
         db,
         "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL",
-        vec![Utc::now().into(), family.into()],
+        vec![crate::db::now().into(), family.into()],
     ))
     .await?;
     Ok(())
@@ -185,7 +185,7 @@ pub async fn revoke_user_sessions(
         "UPDATE refresh_tokens SET revoked_at = $1
          WHERE realm = $2 AND user_id = $3 AND revoked_at IS NULL AND family_id <> $4",
         vec![
-            Utc::now().into(),
+            crate::db::now().into(),
             realm.as_str().into(),
             user_id.into(),
             keep.unwrap_or("").into(),

@@ -1,6 +1,5 @@
 //! The audit trail: what happened, who did it, when and from where.
 
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::entities::event;
@@ -54,7 +53,7 @@ pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), Ap
         ip: Set(e.client.ip.clone()),
         user_agent: Set(e.client.user_agent.clone()),
         details: Set(e.details.map(|d| d.to_string())),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::db::now()),
         ..Default::default()
     }
     .insert(db)

@@ -48,6 +48,13 @@ pub fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Stateme
     Statement::from_sql_and_values(db.get_database_backend(), sql, values)
 }
 
+/// The current instant at microsecond precision, which both databases store exactly, so a
+/// value read back equals the value written.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
 /// `sqlite` or `postgres`.
 pub fn backend_name(db: &impl ConnectionTrait) -> &'static str {
     match db.get_database_backend() {

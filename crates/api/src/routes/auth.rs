@@ -2,7 +2,6 @@
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::Utc;
 use portal_types::{IssuerLoginRequest, PortalLoginRequest, Problem, TokenResponse};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
@@ -183,7 +182,7 @@ async fn portal_login(
         ("password", &body.password),
     ])?;
     let client = client_info(&req);
-    let now = Utc::now();
+    let now = crate::db::now();
     let slug = body.organization.trim().to_lowercase();
     let keys = throttle_keys(&state, Realm::Portal, &slug, &body.username, &client);
     throttle::check(&state.db, &keys, now).await?;
@@ -270,7 +269,7 @@ async fn issuer_login(
     let body = body.0;
     required(&[("email", &body.email), ("password", &body.password)])?;
     let client = client_info(&req);
-    let now = Utc::now();
+    let now = crate::db::now();
     let email = body.email.trim().to_lowercase();
     let keys = throttle_keys(&state, Realm::Issuer, "-", &email, &client);
     throttle::check(&state.db, &keys, now).await?;

@@ -122,7 +122,7 @@ pub async fn load_detail(
     let doc = find_visible(&state.db, scope, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let today = now.date_naive();
     let lines = document_line::Entity::find()
         .filter(document_line::Column::DocumentId.eq(doc.id))

@@ -1,7 +1,6 @@
 //! The signed-in user's own identity, on both sides.
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::Utc;
 use portal_types::{
     FieldError, PasswordChange, PortalMe, PortalMeUpdate, PortalPermissions, Problem, StaffMe,
 };
@@ -237,7 +236,7 @@ async fn update_portal_me(
         changed.push("email");
     }
     if !changed.is_empty() {
-        active.updated_at = Set(Utc::now());
+        active.updated_at = Set(crate::db::now());
         active.update(&state.db).await?;
         events::record(
             &state.db,
@@ -314,7 +313,7 @@ async fn change_password(
         &user.username,
         &state.settings.throttle,
     );
-    let now = Utc::now();
+    let now = crate::db::now();
     throttle::check(&state.db, std::slice::from_ref(&key), now).await?;
     if !state
         .passwords

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use chrono::Utc;
 use portal_pdf::{DocumentKind, Line, Locale, Party, PdfDocument, VatBreakdown};
 use portal_types::Problem;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
@@ -255,7 +254,7 @@ async fn document_pdf(
     let model = pdf_model(&state, &scope, &doc).await?;
     let bytes = rendered(&state, model, doc.organization_id, doc.id).await?;
 
-    let now = Utc::now();
+    let now = crate::db::now();
     let txn = state.db.begin().await?;
     let kind = if inline {
         documents::mark_viewed(&txn, doc.id, now)

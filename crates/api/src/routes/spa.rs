@@ -31,15 +31,22 @@ fn static_dir(state: &AppState) -> Result<PathBuf, ApiError> {
 }
 
 /// `GET /assets/{file}`: an immutable, content-hashed asset.
-pub async fn asset(state: web::Data<AppState>, file: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn asset(
+    state: web::Data<AppState>,
+    file: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let name = file.into_inner();
     let safe = !name.is_empty()
         && !name.starts_with('.')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     if !safe {
         return Err(ApiError::NotFound);
     }
-    let bytes = tokio::fs::read(static_dir(&state)?.join("assets").join(&name)).await.map_err(|_| ApiError::NotFound)?;
+    let bytes = tokio::fs::read(static_dir(&state)?.join("assets").join(&name))
+        .await
+        .map_err(|_| ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type(content_type(&name))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
@@ -48,7 +55,9 @@ pub async fn asset(state: web::Data<AppState>, file: web::Path<String>) -> Resul
 
 /// `GET /p/{organization}/…`: the customer portal's page, whatever the route inside it.
 pub async fn portal_page(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let html = tokio::fs::read(static_dir(&state)?.join("portal.html")).await.map_err(|_| ApiError::NotFound)?;
+    let html = tokio::fs::read(static_dir(&state)?.join("portal.html"))
+        .await
+        .map_err(|_| ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-cache"))

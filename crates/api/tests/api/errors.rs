@@ -187,7 +187,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405_as_problems() {
         .await
         .expect("send");
     assert_eq!(response.status(), 405);
-    assert_eq!(response.headers()["allow"], "GET, HEAD");
+    assert_eq!(response.headers()["allow"], "GET, HEAD, PATCH");
 }
 
 #[tokio::test]

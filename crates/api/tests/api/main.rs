@@ -2,8 +2,11 @@
 //! (SQLite by default, PostgreSQL when `PORTAL_TEST_DB=postgres`) and talks HTTP to it through
 //! `portal-client`.
 
+mod account;
 mod auth;
+mod documents;
 mod errors;
 mod helpers;
+mod pdf;
 mod system;
 mod tokens;
