@@ -266,9 +266,10 @@ const INDEXES: &[&str] = &[
     "CREATE INDEX documents_grid_number ON documents (organization_id, contractor_id, number, id)",
     "CREATE INDEX documents_grid_total ON documents (organization_id, contractor_id, total_minor, id)",
     "CREATE INDEX documents_grid_downloaded ON documents (organization_id, contractor_id, last_downloaded_at, id)",
-    // The "unpaid" and "overdue" quick filters: only documents with something left to pay.
-    "CREATE INDEX documents_open_due ON documents (organization_id, contractor_id, due_date, id)
-        WHERE remaining_minor <> 0",
+    // "What do I still owe", by due date (the overdue quick filter, remaining > 0): only
+    // documents with something left to pay.
+    "CREATE INDEX documents_owed_due ON documents (organization_id, contractor_id, due_date, id)
+        WHERE remaining_minor > 0",
     "CREATE INDEX documents_related ON documents (related_document_id) WHERE related_document_id IS NOT NULL",
     "CREATE INDEX document_lines_document ON document_lines (document_id, position)",
     "CREATE INDEX payments_document ON payments (document_id, paid_on)",

@@ -184,6 +184,16 @@ const PLANS: &[Plan] = &[
 
 /// Seeds the demo organisation. Fails if it exists already.
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let exists = organization::Entity::find()
+        .filter(organization::Column::Slug.eq(ORG_SLUG))
+        .count(db)
+        .await?
+        > 0;
+    anyhow::ensure!(
+        !exists,
+        "the demo organisation `{ORG_SLUG}` exists already; nothing was changed"
+    );
     let today = Utc::now().date_naive();
     let now = crate::db::now();
     let owner_hash = hash_now(OWNER_PASSWORD)?;

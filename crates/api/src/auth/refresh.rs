@@ -195,17 +195,39 @@ pub async fn revoke_user_sessions(
     Ok(())
 }
 
-/// Whether a session (refresh family) is still alive; access tokens of ended sessions stop
-/// working at once rather than at their expiry.
-pub async fn session_alive(db: &impl ConnectionTrait, family: &str) -> Result<bool, ApiError> {
-    let row = db
+/// The query every authenticated request starts with: the caller's organisation, and whether
+/// the login session (refresh family) is still alive — so that logout, a password change or a
+/// detected token theft end access tokens at once rather than at their expiry. One round trip.
+pub const SESSION_ORGANIZATION_SQL: &str = "SELECT o.*, EXISTS (SELECT 1 FROM refresh_tokens t \
+WHERE t.family_id = $2 AND t.revoked_at IS NULL) AS session_alive FROM organizations o WHERE o.id = $1";
+
+/// The caller's organisation if the session is alive; `Ok(None)` when the organisation is gone,
+/// the `session_ended` 401 when the session is.
+pub async fn organization_of_live_session(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+    family: &str,
+) -> Result<Option<crate::db::entities::organization::Model>, ApiError> {
+    use sea_orm::FromQueryResult;
+    let Some(row) = db
         .query_one_raw(stmt(
             db,
-            "SELECT 1 AS alive FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1",
-            vec![family.into()],
+            SESSION_ORGANIZATION_SQL,
+            vec![organization_id.into(), family.into()],
         ))
-        .await?;
-    Ok(row.is_some())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if !row.try_get::<bool>("", "session_alive")? {
+        return Err(ApiError::Unauthorized {
+            code: "session_ended",
+            detail: "the session has ended; sign in again",
+        });
+    }
+    Ok(Some(
+        crate::db::entities::organization::Model::from_query_result(&row, "")?,
+    ))
 }
 
 /// The family, user and organisation of a presented token, if it is known.
@@ -221,12 +243,12 @@ pub async fn family_of(
             vec![token_hash(presented).into(), realm.as_str().into()],
         ))
         .await?;
-    row.map(|r| {
-        Ok((
+    match row {
+        Some(r) => Ok(Some((
             r.try_get("", "family_id")?,
             r.try_get("", "user_id")?,
             r.try_get("", "organization_id")?,
-        ))
-    })
-    .transpose()
+        ))),
+        None => Ok(None),
+    }
 }

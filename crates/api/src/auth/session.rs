@@ -10,7 +10,8 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use super::jwt::{Claims, Realm, invalid_token};
-use super::refresh::{ClientInfo, session_alive};
+use super::refresh::{ClientInfo, organization_of_live_session};
+use crate::db::entities::organization;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -27,6 +28,8 @@ pub struct PortalSession {
     pub session_id: String,
     /// Where the request came from.
     pub client: ClientInfo,
+    /// The organisation row, read with the session check (portal settings, issuer data).
+    pub organization: organization::Model,
 }
 
 /// A signed-in staff user: the issuer side.
@@ -42,6 +45,8 @@ pub struct IssuerSession {
     pub session_id: String,
     /// Where the request came from.
     pub client: ClientInfo,
+    /// The organisation row, read with the session check.
+    pub organization: organization::Model,
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {
@@ -58,16 +63,18 @@ fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
         .ok_or_else(|| ApiError::internal("application state missing"))
 }
 
-async fn claims(state: &AppState, token: Option<String>, realm: Realm) -> Result<Claims, ApiError> {
+/// Verifies the token, then reads the organisation and checks the session in one query.
+async fn claims(
+    state: &AppState,
+    token: Option<String>,
+    realm: Realm,
+) -> Result<(Claims, organization::Model), ApiError> {
     let token = token.ok_or_else(invalid_token)?;
     let claims = state.tokens.verify(&token, realm)?;
-    if !session_alive(&state.db, &claims.sid).await? {
-        return Err(ApiError::Unauthorized {
-            code: "session_ended",
-            detail: "the session has ended; sign in again",
-        });
-    }
-    Ok(claims)
+    let organization = organization_of_live_session(&state.db, claims.org, &claims.sid)
+        .await?
+        .ok_or_else(invalid_token)?;
+    Ok((claims, organization))
 }
 
 impl FromRequest for PortalSession {
@@ -80,7 +87,7 @@ impl FromRequest for PortalSession {
         let client = client_info(req);
         Box::pin(async move {
             let state = state?;
-            let claims = claims(&state, token, Realm::Portal).await?;
+            let (claims, organization) = claims(&state, token, Realm::Portal).await?;
             let portal_user_id = claims.sub.parse().map_err(|_| invalid_token())?;
             Ok(PortalSession {
                 organization_id: claims.org,
@@ -88,6 +95,7 @@ impl FromRequest for PortalSession {
                 portal_user_id,
                 session_id: claims.sid,
                 client,
+                organization,
             })
         })
     }
@@ -103,7 +111,7 @@ impl FromRequest for IssuerSession {
         let client = client_info(req);
         Box::pin(async move {
             let state = state?;
-            let claims = claims(&state, token, Realm::Issuer).await?;
+            let (claims, organization) = claims(&state, token, Realm::Issuer).await?;
             let staff_user_id = claims.sub.parse().map_err(|_| invalid_token())?;
             Ok(IssuerSession {
                 organization_id: claims.org,
@@ -111,6 +119,7 @@ impl FromRequest for IssuerSession {
                 role: claims.role.ok_or_else(invalid_token)?,
                 session_id: claims.sid,
                 client,
+                organization,
             })
         })
     }

@@ -100,7 +100,7 @@ async fn list_documents(
 ) -> Result<web::Json<DocumentPage>, ApiError> {
     let q = DocumentQuery::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::Validation)?;
-    let scope = PortalScope::of(&state.db, &session).await?;
+    let scope = PortalScope::of(&session);
     let today = Utc::now().date_naive();
     let page = documents::grid(&state.db, &scope, &q, today).await?;
     Ok(web::Json(DocumentPage {
@@ -233,7 +233,7 @@ async fn get_document(
     session: PortalSession,
     id: web::Path<i64>,
 ) -> Result<web::Json<DocumentDetail>, ApiError> {
-    let scope = PortalScope::of(&state.db, &session).await?;
+    let scope = PortalScope::of(&session);
     let (_, detail) = load_detail(&state, &session, &scope, id.into_inner()).await?;
     Ok(web::Json(detail))
 }
@@ -253,7 +253,7 @@ async fn summary(
     state: web::Data<AppState>,
     session: PortalSession,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = PortalScope::of(&state.db, &session).await?;
+    let scope = PortalScope::of(&session);
     let summary = documents::summary(&state.db, &scope, Utc::now().date_naive()).await?;
     Ok(HttpResponse::Ok().json(summary))
 }

@@ -49,10 +49,7 @@ pub async fn load_portal_me(
         .await?
         .filter(|c| c.organization_id == session.organization_id)
         .ok_or(ApiError::NotFound)?;
-    let org = organization::Entity::find_by_id(session.organization_id)
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let org = &session.organization;
     Ok(PortalMe {
         id: user.id,
         username: user.username,
@@ -62,9 +59,9 @@ pub async fn load_portal_me(
         contractor_id: contractor.id,
         contractor_name: contractor.name,
         locale: contractor.locale,
-        permissions: permissions(&org),
-        organization: org.slug,
-        organization_name: org.legal_name,
+        permissions: permissions(org),
+        organization: org.slug.clone(),
+        organization_name: org.legal_name.clone(),
         last_login_at: user.last_login_at.map(|t| t.to_rfc3339()),
     })
 }
@@ -105,17 +102,14 @@ async fn issuer_me(
         .await?
         .filter(|u| u.organization_id == session.organization_id)
         .ok_or(ApiError::NotFound)?;
-    let org = organization::Entity::find_by_id(session.organization_id)
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let org = &session.organization;
     Ok(web::Json(StaffMe {
         id: user.id,
         email: user.email,
         name: user.name,
         role: user.role,
-        organization: org.slug,
-        organization_name: org.legal_name,
+        organization: org.slug.clone(),
+        organization_name: org.legal_name.clone(),
     }))
 }
 
@@ -303,10 +297,7 @@ async fn change_password(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let org = organization::Entity::find_by_id(session.organization_id)
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let org = &session.organization;
     let key = ThrottleKey::account(
         Realm::Portal.as_str(),
         &org.slug,

@@ -240,7 +240,7 @@ async fn document_pdf(
     id: web::Path<i64>,
     params: web::Query<PdfParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = PortalScope::of(&state.db, &session).await?;
+    let scope = PortalScope::of(&session);
     let doc = find_visible(&state.db, &scope, id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;

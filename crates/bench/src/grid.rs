@@ -1,0 +1,316 @@
+//! The document grid under load: the real `portal serve` hit by wrk over loopback, and in the
+//! same run pgbench replaying the identical SQL (the statements the API runs for that request,
+//! built by the API's own code, with the same parameters).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use base64::Engine;
+use chrono::NaiveDate;
+use portal_api::auth::refresh::SESSION_ORGANIZATION_SQL;
+use portal_api::db::documents::{PortalScope, page_sql, sums_sql};
+use portal_api::db::entities::organization;
+use portal_domain::filter::DocumentQuery;
+use portal_types::DocumentType;
+use sea_orm::{DbBackend, Statement, Value};
+
+/// Latency and throughput of one load run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Load {
+    pub rps: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// A running `portal serve`.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// Starts the release server on `database_url` and waits until it answers.
+pub async fn start_server(
+    binary: &Path,
+    database_url: &str,
+    data_dir: &Path,
+) -> anyhow::Result<Server> {
+    let port = free_port()?;
+    std::fs::create_dir_all(data_dir)?;
+    let child = Command::new(binary)
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .args(["--database-url", database_url])
+        .env(
+            "PORTAL_JWT_SECRET",
+            "bench-secret-bench-secret-bench-secret-0123",
+        )
+        .env("PORTAL_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    for _ in 0..300 {
+        if reqwest::get(format!("{}/ready", server.base))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return Ok(server);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the server did not become ready")
+}
+
+/// Signs in as a generated portal user; returns the access token and its session id.
+pub async fn login(
+    base: &str,
+    org_slug: &str,
+    contractor_id: i64,
+) -> anyhow::Result<(String, String)> {
+    let body = serde_json::json!({"organization": org_slug, "username": format!("c{contractor_id}"), "password": crate::PASSWORD});
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/portal/auth/login"))
+        .json(&body)
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "login failed: {}",
+        response.status()
+    );
+    let token: serde_json::Value = response.json().await?;
+    let access = token["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let payload = access.split('.').nth(1).unwrap_or_default();
+    let claims: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload)?)?;
+    Ok((
+        access,
+        claims["sid"].as_str().unwrap_or_default().to_string(),
+    ))
+}
+
+/// Runs wrk against one URL with the bearer token for `seconds`.
+pub fn wrk(
+    url: &str,
+    token: &str,
+    seconds: u32,
+    connections: u32,
+    work: &Path,
+) -> anyhow::Result<Load> {
+    let script = work.join("auth.lua");
+    std::fs::write(
+        &script,
+        format!("wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"),
+    )?;
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-s",
+        ])
+        .arg(&script)
+        .arg(url)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    anyhow::ensure!(out.status.success(), "wrk failed: {text}");
+    anyhow::ensure!(
+        !text.contains("Non-2xx"),
+        "wrk saw errors for {url}: {text}"
+    );
+    let rps = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("no Requests/sec in {text}"))?;
+    let pct = |p: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(p).map(|v| v.trim().to_string()))
+            .and_then(|v| parse_duration_ms(&v))
+            .unwrap_or(f64::NAN)
+    };
+    Ok(Load {
+        rps,
+        p50_ms: pct("50%"),
+        p99_ms: pct("99%"),
+    })
+}
+
+fn parse_duration_ms(v: &str) -> Option<f64> {
+    let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic())?);
+    let n: f64 = num.parse().ok()?;
+    Some(match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        "m" => n * 60_000.0,
+        _ => return None,
+    })
+}
+
+/// One statement the API runs: its text with `$n` placeholders and the bound values.
+#[derive(Debug, Clone)]
+pub struct BoundSql {
+    pub text: String,
+    pub values: Vec<Value>,
+}
+
+impl BoundSql {
+    /// The text with the values inlined as literals (for pgbench). sea-orm inlines by the
+    /// placeholder style of the backend it is told; ours is `$n` on both databases.
+    pub fn inlined(&self) -> String {
+        Statement::from_sql_and_values(DbBackend::Postgres, &self.text, self.values.clone())
+            .to_string()
+    }
+}
+
+/// The SQL statements the API runs for one grid request, built by the API's own code.
+pub fn request_sql(
+    org: &organization::Model,
+    contractor_id: i64,
+    session: &str,
+    query: &str,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<BoundSql>> {
+    let pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.split_once('='))
+        .collect();
+    let q = DocumentQuery::parse(pairs).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let scope = PortalScope {
+        organization_id: org.id,
+        contractor_id,
+        types: org
+            .portal_document_types
+            .split(',')
+            .filter_map(DocumentType::parse)
+            .collect(),
+        organization: org.clone(),
+    };
+    let page = page_sql(&scope, &q, today);
+    let sums = sums_sql(&scope, &q, today);
+    Ok(vec![
+        BoundSql {
+            text: SESSION_ORGANIZATION_SQL.to_string(),
+            values: vec![Value::from(org.id), Value::from(session)],
+        },
+        BoundSql {
+            text: page.text().to_string(),
+            values: page.values().to_vec(),
+        },
+        BoundSql {
+            text: sums.text().to_string(),
+            values: sums.values().to_vec(),
+        },
+    ])
+}
+
+/// Runs pgbench with the statements as one transaction script; latency percentiles come from
+/// its per-transaction log.
+pub fn pgbench(
+    database_url: &str,
+    statements: &[BoundSql],
+    seconds: u32,
+    clients: u32,
+    work: &Path,
+) -> anyhow::Result<Load> {
+    let script = work.join("grid.sql");
+    let body: String = statements
+        .iter()
+        .map(|s| format!("{};\n", s.inlined().replace('\n', " ")))
+        .collect();
+    std::fs::write(&script, body)?;
+    let logs = work.join("pgbench-log");
+    let _ = std::fs::remove_dir_all(&logs);
+    std::fs::create_dir_all(&logs)?;
+    let out = Command::new("pgbench")
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            &format!("-c{clients}"),
+            "-j2",
+            &format!("-T{seconds}"),
+            "-l",
+            "--log-prefix",
+        ])
+        .arg(logs.join("tx"))
+        .arg("-f")
+        .arg(&script)
+        .arg(database_url)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    anyhow::ensure!(
+        out.status.success(),
+        "pgbench failed: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tps = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("tps = "))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("no tps in {text}"))?;
+    let mut latencies: Vec<f64> = Vec::new();
+    for entry in std::fs::read_dir(&logs)? {
+        for line in std::fs::read_to_string(entry?.path())?.lines() {
+            if let Some(us) = line
+                .split_whitespace()
+                .nth(2)
+                .and_then(|v| v.parse::<f64>().ok())
+            {
+                latencies.push(us / 1000.0);
+            }
+        }
+    }
+    let (p50, p99) = percentiles(&mut latencies);
+    Ok(Load {
+        rps: tps,
+        p50_ms: p50,
+        p99_ms: p99,
+    })
+}
+
+/// p50 and p99 of a sample.
+pub fn percentiles(v: &mut [f64]) -> (f64, f64) {
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let at = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+/// A scratch directory for scripts and logs.
+pub fn work_dir(name: &str) -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("portal-bench-{name}"));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

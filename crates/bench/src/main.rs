@@ -1,0 +1,484 @@
+//! `portal-bench`: measures the customer portal against references run on the same machine in
+//! the same run, and writes markdown sections that `just bench` assembles into
+//! `bench/RESULTS.md`.
+
+mod generate;
+mod grid;
+mod pdfbench;
+mod sqlite;
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use generate::Scale;
+use grid::Load;
+use portal_api::db::entities::organization;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement,
+};
+
+/// Password of every generated portal user.
+pub const PASSWORD: &str = "bench-password";
+
+#[derive(Parser)]
+#[command(name = "portal-bench")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// The grid on PostgreSQL at scales S and M: API (wrk) against pgbench on the same SQL.
+    GridPg {
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        pg_admin_url: String,
+        #[arg(long, default_value = "target/release/portal")]
+        portal_binary: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        seconds: u32,
+        #[arg(long, value_delimiter = ',', default_value = "s,m")]
+        scales: Vec<Scale>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The grid on SQLite at scale S: API (wrk) against a plain rusqlite loop on the same SQL.
+    GridSqlite {
+        #[arg(long, default_value = "target/release/portal")]
+        portal_binary: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        seconds: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// PDF rendering: genpdf in-process against wkhtmltopdf and headless Chromium.
+    Pdf {
+        #[arg(long, default_value_t = 30)]
+        runs: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Cmd::GridPg {
+            pg_admin_url,
+            portal_binary,
+            seconds,
+            scales,
+            out,
+        } => {
+            let text = grid_pg(&pg_admin_url, &portal_binary, seconds, &scales).await?;
+            std::fs::write(out, text)?;
+        }
+        Cmd::GridSqlite {
+            portal_binary,
+            seconds,
+            out,
+        } => {
+            let text = grid_sqlite(&portal_binary, seconds).await?;
+            std::fs::write(out, text)?;
+        }
+        Cmd::Pdf { runs, out } => std::fs::write(out, pdf(runs)?)?,
+    }
+    Ok(())
+}
+
+/// Connects to (creating if needed) a benchmark database and fills it once.
+async fn prepared_database(url: &str, scale: Scale) -> anyhow::Result<DatabaseConnection> {
+    let db = portal_api::db::connect(url).await?;
+    portal_api::db::migrate(&db).await?;
+    if !generate::present(&db, scale).await? {
+        let started = std::time::Instant::now();
+        eprintln!(
+            "generating scale {} ({} documents)…",
+            scale.name(),
+            scale.documents()
+        );
+        let hash = portal_api::auth::password::hash_now(PASSWORD)?;
+        generate::generate(&db, scale, &hash, Utc::now().date_naive()).await?;
+        eprintln!("generated in {:.0} s", started.elapsed().as_secs_f64());
+    }
+    Ok(db)
+}
+
+async fn pg_database(admin: &str, name: &str) -> anyhow::Result<String> {
+    let conn = sea_orm::Database::connect(admin).await?;
+    let exists = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            format!("SELECT 1 AS one FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await?
+        .is_some();
+    if !exists {
+        conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await?;
+    }
+    conn.close().await?;
+    let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+    Ok(format!("{base}/{name}"))
+}
+
+/// The benchmark organisation and its customers, with visible document counts.
+async fn customers(
+    db: &DatabaseConnection,
+    scale: Scale,
+) -> anyhow::Result<(organization::Model, Vec<(i64, i64)>)> {
+    let org = organization::Entity::find()
+        .filter(organization::Column::Slug.eq(format!(
+            "bench-generator-v1-{}",
+            scale.name().to_lowercase()
+        )))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no benchmark organisation"))?;
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT contractor_id, COUNT(*) AS n FROM documents WHERE organization_id = {} AND state <> 'draft' \
+                 GROUP BY contractor_id ORDER BY n DESC, contractor_id",
+                org.id
+            ),
+        ))
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push((
+            r.try_get::<i64>("", "contractor_id")?,
+            r.try_get::<i64>("", "n")?,
+        ));
+    }
+    Ok((org, out))
+}
+
+/// The customer closest to 500 visible documents, and the largest.
+fn chosen(customers: &[(i64, i64)]) -> Vec<(&'static str, i64, i64)> {
+    let mid = customers
+        .iter()
+        .min_by_key(|(id, n)| ((n - 500).abs(), *id))
+        .copied();
+    let big = customers.first().copied();
+    let mut out = Vec::new();
+    if let Some((id, n)) = mid {
+        out.push(("~500 documents", id, n));
+    }
+    if let Some((id, n)) = big
+        && Some(id) != mid.map(|m| m.0)
+    {
+        out.push(("largest customer", id, n));
+    }
+    out
+}
+
+/// The request mix: the default grid, what is owed by due date, a date range in one currency,
+/// and a deep page.
+fn mix(documents: i64) -> Vec<(&'static str, String)> {
+    let today = Utc::now().date_naive();
+    let from = today - chrono::Duration::days(365);
+    let to = today - chrono::Duration::days(180);
+    let last_page = ((documents + 49) / 50).max(1);
+    vec![
+        ("default (-date)", String::new()),
+        (
+            "remaining > 0 by due date",
+            "remaining_min=0.01&sort=due_date".to_string(),
+        ),
+        (
+            "date range + currency",
+            format!("date_from={from}&date_to={to}&currency=EUR"),
+        ),
+        ("deep page", format!("page={last_page}")),
+    ]
+}
+
+struct Row {
+    scale: &'static str,
+    who: &'static str,
+    documents: i64,
+    query: &'static str,
+    api: Load,
+    reference: Load,
+}
+
+fn table(rows: &[Row], reference: &str) -> String {
+    let mut t = format!(
+        "| scale | customer | docs | request | API req/s | API p50 ms | API p99 ms | {reference} tx/s | {reference} p50 ms | {reference} p99 ms | API ÷ {reference} |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+    );
+    for r in rows {
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | **{:.2}** |",
+            r.scale,
+            r.who,
+            r.documents,
+            r.query,
+            r.api.rps,
+            r.api.p50_ms,
+            r.api.p99_ms,
+            r.reference.rps,
+            r.reference.p50_ms,
+            r.reference.p99_ms,
+            r.api.rps / r.reference.rps
+        );
+    }
+    t
+}
+
+async fn grid_pg(
+    admin: &str,
+    binary: &std::path::Path,
+    seconds: u32,
+    scales: &[Scale],
+) -> anyhow::Result<String> {
+    let today = Utc::now().date_naive();
+    let mut rows = Vec::new();
+    let mut plans = String::new();
+    for &scale in scales {
+        let url = pg_database(
+            admin,
+            &format!("portal_bench_{}", scale.name().to_lowercase()),
+        )
+        .await?;
+        let db = prepared_database(&url, scale).await?;
+        let (org, list) = customers(&db, scale).await?;
+        let work = grid::work_dir(&format!("pg-{}", scale.name()))?;
+        let server = grid::start_server(binary, &url, &work.join("data")).await?;
+        for (who, contractor_id, documents) in chosen(&list) {
+            for (query, qs) in mix(documents) {
+                // a fresh token per run: access tokens live ten minutes
+                let (token, sid) = grid::login(&server.base, &org.slug, contractor_id).await?;
+                let url_q = format!("{}/api/v1/portal/documents?{qs}", server.base);
+                let api = grid::wrk(&url_q, &token, seconds, 16, &work)?;
+                let statements = grid::request_sql(&org, contractor_id, &sid, &qs, today)?;
+                let reference = grid::pgbench(&url, &statements, seconds, 16, &work)?;
+                eprintln!(
+                    "{} {who} {query}: API {:.0}/s, pgbench {:.0}/s",
+                    scale.name(),
+                    api.rps,
+                    reference.rps
+                );
+                rows.push(Row {
+                    scale: scale.name(),
+                    who,
+                    documents,
+                    query,
+                    api,
+                    reference,
+                });
+                if scale == Scale::M && who == "largest customer" && query != "deep page" {
+                    for sql in &statements[1..] {
+                        let plan = db
+                            .query_all_raw(Statement::from_string(
+                                db.get_database_backend(),
+                                format!("EXPLAIN (ANALYZE, BUFFERS) {}", sql.inlined()),
+                            ))
+                            .await?;
+                        let lines: Vec<String> = plan
+                            .iter()
+                            .filter_map(|r| r.try_get::<String>("", "QUERY PLAN").ok())
+                            .collect();
+                        let _ = writeln!(plans, "\n`{query}`\n```\n{}\n```", lines.join("\n"));
+                    }
+                }
+            }
+        }
+        drop(server);
+    }
+    let mut text = String::from("## Document grid on PostgreSQL\n\n");
+    let _ = writeln!(
+        text,
+        "Loopback, release build, `portal serve` with its default two workers and a pool of 16; wrk `-t2 -c16 -d{seconds}s`; \
+pgbench `-M prepared -c16 -j2 -T{seconds}` replaying, per transaction, the three statements the API runs for that request \
+(organisation with the session check, page, count + per-currency sums), built by the API's own query code with the same parameters.\n"
+    );
+    text.push_str(&table(&rows, "pgbench"));
+    // M ÷ S for the ~500-document customer
+    let mut ratio_lines = String::new();
+    let mut worst: f64 = 0.0;
+    for query in [
+        "default (-date)",
+        "remaining > 0 by due date",
+        "date range + currency",
+        "deep page",
+    ] {
+        let find = |scale| {
+            rows.iter()
+                .find(|r| r.scale == scale && r.who == "~500 documents" && r.query == query)
+        };
+        if let (Some(s), Some(m)) = (find("S"), find("M")) {
+            let r = m.api.p99_ms / s.api.p99_ms;
+            worst = worst.max(r);
+            let _ = writeln!(
+                ratio_lines,
+                "| {query} | {} | {:.2} | {} | {:.2} | **{:.2}** |",
+                s.documents, s.api.p99_ms, m.documents, m.api.p99_ms, r
+            );
+        }
+    }
+    if !ratio_lines.is_empty() {
+        let _ = writeln!(
+            text,
+            "\n### Does a request cost more because other tenants have data?\n\np99 of a customer with about 500 documents at scale M (1,000,000 documents, 100 organisations) ÷ at scale S (10,000). Target ≤ 1.5; worst here **{worst:.2}**.\n\n| request | docs at S | p99 S ms | docs at M | p99 M ms | M ÷ S |\n|---|---|---|---|---|---|\n{ratio_lines}"
+        );
+    }
+    let min_ratio = rows
+        .iter()
+        .map(|r| r.api.rps / r.reference.rps)
+        .fold(f64::INFINITY, f64::min);
+    let _ = writeln!(
+        text,
+        "\nAPI ÷ pgbench on the same SQL: target ≥ 0.7; lowest here **{min_ratio:.2}**."
+    );
+    let big: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.scale == "M" && r.who == "largest customer")
+        .collect();
+    if !big.is_empty() {
+        let _ = writeln!(
+            text,
+            "\n### The largest customer (scale M)\n\n| request | docs | p50 ms | p99 ms | p50 ÷ the ~500-document customer's | p99 ÷ |\n|---|---|---|---|---|---|"
+        );
+        for r in big {
+            if let Some(small) = rows
+                .iter()
+                .find(|x| x.scale == "M" && x.who == "~500 documents" && x.query == r.query)
+            {
+                let _ = writeln!(
+                    text,
+                    "| {} | {} | {:.2} | {:.2} | {:.1} | {:.1} |",
+                    r.query,
+                    r.documents,
+                    r.api.p50_ms,
+                    r.api.p99_ms,
+                    r.api.p50_ms / small.api.p50_ms,
+                    r.api.p99_ms / small.api.p99_ms
+                );
+            }
+        }
+    }
+    if !plans.is_empty() {
+        let _ = writeln!(
+            text,
+            "\n<details><summary>EXPLAIN ANALYZE at scale M, largest customer</summary>\n{plans}\n</details>"
+        );
+    }
+    Ok(text)
+}
+
+async fn grid_sqlite(binary: &std::path::Path, seconds: u32) -> anyhow::Result<String> {
+    let today = Utc::now().date_naive();
+    let work = grid::work_dir("sqlite")?;
+    let file = std::env::current_dir()?.join("target/bench/portal_bench_s.sqlite3");
+    std::fs::create_dir_all(file.parent().unwrap_or(&work))?;
+    let url = portal_api::config::sqlite_url(&file);
+    let db = prepared_database(&url, Scale::S).await?;
+    let (org, list) = customers(&db, Scale::S).await?;
+    let server = grid::start_server(binary, &url, &work.join("data")).await?;
+    let mut rows = Vec::new();
+    for (who, contractor_id, documents) in chosen(&list) {
+        for (query, qs) in mix(documents) {
+            let (token, sid) = grid::login(&server.base, &org.slug, contractor_id).await?;
+            let api = grid::wrk(
+                &format!("{}/api/v1/portal/documents?{qs}", server.base),
+                &token,
+                seconds,
+                16,
+                &work,
+            )?;
+            let statements = grid::request_sql(&org, contractor_id, &sid, &qs, today)?;
+            let reference = sqlite::rusqlite_loop(&file, &statements, 2, u64::from(seconds))?;
+            eprintln!(
+                "SQLite {who} {query}: API {:.0}/s, rusqlite {:.0}/s",
+                api.rps, reference.rps
+            );
+            rows.push(Row {
+                scale: "S",
+                who,
+                documents,
+                query,
+                api,
+                reference,
+            });
+        }
+    }
+    drop(server);
+    let min_ratio = rows
+        .iter()
+        .map(|r| r.api.rps / r.reference.rps)
+        .fold(f64::INFINITY, f64::min);
+    let mut text = String::from("## Document grid on SQLite\n\n");
+    let _ = writeln!(
+        text,
+        "Scale S in a SQLite file (WAL). The API with wrk `-t2 -c16 -d{seconds}s` against a plain rusqlite loop on two threads \
+(one connection each, statements prepared once and cached) running the same three statements with the same bound parameters on the same file. \
+Target API ÷ rusqlite ≥ 0.5; lowest here **{min_ratio:.2}**.\n"
+    );
+    text.push_str(&table(&rows, "rusqlite"));
+    Ok(text)
+}
+
+fn pdf(runs: usize) -> anyhow::Result<String> {
+    let work = grid::work_dir("pdf")?;
+    let doc = portal_pdf::sample::invoice(pdfbench::LOCALE);
+    let (uncached, cached) = pdfbench::in_process(&doc, runs, &work)?;
+    let html = work.join("invoice.html");
+    std::fs::write(&html, pdfbench::html(&doc))?;
+    let external_runs = 5.min(runs).max(1);
+    let wk = pdfbench::external(
+        "wkhtmltopdf",
+        &["--quiet", "{in}", "{out}"],
+        &html,
+        &work.join("wk.pdf"),
+        external_runs,
+    )?;
+    let profile = work.join("chromium-profile");
+    let profile_arg = format!("--user-data-dir={}", profile.display());
+    let chromium = pdfbench::external(
+        "chromium",
+        &[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+            &profile_arg,
+            "{out_flag}",
+            "{in}",
+        ],
+        &html,
+        &work.join("chromium.pdf"),
+        external_runs,
+    )?;
+    let mut text = String::from("## PDF rendering\n\n");
+    let _ = writeln!(
+        text,
+        "The same one-page German invoice (`portal_pdf::sample::invoice`). genpdf in-process ({runs} runs, median); the \
+HTML engines started as one process per document, as Odoo (wkhtmltopdf) and Invoice Ninja (headless Chromium) do \
+({external_runs} runs, median), from Debian's packages, on the same HTML rendition.\n\n\
+| renderer | median ms | size KB | genpdf is faster by |\n|---|---|---|---|\n\
+| genpdf in-process, uncached | {:.1} | {:.0} | — |\n\
+| genpdf, served from the cache | {:.3} | {:.0} | — |\n\
+| wkhtmltopdf process | {:.1} | {:.0} | **{:.1}×** (target ≥ 3×) |\n\
+| headless Chromium print-to-PDF process | {:.1} | {:.0} | **{:.1}×** (target ≥ 10×) |\n",
+        uncached.median_ms,
+        uncached.bytes as f64 / 1024.0,
+        cached.median_ms,
+        cached.bytes as f64 / 1024.0,
+        wk.median_ms,
+        wk.bytes as f64 / 1024.0,
+        wk.median_ms / uncached.median_ms,
+        chromium.median_ms,
+        chromium.bytes as f64 / 1024.0,
+        chromium.median_ms / uncached.median_ms
+    );
+    Ok(text)
+}

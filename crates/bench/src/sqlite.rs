@@ -1,0 +1,74 @@
+//! SQLite: the API on a SQLite file against a plain rusqlite loop running the same SQL on the
+//! same file with as many threads as the server has workers.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::grid::{BoundSql, Load, percentiles};
+
+/// The value as rusqlite binds it, in the text forms sqlx uses for SQLite (dates as
+/// `YYYY-MM-DD`, instants as RFC 3339), so both bind the same thing.
+fn to_sqlite(v: &sea_orm::Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as S;
+    use sea_orm::Value as V;
+    match v {
+        V::BigInt(Some(i)) => S::Integer(*i),
+        V::Int(Some(i)) => S::Integer(i64::from(*i)),
+        V::Bool(Some(b)) => S::Integer(i64::from(*b)),
+        V::String(Some(s)) => S::Text(s.to_string()),
+        V::ChronoDate(Some(d)) => S::Text(d.format("%F").to_string()),
+        V::ChronoDateTimeUtc(Some(t)) => {
+            S::Text(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+        }
+        _ => S::Null,
+    }
+}
+
+/// Runs `statements` in a loop on `threads` connections for `seconds`.
+pub fn rusqlite_loop(
+    file: &Path,
+    statements: &[BoundSql],
+    threads: usize,
+    seconds: u64,
+) -> anyhow::Result<Load> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut handles = Vec::new();
+    for _ in 0..threads {
+        let file = file.to_path_buf();
+        let statements = statements.to_vec();
+        handles.push(std::thread::spawn(move || -> anyhow::Result<Vec<f64>> {
+            let conn = rusqlite::Connection::open(&file)?;
+            conn.busy_timeout(Duration::from_secs(5))?;
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                for sql in &statements {
+                    let mut stmt = conn.prepare_cached(&sql.text)?;
+                    let columns = stmt.column_count();
+                    let params: Vec<rusqlite::types::Value> =
+                        sql.values.iter().map(to_sqlite).collect();
+                    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+                    while let Some(row) = rows.next()? {
+                        // read every column, as the API does
+                        for i in 0..columns {
+                            let _: rusqlite::types::Value = row.get(i)?;
+                        }
+                    }
+                }
+                latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+            Ok(latencies)
+        }));
+    }
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.join().map_err(|_| anyhow::anyhow!("thread panicked"))??);
+    }
+    let rps = all.len() as f64 / seconds as f64;
+    let (p50, p99) = percentiles(&mut all);
+    Ok(Load {
+        rps,
+        p50_ms: p50,
+        p99_ms: p99,
+    })
+}
