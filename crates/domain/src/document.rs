@@ -79,24 +79,30 @@ pub struct Totals {
     pub total: i64,
 }
 
-/// Computes a document's totals from its lines.
-pub fn totals(lines: &[LineInput]) -> Totals {
-    let mut by_rate: Vec<RateTotal> = Vec::new();
-    for line in lines {
-        let net = line_net(line);
-        match by_rate.iter_mut().find(|r| r.rate_bp == line.vat_rate_bp) {
+/// Groups line nets `(rate_bp, net)` by VAT rate, highest rate first, and computes the VAT of
+/// each group once on its sum.
+pub fn by_rate(nets: impl IntoIterator<Item = (i64, i64)>) -> Vec<RateTotal> {
+    let mut groups: Vec<RateTotal> = Vec::new();
+    for (rate_bp, net) in nets {
+        match groups.iter_mut().find(|r| r.rate_bp == rate_bp) {
             Some(r) => r.base = r.base.saturating_add(net),
-            None => by_rate.push(RateTotal {
-                rate_bp: line.vat_rate_bp,
+            None => groups.push(RateTotal {
+                rate_bp,
                 base: net,
                 vat: 0,
             }),
         }
     }
-    by_rate.sort_by_key(|r| std::cmp::Reverse(r.rate_bp));
-    for r in &mut by_rate {
+    groups.sort_by_key(|r| std::cmp::Reverse(r.rate_bp));
+    for r in &mut groups {
         r.vat = vat_on(r.base, r.rate_bp);
     }
+    groups
+}
+
+/// Computes a document's totals from its lines.
+pub fn totals(lines: &[LineInput]) -> Totals {
+    let by_rate = by_rate(lines.iter().map(|l| (l.vat_rate_bp, line_net(l))));
     let tax_base = by_rate
         .iter()
         .fold(0i64, |acc, r| acc.saturating_add(r.base));

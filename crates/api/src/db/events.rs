@@ -60,3 +60,26 @@ pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), Ap
     .await?;
     Ok(())
 }
+
+/// Records something a signed-in portal user did, in the user's organisation and customer.
+pub async fn record_portal(
+    db: &impl ConnectionTrait,
+    session: &crate::auth::PortalSession,
+    kind: &'static str,
+    document_id: Option<i64>,
+    details: Option<serde_json::Value>,
+) -> Result<(), ApiError> {
+    record(
+        db,
+        NewEvent {
+            organization_id: session.organization_id,
+            contractor_id: Some(session.contractor_id),
+            document_id,
+            actor: Actor::PortalUser(session.portal_user_id),
+            kind,
+            client: &session.client,
+            details,
+        },
+    )
+    .await
+}

@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use crate::auth::PortalSession;
 use crate::db::documents::{self, PortalScope, exponent, find_visible, record_of};
 use crate::db::entities::{document, document_line, payment};
-use crate::db::events::{self, Actor, NewEvent};
+use crate::db::events;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -147,37 +147,18 @@ pub async fn load_detail(
         None => false,
     };
     let exp = exponent(&doc.currency);
-    let mut breakdown: Vec<VatBreakdown> = Vec::new();
-    let mut rates: Vec<(i64, i64)> = Vec::new();
-    for line in &lines {
-        match rates.iter_mut().find(|(rate, _)| *rate == line.vat_rate_bp) {
-            Some((_, base)) => *base += line.net_minor,
-            None => rates.push((line.vat_rate_bp, line.net_minor)),
-        }
-    }
-    rates.sort_by_key(|(rate, _)| std::cmp::Reverse(*rate));
-    for (rate, base) in rates {
-        breakdown.push(VatBreakdown {
-            rate: format_percent(rate),
-            tax_base: format_minor(base, exp),
-            vat: format_minor(portal_domain::document::vat_on(base, rate), exp),
-        });
-    }
+    let breakdown: Vec<VatBreakdown> =
+        portal_domain::document::by_rate(lines.iter().map(|l| (l.vat_rate_bp, l.net_minor)))
+            .into_iter()
+            .map(|r| VatBreakdown {
+                rate: format_percent(r.rate_bp),
+                tax_base: format_minor(r.base, exp),
+                vat: format_minor(r.vat, exp),
+            })
+            .collect();
 
     if documents::mark_viewed(&state.db, doc.id, now).await? {
-        events::record(
-            &state.db,
-            NewEvent {
-                organization_id: doc.organization_id,
-                contractor_id: Some(doc.contractor_id),
-                document_id: Some(doc.id),
-                actor: Actor::PortalUser(session.portal_user_id),
-                kind: "viewed",
-                client: &session.client,
-                details: None,
-            },
-        )
-        .await?;
+        events::record_portal(&state.db, session, "viewed", Some(doc.id), None).await?;
     }
     let first_viewed_at = doc.first_viewed_at.or(Some(now));
     let detail = DocumentDetail {

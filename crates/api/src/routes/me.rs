@@ -10,7 +10,7 @@ use crate::auth::refresh::revoke_user_sessions;
 use crate::auth::throttle::{self, ThrottleKey};
 use crate::auth::{IssuerSession, PortalSession, Realm};
 use crate::db::entities::{contractor, organization, portal_user, staff_user};
-use crate::db::events::{self, Actor, NewEvent};
+use crate::db::events;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
@@ -232,17 +232,12 @@ async fn update_portal_me(
     if !changed.is_empty() {
         active.updated_at = Set(crate::db::now());
         active.update(&state.db).await?;
-        events::record(
+        events::record_portal(
             &state.db,
-            NewEvent {
-                organization_id: session.organization_id,
-                contractor_id: Some(session.contractor_id),
-                document_id: None,
-                actor: Actor::PortalUser(session.portal_user_id),
-                kind: "changed_data",
-                client: &session.client,
-                details: Some(serde_json::json!({ "fields": changed })),
-            },
+            &session,
+            "changed_data",
+            None,
+            Some(serde_json::json!({ "fields": changed })),
         )
         .await?;
     }
@@ -338,18 +333,6 @@ async fn change_password(
         Some(&session.session_id),
     )
     .await?;
-    events::record(
-        &state.db,
-        NewEvent {
-            organization_id: session.organization_id,
-            contractor_id: Some(session.contractor_id),
-            document_id: None,
-            actor: Actor::PortalUser(session.portal_user_id),
-            kind: "password_changed",
-            client: &session.client,
-            details: None,
-        },
-    )
-    .await?;
+    events::record_portal(&state.db, &session, "password_changed", None, None).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::PortalSession;
 use crate::db::documents::{self, PortalScope, exponent, find_visible};
 use crate::db::entities::{contractor, document, document_line, organization};
-use crate::db::events::{self, Actor, NewEvent};
+use crate::db::events;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -109,24 +109,15 @@ async fn pdf_model(
     let kind = DocumentKind::parse(&doc.doc_type)
         .ok_or_else(|| ApiError::internal("unknown document type"))?;
     let bp = |v: i64| u32::try_from(v).unwrap_or(0);
-    let mut breakdown: Vec<VatBreakdown> = Vec::new();
-    for l in &lines {
-        match breakdown
-            .iter_mut()
-            .find(|b| b.rate_bp == bp(l.vat_rate_bp))
-        {
-            Some(b) => b.base_minor += l.net_minor,
-            None => breakdown.push(VatBreakdown {
-                rate_bp: bp(l.vat_rate_bp),
-                base_minor: l.net_minor,
-                vat_minor: 0,
-            }),
-        }
-    }
-    breakdown.sort_by_key(|b| std::cmp::Reverse(b.rate_bp));
-    for b in &mut breakdown {
-        b.vat_minor = portal_domain::document::vat_on(b.base_minor, i64::from(b.rate_bp));
-    }
+    let breakdown: Vec<VatBreakdown> =
+        portal_domain::document::by_rate(lines.iter().map(|l| (l.vat_rate_bp, l.net_minor)))
+            .into_iter()
+            .map(|r| VatBreakdown {
+                rate_bp: bp(r.rate_bp),
+                base_minor: r.base,
+                vat_minor: r.vat,
+            })
+            .collect();
     Ok(PdfDocument {
         locale: Locale::parse(&customer.locale).unwrap_or_default(),
         kind,
@@ -265,19 +256,7 @@ async fn document_pdf(
         Some("downloaded")
     };
     if let Some(kind) = kind {
-        events::record(
-            &txn,
-            NewEvent {
-                organization_id: doc.organization_id,
-                contractor_id: Some(doc.contractor_id),
-                document_id: Some(doc.id),
-                actor: Actor::PortalUser(session.portal_user_id),
-                kind,
-                client: &session.client,
-                details: None,
-            },
-        )
-        .await?;
+        events::record_portal(&txn, &session, kind, Some(doc.id), None).await?;
     }
     txn.commit().await?;
 
