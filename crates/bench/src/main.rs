@@ -121,7 +121,8 @@ async fn pg_database(admin: &str, name: &str) -> anyhow::Result<String> {
     }
     conn.close().await?;
     let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
-    Ok(format!("{base}/{name}"))
+    // Loopback: no TLS for either side (both would otherwise negotiate it by default).
+    Ok(format!("{base}/{name}?sslmode=disable"))
 }
 
 /// The benchmark organisation and its customers, with visible document counts.
@@ -293,7 +294,7 @@ async fn grid_pg(
     let mut text = String::from("## Document grid on PostgreSQL\n\n");
     let _ = writeln!(
         text,
-        "Loopback, release build, `portal serve` with its default two workers and a pool of 16; wrk `-t2 -c16 -d{seconds}s`; \
+        "Loopback without TLS (`sslmode=disable` for both), release build, `portal serve` with its default two workers and a pool of 16; wrk `-t2 -c16 -d{seconds}s`; \
 pgbench `-M prepared -c16 -j2 -T{seconds}` replaying, per transaction, the three statements the API runs for that request \
 (organisation with the session check, page, count + per-currency sums), built by the API's own query code with the same parameters.\n"
     );

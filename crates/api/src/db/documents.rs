@@ -46,7 +46,8 @@ impl PortalScope {
 
     /// `WHERE` conditions every portal query starts with.
     fn restrict(&self, sql: &mut Sql) {
-        sql.push(" WHERE d.organization_id = ").bind(self.organization_id);
+        sql.push(" WHERE d.organization_id = ")
+            .bind(self.organization_id);
         sql.push(" AND d.contractor_id = ").bind(self.contractor_id);
         // Literal, so that the planner matches the partial grid indexes.
         sql.push(" AND d.state <> 'draft'");
@@ -358,7 +359,11 @@ pub fn page_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql
     apply_filters(&mut sql, q, today);
     apply_sort(&mut sql, q, today);
     let offset = i64::from(q.page - 1) * i64::from(q.per_page);
-    sql.push(" LIMIT ").bind(i64::from(q.per_page)).push(" OFFSET ").bind(offset).push(")");
+    sql.push(" LIMIT ")
+        .bind(i64::from(q.per_page))
+        .push(" OFFSET ")
+        .bind(offset)
+        .push(")");
     apply_sort(&mut sql, q, today);
     sql
 }
@@ -392,11 +397,12 @@ pub async fn grid(
 ) -> Result<GridPage, ApiError> {
     let page = page_sql(scope, q, today);
     let sums = sums_sql(scope, q, today);
-    // Two connections at once: the page and the footer do not wait for each other.
-    let (records, sums) = futures_util::try_join!(
-        DocumentRecord::find_by_statement(page.statement(db)).all(db),
-        SumsRecord::find_by_statement(sums.statement(db)).all(db)
-    )?;
+    let records = DocumentRecord::find_by_statement(page.statement(db))
+        .all(db)
+        .await?;
+    let sums = SumsRecord::find_by_statement(sums.statement(db))
+        .all(db)
+        .await?;
     let total = sums
         .iter()
         .map(|s| u64::try_from(s.matched).unwrap_or(0))

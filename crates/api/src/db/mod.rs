@@ -19,7 +19,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10));
+        .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings every connection it hands out by default: a round trip per query. Ping
+        // only those idle long enough to have been dropped by a server or proxy.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
         options
             .max_connections(8)
