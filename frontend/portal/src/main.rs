@@ -1,1 +1,15 @@
-fn main(){}
+//! The customer portal: a Leptos single-page app compiled to wasm32, served by `portal serve`
+//! under `/p/{organization}/…` and talking to `/api/v1/portal`.
+
+mod api;
+mod app;
+mod components;
+mod fmt;
+mod grid_state;
+mod html;
+mod i18n;
+mod pages;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

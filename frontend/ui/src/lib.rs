@@ -5,7 +5,29 @@
 //! Styling comes from class names only (the CSP forbids inline styles); `frontend/style/` holds
 //! the stylesheet.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
+
+/// Reactive text. Every call returns the same type (`Signal<String>`), so the wasm holds one
+/// copy of the code that renders and updates it, not one per call site as a closure would.
+pub fn text(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<String> {
+    Signal::derive(f)
+}
+
+/// A reactive yes/no for attributes and classes (see [`text`] for why).
+pub fn flag(f: impl Fn() -> bool + Send + Sync + 'static) -> Signal<bool> {
+    Signal::derive(f)
+}
+
+/// A reactive part of a view (see [`text`] for why).
+pub fn dyn_view(f: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
+    erased_view(Arc::new(f))
+}
+
+fn erased_view(f: Arc<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView + use<> {
+    move || f()
+}
 
 /// The icons the apps use (24×24 outline paths, drawn with `currentColor`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +116,7 @@ pub fn Spinner(#[prop(into)] label: Signal<String>) -> impl IntoView {
     view! {
         <span class="spinner" role="status">
             <span class="spinner-ring" aria-hidden="true"></span>
-            <span class="sr-only">{move || label.get()}</span>
+            <span class="sr-only">{label}</span>
         </span>
     }
 }
@@ -181,23 +203,24 @@ pub fn TextField(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
+    let invalid = flag(move || error.with(Option::is_some));
     let described = {
         let error_id = error_id.clone();
         let hint_id = hint_id.clone();
-        move || {
+        text(move || {
             let mut ids = Vec::new();
             if has_hint {
                 ids.push(hint_id.clone());
             }
-            if error.with(Option::is_some) {
+            if invalid.get() {
                 ids.push(error_id.clone());
             }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
+            ids.join(" ")
+        })
     };
     view! {
-        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=id>{move || label.get()}</label>
+        <div class="field" class:field-invalid=invalid>
+            <label for=id>{label}</label>
             <input
                 id=id
                 name=id
@@ -205,14 +228,14 @@ pub fn TextField(
                 autocomplete=autocomplete
                 readonly=readonly
                 required=required
-                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-invalid=text(move || invalid.get().to_string())
                 aria-describedby=described
-                prop:value=move || value.get()
+                prop:value=value
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
-            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{move || h.get()}</p> })}
-            <p class="field-error" id=error_id.clone() hidden=move || error.with(Option::is_none)>
-                {move || error.get().unwrap_or_default()}
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            <p class="field-error" id=error_id.clone() hidden=flag(move || !invalid.get())>
+                {text(move || error.get().unwrap_or_default())}
             </p>
         </div>
     }

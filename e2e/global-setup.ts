@@ -1,0 +1,65 @@
+// Starts the real `portal serve --demo` twice, each on a free port with a fresh data directory:
+// MAIN for tests that only read, SCRATCH for tests that change data (downloads, account,
+// password, sessions, throttling). Their addresses reach the tests as environment variables.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..');
+const binary = process.env.PORTAL_BIN ?? join(root, 'target', 'release', 'portal');
+const staticDir = process.env.PORTAL_STATIC_DIR ?? join(root, 'frontend', 'dist');
+export const stateFile = join(__dirname, 'test-results', '.servers.json');
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+async function waitReady(base: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`portal exited (${child.exitCode}):\n${log()}`);
+    try {
+      const res = await fetch(`${base}/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`portal did not become ready at ${base}:\n${log()}`);
+}
+
+async function start(name: string) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), `portal-e2e-${name}-`));
+  const base = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child = spawn(
+    binary,
+    ['serve', '--demo', '--static-dir', staticDir, '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--workers', '2'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTAL_LOG: 'warn' } },
+  );
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  await waitReady(base, child, () => output);
+  return { name, base, pid: child.pid, dataDir };
+}
+
+export default async function globalSetup() {
+  const servers = await Promise.all([start('main'), start('scratch')]);
+  process.env.E2E_MAIN = servers[0].base;
+  process.env.E2E_SCRATCH = servers[1].base;
+  mkdirSync(join(__dirname, 'test-results'), { recursive: true });
+  writeFileSync(stateFile, JSON.stringify(servers));
+}

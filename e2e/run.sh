@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Browser tests: Playwright Test driving Debian's Chromium against the real `portal serve --demo`
+# and the real SPA. Installs what is missing (never a downloaded browser), builds the server
+# and the SPA, runs the tests. Extra arguments go to `playwright test` (e.g. a file or -g).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'e2e: %s\n' "$*" >&2; }
+
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Debian's chromium"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update
+  $sudo apt-get install -y chromium chromium-driver
+fi
+
+cargo build --release -p portal-api
+./scripts/build-spa
+
+cd e2e
+lock_sum=$(sha256sum package-lock.json | cut -c1-64)
+if [ "$(cat node_modules/.installed-lock 2>/dev/null)" != "$lock_sum" ]; then
+  log "installing Playwright Test and axe-core with npm ci"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.installed-lock
+fi
+
+export PORTAL_BIN="${PORTAL_BIN:-$PWD/../target/release/portal}"
+export PORTAL_STATIC_DIR="${PORTAL_STATIC_DIR:-$PWD/../frontend/dist}"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+rm -rf test-results/screenshots
+exec npx --no-install playwright test "$@"

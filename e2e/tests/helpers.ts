@@ -1,0 +1,79 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The server for tests that only read. */
+export const main = () => process.env.E2E_MAIN as string;
+/** The server for tests that change data. */
+export const scratch = () => process.env.E2E_SCRATCH as string;
+
+export const ORG = 'demo';
+export const PASSWORD = 'demo-portal-pass';
+export const portal = (path = '') => `/p/${ORG}${path}`;
+
+/** Picks the UI language before the app starts (as if the user had chosen it earlier). */
+export async function chooseLanguage(page: Page, lang: 'en' | 'bg' | 'de' | 'es') {
+  // Only when nothing is stored yet: a choice made in the app survives reloads.
+  await page.addInitScript((l) => {
+    if (!window.localStorage.getItem('portal.locale')) window.localStorage.setItem('portal.locale', l);
+  }, lang);
+}
+
+/** Signs in through the login form and waits for the page it leads to. */
+export async function login(page: Page, base: string, username: string, password = PASSWORD, path = portal('/login')) {
+  await page.goto(base + path);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('form button[type=submit]').click();
+  await expect(page.locator('header.topbar')).toBeVisible();
+}
+
+/** The rows of the document grid. */
+export const gridRows = (page: Page) => page.locator('table.grid-table tbody tr');
+
+/** The document numbers shown in the grid, in order. */
+export async function numbers(page: Page): Promise<string[]> {
+  return page.locator('table.grid-table tbody th[scope=row] a').allTextContents();
+}
+
+/** Waits until the grid shows the answer to the documents request `action` causes. */
+export async function waitForGrid(page: Page, action: () => Promise<unknown>) {
+  const response = page.waitForResponse((r) => r.url().includes('/api/v1/portal/documents?') && r.request().method() === 'GET');
+  await action();
+  const res = await response;
+  expect(res.status()).toBe(200);
+  await expect(page.locator('.grid-region')).toHaveAttribute('aria-busy', 'false');
+  return res.json();
+}
+
+/** An access token for direct API calls (to compute what the grid should show). */
+export async function apiToken(request: APIRequestContext, base: string, username: string, password = PASSWORD) {
+  const res = await request.post(`${base}/api/v1/portal/auth/login`, {
+    data: { organization: ORG, username, password },
+  });
+  expect(res.status()).toBe(200);
+  return (await res.json()).access_token as string;
+}
+
+/** Runs axe-core on the page: no serious or critical violations. */
+export async function expectAccessible(page: Page, context: string) {
+  // The PDF preview shows Chromium's own viewer, not our markup, and axe hangs trying to enter
+  // it: point the frame at an empty page first (the <iframe> element itself is still checked).
+  await page.evaluate(() => document.querySelectorAll('iframe.pdf-frame').forEach((f) => f.setAttribute('src', 'about:blank')));
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
+  expect(report, `axe on ${context}`).toEqual([]);
+}
+
+/** Saves a full-page screenshot under test-results/screenshots/. */
+export async function screenshot(page: Page, name: string, fullPage = true) {
+  const file = join(__dirname, '..', 'test-results', 'screenshots', `${name}.png`);
+  mkdirSync(join(file, '..'), { recursive: true });
+  await page.screenshot({ path: file, fullPage });
+}
+
+/** A quick filter button above the grid. */
+export const quick = (page: Page, name: 'All' | 'Unpaid' | 'Paid' | 'Overdue') =>
+  page.getByRole('group', { name: 'Show' }).getByRole('button', { name, exact: true });

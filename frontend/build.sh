@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Builds the single-page apps into frontend/dist without downloading any binary:
+#   dist/portal.html                    the customer portal's page (served for /p/{org}/…)
+#   dist/assets/<name>-<hash>.<ext>     content-hashed JS, wasm, CSS, icon (cached for a year)
+#
+# Installs what is missing: the wasm32 target, wasm-bindgen-cli at exactly the version of the
+# wasm-bindgen crate in Cargo.lock (built from crates.io), wasm-opt from the npm package
+# binaryen (package-lock.json). Skips the post-processing when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+WASM_BINDGEN_VERSION=0.2.130
+APPS=(portal)
+
+log() { printf 'build-spa: %s\n' "$*" >&2; }
+
+# Tools -------------------------------------------------------------------------------------
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+locked=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ "$locked" != "$WASM_BINDGEN_VERSION" ]; then
+  log "Cargo.lock has wasm-bindgen $locked, build.sh expects $WASM_BINDGEN_VERSION: update both together"
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+  # Not --locked: the CLI's own lock file pins a crate version the registry no longer has.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+WASM_OPT=node_modules/.bin/wasm-opt
+if ! "$WASM_OPT" --version 2>/dev/null | grep -q 'version 132'; then
+  log "installing binaryen (wasm-opt) with npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Compile -----------------------------------------------------------------------------------
+cargo build --release --target wasm32-unknown-unknown --locked $(printf -- '-p %s-spa ' "${APPS[@]}")
+
+hash_of() { sha256sum "$1" | cut -c1-16; }
+
+mkdir -p dist/assets target/spa
+for app in "${APPS[@]}"; do
+  wasm="target/wasm32-unknown-unknown/release/${app}-spa.wasm"
+  css="style/${app}.css"
+  stamp="target/spa/${app}.stamp"
+  inputs=$(cat "$wasm" "$css" static/favicon.svg "$0" | sha256sum | cut -c1-64)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ] && [ -f "dist/${app}.html" ]; then
+    log "$app: up to date"
+    continue
+  fi
+
+  work=$(mktemp -d target/spa/work.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+  wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name "$app" "$wasm"
+  "$WASM_OPT" -Oz \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    "$work/${app}_bg.wasm" -o "$work/${app}_opt.wasm"
+
+  wasm_name="${app}-$(hash_of "$work/${app}_opt.wasm")_bg.wasm"
+  js_name="${app}-$(hash_of "$work/${app}.js").js"
+  css_name="${app}-$(hash_of "$css").css"
+  icon_name="favicon-$(hash_of static/favicon.svg).svg"
+  printf "import init from './%s';\ninit({ module_or_path: '/assets/%s' });\n" "$js_name" "$wasm_name" > "$work/boot.js"
+  boot_name="${app}-boot-$(hash_of "$work/boot.js").js"
+
+  new="$work/assets"
+  mkdir -p "$new"
+  cp "$work/${app}_opt.wasm" "$new/$wasm_name"
+  cp "$work/${app}.js" "$new/$js_name"
+  cp "$work/boot.js" "$new/$boot_name"
+  cp "$css" "$new/$css_name"
+  cp static/favicon.svg "$new/$icon_name"
+
+  cat > "$work/${app}.html" <<HTML
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>Customer portal</title>
+<link rel="icon" type="image/svg+xml" href="/assets/${icon_name}">
+<link rel="stylesheet" href="/assets/${css_name}">
+<link rel="modulepreload" href="/assets/${js_name}">
+<link rel="preload" href="/assets/${wasm_name}" as="fetch" type="application/wasm" crossorigin>
+<script type="module" src="/assets/${boot_name}"></script>
+</head>
+<body>
+<noscript>The customer portal needs JavaScript.</noscript>
+</body>
+</html>
+HTML
+
+  # Replace this app's previous assets, then its page (the page last, so it never names a
+  # file that is not there yet).
+  find dist/assets -maxdepth 1 -type f \( -name "${app}-*" -o -name 'favicon-*' \) -delete
+  cp "$new"/* dist/assets/
+  mv "$work/${app}.html" "dist/${app}.html"
+  echo "$inputs" > "$stamp"
+  rm -rf "$work"
+  trap - EXIT
+
+  raw=$(stat -c %s "dist/assets/$wasm_name")
+  gz=$(gzip -9n < "dist/assets/$wasm_name" | wc -c)
+  log "$app: dist/assets/$wasm_name — $raw bytes, $gz gzip -9n"
+done

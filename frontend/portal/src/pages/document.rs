@@ -1,0 +1,468 @@
+//! `/p/{org}/documents/{id}`: one document — header data, lines, VAT breakdown, payments, the
+//! PDF previewed inline, Download and Print.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_location, use_params_map};
+use portal_domain::locale::Locale;
+use portal_types::DocumentDetail;
+use portal_ui::{Icon, IconKind, dyn_view, text};
+
+use crate::api::{self, ApiError};
+use crate::app::{Account, portal_path, set_title, use_org};
+use crate::components::{DelayedSpinner, LoadError, download_document};
+use crate::fmt;
+use crate::html::Html;
+use crate::i18n::{Texts, fill, tr, use_i18n};
+
+/// `DocumentDetail` without going through `#[serde(flatten)]`: serde buffers a flattened
+/// struct into an intermediate value, which brings a second copy of every field's
+/// deserializer into the wasm (~5 kB gzip). The row is read on its own (unknown fields are
+/// ignored) and the rest beside it.
+fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Rest {
+        lines: Vec<portal_types::DocumentLine>,
+        vat_breakdown: Vec<portal_types::VatBreakdown>,
+        payments: Vec<portal_types::PaymentView>,
+        notes: Option<String>,
+        related_document_number: Option<String>,
+        related_document_id: Option<i64>,
+        first_viewed_at: Option<chrono::DateTime<chrono::Utc>>,
+        first_downloaded_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+    let row = api::parse(body)?;
+    let rest: Rest = api::parse(body)?;
+    Ok(DocumentDetail {
+        row,
+        lines: rest.lines,
+        vat_breakdown: rest.vat_breakdown,
+        payments: rest.payments,
+        notes: rest.notes,
+        related_document_number: rest.related_document_number,
+        related_document_id: rest.related_document_id,
+        first_viewed_at: rest.first_viewed_at,
+        first_downloaded_at: rest.first_downloaded_at,
+    })
+}
+
+/// The document page.
+#[component]
+pub fn DocumentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let location = use_location();
+    // While the router leaves this page the old id stays (no request for a page being left).
+    let id = Memo::new(move |prev: Option<&Option<i64>>| {
+        if !location.pathname.get().contains("/documents/") {
+            return prev.copied().flatten();
+        }
+        params.with(|p| {
+            p.get("id")
+                .and_then(|v| v.parse::<i64>().ok())
+                .filter(|v| *v > 0)
+        })
+    });
+    let detail = RwSignal::new(None::<Result<DocumentDetail, ApiError>>);
+    let fetch = move || {
+        detail.set(None);
+        let id = id.get_untracked();
+        spawn_local(async move {
+            let result = match id {
+                Some(id) => api::get_text(&format!("{}/documents/{id}", api::BASE))
+                    .await
+                    .and_then(|body| decode_detail(&body)),
+                None => Err(ApiError::Http {
+                    status: 404,
+                    problem: None,
+                    retry_after: None,
+                }),
+            };
+            let _ = detail.try_set(Some(result));
+        });
+    };
+    Effect::new(move |_| {
+        id.track();
+        fetch();
+    });
+
+    move || match detail.get() {
+        None => view! { <DelayedSpinner /> }.into_any(),
+        Some(Err(ApiError::Unauthorized)) => ().into_any(),
+        Some(Err(e)) if e.status() == Some(404) => view! { <DocumentNotFound /> }.into_any(),
+        Some(Err(e)) => {
+            let message = Signal::derive(move || {
+                let t = i18n.t();
+                if e == ApiError::Network {
+                    t.error_network
+                } else {
+                    t.error_generic
+                }
+                .to_owned()
+            });
+            view! { <LoadError message=message on_retry=fetch /> }.into_any()
+        }
+        Some(Ok(d)) => view! { <DocumentView detail=d /> }.into_any(),
+    }
+}
+
+#[component]
+fn BackLink() -> impl IntoView {
+    let account = expect_context::<Account>();
+    let org = use_org();
+    let href = move || {
+        account
+            .last_grid
+            .get()
+            .unwrap_or_else(|| portal_path(&org.get(), "/documents"))
+    };
+    view! {
+        <a class="back-link" href=href>
+            <Icon kind=IconKind::ChevronLeft />
+            <span>{tr(|t| t.back_to_documents)}</span>
+        </a>
+    }
+}
+
+/// Shown for an id that does not exist or belongs to another customer: no data at all.
+#[component]
+fn DocumentNotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| set_title(i18n.t().doc_not_found_title));
+    view! {
+        <section class="empty-page">
+            <h1>{tr(|t| t.doc_not_found_title)}</h1>
+            <p>{tr(|t| t.doc_not_found_text)}</p>
+            <BackLink />
+        </section>
+    }
+}
+
+/// The PDF shown inline, fetched with the access token and shown from a `blob:` URL.
+#[component]
+fn Preview(id: i64, title: Signal<String>, frame: NodeRef<leptos::html::Iframe>) -> impl IntoView {
+    let url = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(false);
+    spawn_local(async move {
+        let path = format!("{}/documents/{id}/pdf?disposition=inline", api::BASE);
+        match api::get_blob(&path).await {
+            Ok((blob, _)) => match web_sys::Url::create_object_url_with_blob(&blob) {
+                Ok(u) => {
+                    if url.try_set(Some(u.clone())).is_some() {
+                        // The page is gone already.
+                        let _ = web_sys::Url::revoke_object_url(&u);
+                    }
+                }
+                Err(_) => {
+                    let _ = failed.try_set(true);
+                }
+            },
+            Err(_) => {
+                let _ = failed.try_set(true);
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(u)) = url.try_get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
+    view! {
+        <section class="card preview-card" aria-labelledby="preview-title">
+            <h2 class="card-title" id="preview-title">
+                {tr(|t| t.preview)}
+            </h2>
+            {move || {
+                if failed.get() {
+                    view! {
+                        <p class="muted">{tr(|t| t.preview_failed)}</p>
+                    }
+                        .into_any()
+                } else if let Some(u) = url.get() {
+                    view! {
+                        <iframe class="pdf-frame" src=u title=move || title.get() node_ref=frame></iframe>
+                    }
+                        .into_any()
+                } else {
+                    view! { <div class="pdf-frame pdf-loading"><DelayedSpinner /></div> }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// Everything but the PDF, as markup (see `html.rs`).
+fn main_html(d: &DocumentDetail, t: &Texts, l: Locale, org: &str) -> String {
+    let r = &d.row;
+    let money = |v: &str| fmt::money(l, v, &r.currency);
+    let amount = |v: &str| fmt::amount(l, v, &r.currency);
+    let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map(|at| fmt::date_time(l, at))
+            .unwrap_or_else(|| t.not_downloaded.to_owned())
+    };
+    let mut h = Html::with_capacity(4096);
+    h.raw("<div class=\"doc-summary\"><section class=\"card\" aria-labelledby=\"details-title\">")
+        .raw("<h2 class=\"card-title\" id=\"details-title\">")
+        .text(t.details)
+        .raw("</h2><dl class=\"fields fields-wide\">")
+        .field(t.col_date, &fmt::date(l, r.date), "")
+        .field(
+            t.col_due_date,
+            &r.due_date
+                .map(|x| fmt::date(l, x))
+                .unwrap_or_else(|| "—".into()),
+            "",
+        )
+        .field(t.col_currency, &r.currency, "");
+    if let Some(number) = &d.related_document_number {
+        h.raw("<div>").element("dt", "", t.related).raw("<dd>");
+        match d.related_document_id {
+            Some(id) => {
+                h.raw("<a href=\"")
+                    .text(&portal_path(org, &format!("/documents/{id}")))
+                    .raw("\">")
+                    .text(number)
+                    .raw("</a>");
+            }
+            None => {
+                h.text(number);
+            }
+        }
+        h.raw("</dd></div>");
+    }
+    if let Some(at) = d.first_viewed_at {
+        h.field(t.first_viewed, &fmt::date_time(l, at), "");
+    }
+    h.field(t.first_downloaded, &when(d.first_downloaded_at), "")
+        .field(t.col_downloaded, &when(r.downloaded_at), "downloaded-at")
+        .raw("</dl></section>");
+
+    h.raw("<section class=\"card\" aria-labelledby=\"amounts-title\">")
+        .raw("<h2 class=\"card-title\" id=\"amounts-title\">")
+        .text(t.amount)
+        .raw("</h2><dl class=\"totals\">")
+        .field(t.col_tax_base, &money(&r.tax_base), "")
+        .field(t.col_vat, &money(&r.vat), "")
+        .raw("<div class=\"total-strong\">")
+        .element("dt", "", t.col_total)
+        .element("dd", "", &money(&r.total))
+        .raw("</div>");
+    if let (Some(paid), Some(remaining)) = (&r.paid, &r.remaining) {
+        h.field(t.col_paid, &money(paid), "")
+            .raw("<div class=\"total-strong\">")
+            .element("dt", "", t.col_remaining)
+            .element("dd", "", &money(remaining))
+            .raw("</div>");
+    }
+    h.raw("</dl></section></div>");
+
+    let section = |h: &mut Html, id: &str, title: &str| {
+        h.raw("<section class=\"card\" aria-labelledby=\"")
+            .raw(id)
+            .raw("\"><h2 class=\"card-title\" id=\"")
+            .raw(id)
+            .raw("\">")
+            .text(title)
+            .raw("</h2>");
+    };
+    let head = |h: &mut Html, caption: &str, cols: &[(&str, bool)]| {
+        h.raw("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"")
+            .text(caption)
+            .raw("\"><table class=\"table table-compact\">")
+            .element("caption", "sr-only", caption)
+            .raw("<thead><tr>");
+        for (label, num) in cols {
+            h.raw(if *num {
+                "<th scope=\"col\" class=\"num\">"
+            } else {
+                "<th scope=\"col\">"
+            })
+            .text(label)
+            .raw("</th>");
+        }
+        h.raw("</tr></thead><tbody>");
+    };
+
+    if !d.lines.is_empty() {
+        section(&mut h, "lines-title", t.lines);
+        head(
+            &mut h,
+            t.lines,
+            &[
+                ("#", true),
+                (t.description, false),
+                (t.quantity, true),
+                (t.unit, false),
+                (t.unit_price, true),
+                (t.discount, true),
+                (t.vat_rate, true),
+                (t.net, true),
+                (t.col_vat, true),
+            ],
+        );
+        for line in &d.lines {
+            h.raw("<tr>")
+                .element("td", "num", &line.position.to_string())
+                .element("td", "wrap", &line.description)
+                .element("td", "num", &fmt::decimal(l, &line.quantity))
+                .element("td", "", &line.unit)
+                .element("td", "num", &amount(&line.unit_price))
+                .element("td", "num", &fmt::percent(l, &line.discount_percent))
+                .element("td", "num", &fmt::percent(l, &line.vat_rate))
+                .element("td", "num", &amount(&line.net))
+                .element("td", "num", &amount(&line.vat))
+                .raw("</tr>");
+        }
+        h.raw("</tbody></table></div></section>");
+    }
+
+    if !d.vat_breakdown.is_empty() {
+        section(&mut h, "vat-title", t.vat_breakdown);
+        head(
+            &mut h,
+            t.vat_breakdown,
+            &[
+                (t.vat_rate, true),
+                (t.col_tax_base, true),
+                (t.col_vat, true),
+            ],
+        );
+        for b in &d.vat_breakdown {
+            h.raw("<tr><th scope=\"row\" class=\"num\">")
+                .text(&fmt::percent(l, &b.rate))
+                .raw("</th>")
+                .element("td", "num", &money(&b.tax_base))
+                .element("td", "num", &money(&b.vat))
+                .raw("</tr>");
+        }
+        h.raw("</tbody></table></div></section>");
+    }
+
+    if r.paid.is_some() {
+        section(&mut h, "payments-title", t.payments);
+        if d.payments.is_empty() {
+            h.element("p", "muted", t.no_payments);
+        } else {
+            head(
+                &mut h,
+                t.payments,
+                &[
+                    (t.col_date, false),
+                    (t.payment_method, false),
+                    (t.amount, true),
+                ],
+            );
+            for p in &d.payments {
+                h.raw("<tr>")
+                    .element("td", "", &fmt::date(l, p.date))
+                    .element("td", "", t.method(&p.method))
+                    .element("td", "num", &money(&p.amount))
+                    .raw("</tr>");
+            }
+            h.raw("</tbody></table></div>");
+        }
+        h.raw("</section>");
+    }
+
+    if let Some(notes) = d.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        section(&mut h, "notes-title", t.notes);
+        h.element("p", "notes", notes).raw("</section>");
+    }
+    h.finish()
+}
+
+#[component]
+fn DocumentView(detail: DocumentDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let org = use_org();
+    let id = detail.row.id;
+    let number = detail.row.number.clone();
+    let doc_type = detail.row.doc_type;
+    let detail = RwSignal::new(detail);
+    let download_busy = RwSignal::new(false);
+    let download_failed = RwSignal::new(false);
+    let frame = NodeRef::<leptos::html::Iframe>::new();
+
+    let heading = text(move || format!("{} {}", i18n.t().doc_type(doc_type), number));
+    Effect::new(move |_| set_title(&heading.get()));
+    let frame_title = text(move || fill(i18n.t().pdf_frame_title, &[("doc", &heading.get())]));
+    let badges = text(move || {
+        let mut h = Html::default();
+        detail.with(|d| crate::components::badges_html(&mut h, i18n.t(), &d.row));
+        h.finish()
+    });
+    let body = text(move || detail.with(|d| main_html(d, i18n.t(), i18n.locale.get(), &org.get())));
+
+    let download = move |_| {
+        let number = detail.with_untracked(|d| d.row.number.clone());
+        download_busy.set(true);
+        download_failed.set(false);
+        spawn_local(async move {
+            let result = download_document(id, &number).await;
+            download_busy.set(false);
+            match result {
+                Ok(()) => {
+                    let now = fmt::now();
+                    detail.update(|d| {
+                        d.row.downloaded_at = Some(now);
+                        d.first_downloaded_at.get_or_insert(now);
+                    });
+                }
+                Err(_) => download_failed.set(true),
+            }
+        });
+    };
+    let print = move |_| {
+        let printed = frame
+            .get()
+            .and_then(|f| f.content_window())
+            .map(|w| w.print().is_ok())
+            .unwrap_or(false);
+        if !printed && let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+
+    view! {
+        <BackLink />
+        <div class="doc-head">
+            <div>
+                <h1>{heading}</h1>
+                <span class="badges" inner_html=badges></span>
+            </div>
+            <div class="doc-actions">
+                <button type="button" class="btn" on:click=print>
+                    <Icon kind=IconKind::Print />
+                    <span>{tr(|t| t.print)}</span>
+                </button>
+                <button
+                    type="button"
+                    class="btn btn-primary"
+                    on:click=download
+                    disabled=download_busy
+                >
+                    <Icon kind=IconKind::Download />
+                    <span>{tr(|t| t.download)}</span>
+                </button>
+            </div>
+        </div>
+        {dyn_view(move || {
+            download_failed
+                .get()
+                .then(|| {
+                    view! {
+                        <div class="alert alert-danger" role="alert">
+                            <p>{tr(|t| t.download_failed)}</p>
+                        </div>
+                    }
+                })
+                .into_any()
+        })}
+        <div class="doc-layout">
+            <div class="doc-main" inner_html=body></div>
+            <div class="doc-side">
+                <Preview id=id title=frame_title frame=frame />
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per page of the portal.
+
+pub mod account;
+pub mod document;
+pub mod documents;
+pub mod login;
+pub mod not_found;
+pub mod summary;
