@@ -29,16 +29,15 @@ test-postgres: ensure-postgres
 ensure-postgres:
     ./scripts/ensure-postgres
 
-# Formatting and clippy, warnings denied.
+# Formatting and clippy, warnings denied (server and SPA).
 lint:
-    cargo fmt --all --check
-    cargo clippy --workspace --all-targets -- -D warnings
+    ./scripts/lint
 
 # Browser tests (Playwright driving Debian's Chromium) against the real server and SPA.
 e2e: build-spa
     ./scripts/e2e
 
-# Build the single-page apps into frontend/dist (nothing to build until the SPA exists).
+# Build the single-page apps into frontend/dist.
 build-spa:
     ./scripts/build-spa
 

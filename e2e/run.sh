@@ -15,7 +15,8 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get install -y chromium chromium-driver
 fi
 
-cargo build --release -p portal-api
+# The debug build the API tests already made: no second, release compile in CI.
+cargo build -p portal-api
 ./scripts/build-spa
 
 cd e2e
@@ -26,7 +27,7 @@ if [ "$(cat node_modules/.installed-lock 2>/dev/null)" != "$lock_sum" ]; then
   echo "$lock_sum" > node_modules/.installed-lock
 fi
 
-export PORTAL_BIN="${PORTAL_BIN:-$PWD/../target/release/portal}"
+export PORTAL_BIN="${PORTAL_BIN:-$PWD/../target/debug/portal}"
 export PORTAL_STATIC_DIR="${PORTAL_STATIC_DIR:-$PWD/../frontend/dist}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 rm -rf test-results/screenshots

@@ -21,6 +21,7 @@ use crate::{db, openapi, routes};
 pub struct Application {
     port: u16,
     server: Server,
+    passwords: PasswordPool,
 }
 
 impl Application {
@@ -41,7 +42,7 @@ impl Application {
             db,
             settings,
             tokens,
-            passwords,
+            passwords: passwords.clone(),
         });
         let spec = openapi::spec();
         let table = web::Data::new(RouteTable::from_openapi(&spec));
@@ -93,12 +94,18 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            passwords,
         })
     }
 
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The server's password pool (its verification count is what tests observe).
+    pub fn passwords(&self) -> PasswordPool {
+        self.passwords.clone()
     }
 
     /// Runs until stopped.

@@ -2,6 +2,7 @@
 //! of logins cannot take every thread: the excess waits briefly, then gets a 503.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use argon2::password_hash::phc::PasswordHash;
@@ -27,6 +28,9 @@ pub struct PasswordPool {
     /// A hash of a random password, verified when the user does not exist so that an unknown
     /// username costs as much time as a wrong password.
     dummy_hash: Arc<str>,
+    /// Full argon2 verifications run so far; lets tests see that every sign-in attempt, with
+    /// or without a user behind it, paid for one.
+    verifications: Arc<AtomicU64>,
 }
 
 impl PasswordPool {
@@ -38,6 +42,7 @@ impl PasswordPool {
         Ok(PasswordPool {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             dummy_hash: dummy.into(),
+            verifications: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -53,13 +58,21 @@ impl PasswordPool {
         let known = stored.is_some();
         let hash = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_string);
         let password = password.as_bytes().to_vec();
+        let counter = self.verifications.clone();
         let matches = self
             .run(move || {
                 let parsed = PasswordHash::new(&hash).map_err(ApiError::internal)?;
-                Ok(argon2()?.verify_password(&password, &parsed).is_ok())
+                let matches = argon2()?.verify_password(&password, &parsed).is_ok();
+                counter.fetch_add(1, Ordering::Relaxed);
+                Ok(matches)
             })
             .await?;
         Ok(known && matches)
+    }
+
+    /// How many argon2 verifications this pool has run.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     async fn run<T: Send + 'static>(
@@ -117,5 +130,20 @@ mod tests {
                 .expect("verify")
         );
         assert!(!pool.verify("correct horse", None).await.expect("verify"));
+        assert_eq!(pool.verifications(), 3);
+    }
+
+    /// An unknown user is checked against a hash with exactly the parameters of a real one, so
+    /// the verification costs the same memory and passes: the time cannot tell them apart.
+    #[tokio::test]
+    async fn the_dummy_hash_costs_what_a_real_hash_costs() {
+        let pool = PasswordPool::new(1).expect("pool");
+        let real = pool.hash("some password").await.expect("hash");
+        let params = |phc: &str| phc.rsplitn(3, '$').nth(2).map(str::to_string);
+        assert_eq!(params(&pool.dummy_hash), params(&real));
+        assert_eq!(
+            params(&real).as_deref(),
+            Some("$argon2id$v=19$m=19456,t=2,p=1")
+        );
     }
 }

@@ -1,7 +1,5 @@
 //! Signing in, refreshing and signing out, on both sides.
 
-use std::time::{Duration, Instant};
-
 use portal_api::demo;
 use portal_client::{ClientError, Realm};
 use reqwest::Method;
@@ -136,33 +134,33 @@ async fn wrong_password_unknown_user_and_unknown_organisation_get_the_same_401()
     assert_eq!(bodies[0].0, "invalid_credentials");
 }
 
+/// Equal time is shown by equal work, not by a stopwatch on a shared CI machine: every failed
+/// sign-in — known user, unknown user, unknown organisation, unknown staff e-mail — runs exactly
+/// one full argon2id verification (and the dummy hash has a real hash's parameters, see the
+/// unit test beside `PasswordPool`). `just bench` measures the times themselves.
 #[tokio::test]
-async fn unknown_user_takes_as_long_as_a_wrong_password() {
+async fn unknown_user_costs_one_argon2_verification_like_a_wrong_password() {
     let app = spawn_app_with(|s| s.throttle.account_failures = 100).await;
     let client = app.client();
-    let mut timings = [Vec::new(), Vec::new()];
-    for round in 0..6 {
-        for (i, user) in ["acme", "no-such-user"].iter().enumerate() {
-            let started = Instant::now();
-            let _ = client
-                .portal_login("demo", user, &format!("wrong-{round}"))
-                .await;
-            timings[i].push(started.elapsed());
-        }
+    let attempts: [(&str, &str); 4] = [
+        ("demo", "acme"),
+        ("demo", "no-such-user"),
+        ("no-such-org", "acme"),
+        ("demo", "kunde"),
+    ];
+    for (org, user) in attempts {
+        let before = app.passwords.verifications();
+        let _ = client.portal_login(org, user, "wrong-password").await;
+        assert_eq!(app.passwords.verifications() - before, 1, "{org}/{user}");
     }
-    let median = |v: &mut Vec<Duration>| {
-        v.sort();
-        v[v.len() / 2]
-    };
-    let known = median(&mut timings[0]);
-    let unknown = median(&mut timings[1]);
-    let ratio = unknown.as_secs_f64() / known.as_secs_f64();
-    assert!(
-        (0.6..1.67).contains(&ratio),
-        "known {known:?}, unknown {unknown:?}"
-    );
-    // The unknown user must really pay for an argon2 verification, not answer at once.
-    assert!(unknown > Duration::from_millis(5), "{unknown:?}");
+    let before = app.passwords.verifications();
+    let _ = client
+        .issuer_login("nobody@demo.example", "wrong-password")
+        .await;
+    let _ = client
+        .issuer_login(demo::OWNER_EMAIL, "wrong-password")
+        .await;
+    assert_eq!(app.passwords.verifications() - before, 2);
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use portal_api::auth::PasswordPool;
 use portal_api::config::{Settings, ThrottlePolicy, sqlite_url};
 use portal_api::startup::Application;
 use portal_api::{db, demo};
@@ -21,6 +22,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The settings the server was started with.
     pub settings: Settings,
+    /// The server's password pool, to count the argon2 verifications it ran.
+    pub passwords: PasswordPool,
 }
 
 impl TestApp {
@@ -67,7 +70,7 @@ impl TestApp {
     pub async fn second_server(&self) -> String {
         let mut settings = self.settings.clone();
         settings.addr = "127.0.0.1:0".into();
-        start(settings).await
+        start(settings).await.0
     }
 }
 
@@ -102,11 +105,12 @@ async fn fresh_database(data_dir: &std::path::Path) -> String {
     }
 }
 
-async fn start(settings: Settings) -> String {
+async fn start(settings: Settings) -> (String, PasswordPool) {
     let app = Application::build(settings).await.expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let passwords = app.passwords();
     tokio::spawn(app.run());
-    address
+    (address, passwords)
 }
 
 /// Starts a server with demo data and default settings.
@@ -133,12 +137,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let conn = db::connect(&database_url).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
     demo::seed(&conn).await.expect("seed demo data");
-    let address = start(settings.clone()).await;
+    let (address, passwords) = start(settings.clone()).await;
     TestApp {
         address,
         database_url,
         db: conn,
         settings,
+        passwords,
     }
 }
 
