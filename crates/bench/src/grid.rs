@@ -9,7 +9,7 @@ use std::time::Duration;
 use base64::Engine;
 use chrono::NaiveDate;
 use portal_api::auth::refresh::SESSION_ORGANIZATION_SQL;
-use portal_api::db::documents::{PortalScope, page_sql, sums_sql};
+use portal_api::db::documents::{PortalScope, grid_sql};
 use portal_api::db::entities::organization;
 use portal_domain::filter::DocumentQuery;
 use portal_types::DocumentType;
@@ -214,20 +214,15 @@ pub fn request_sql(
             .collect(),
         organization: org.clone(),
     };
-    let page = page_sql(&scope, &q, today);
-    let sums = sums_sql(&scope, &q, today);
+    let grid = grid_sql(&scope, &q, today);
     Ok(vec![
         BoundSql {
             text: SESSION_ORGANIZATION_SQL.to_string(),
             values: vec![Value::from(org.id), Value::from(session)],
         },
         BoundSql {
-            text: page.text().to_string(),
-            values: page.values().to_vec(),
-        },
-        BoundSql {
-            text: sums.text().to_string(),
-            values: sums.values().to_vec(),
+            text: grid.text().to_string(),
+            values: grid.values().to_vec(),
         },
     ])
 }

@@ -335,95 +335,139 @@ pub struct GridPage {
     pub sums: Vec<CurrencySums>,
 }
 
+/// One row of the grid statement: a page row (`part` 0, in page order `ord`) or the count and
+/// sums of one currency (`part` 1).
 #[derive(Debug, FromQueryResult)]
-struct SumsRecord {
+struct GridRecord {
+    part: i64,
+    ord: i64,
+    id: Option<i64>,
+    number: Option<String>,
+    doc_type: Option<String>,
+    issue_date: Option<NaiveDate>,
+    due_date: Option<NaiveDate>,
     currency: String,
-    matched: i64,
-    summed: i64,
-    tax_base: Option<i64>,
-    vat: Option<i64>,
-    total: Option<i64>,
-    paid: Option<i64>,
-    remaining: Option<i64>,
+    tax_base_minor: Option<i64>,
+    vat_minor: Option<i64>,
+    total_minor: Option<i64>,
+    paid_minor: Option<i64>,
+    remaining_minor: Option<i64>,
+    state: Option<String>,
+    last_downloaded_at: Option<DateTime<Utc>>,
+    matched: Option<i64>,
+    summed: Option<i64>,
+}
+
+impl GridRecord {
+    fn into_record(self) -> Result<DocumentRecord, ApiError> {
+        let missing = || ApiError::internal("a page row without its columns");
+        Ok(DocumentRecord {
+            id: self.id.ok_or_else(missing)?,
+            number: self.number.ok_or_else(missing)?,
+            doc_type: self.doc_type.ok_or_else(missing)?,
+            issue_date: self.issue_date.ok_or_else(missing)?,
+            due_date: self.due_date,
+            currency: self.currency,
+            tax_base_minor: self.tax_base_minor.ok_or_else(missing)?,
+            vat_minor: self.vat_minor.ok_or_else(missing)?,
+            total_minor: self.total_minor.ok_or_else(missing)?,
+            paid_minor: self.paid_minor,
+            remaining_minor: self.remaining_minor,
+            state: self.state.ok_or_else(missing)?,
+            last_downloaded_at: self.last_downloaded_at,
+        })
+    }
 }
 
 /// The page's rows: scope, filters, sort, LIMIT/OFFSET.
 pub fn page_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql {
-    // Find the page's ids first, then read their rows: walking to a deep page then touches
-    // only the index (the partial grid indexes cover scope, visibility, sort key and id), and
-    // the table is read for the page's rows alone.
-    let mut sql = Sql::new(&format!(
-        "SELECT {RECORD_COLUMNS} FROM documents d WHERE d.id IN (SELECT d.id FROM documents d"
-    ));
-    scope.restrict(&mut sql);
-    apply_filters(&mut sql, q, today);
+    let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS} FROM documents d"));
+    push_page_ids(&mut sql, scope, q, today);
     apply_sort(&mut sql, q, today);
+    sql
+}
+
+/// ` WHERE d.id IN (…the page's ids…)`. Finding the ids first, then reading their rows, means
+/// walking to a deep page touches only the index (the partial grid indexes cover scope,
+/// visibility, sort key and id); the table is read for the page's rows alone.
+fn push_page_ids(sql: &mut Sql, scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) {
+    sql.push(" WHERE d.id IN (SELECT d.id FROM documents d");
+    scope.restrict(sql);
+    apply_filters(sql, q, today);
+    apply_sort(sql, q, today);
     let offset = i64::from(q.page - 1) * i64::from(q.per_page);
     sql.push(" LIMIT ")
         .bind(i64::from(q.per_page))
         .push(" OFFSET ")
         .bind(offset)
         .push(")");
-    apply_sort(&mut sql, q, today);
-    sql
 }
 
-/// Count and per-currency sums of the whole filtered set, in one pass. Cancelled and
-/// non-payable documents are counted but not summed.
-pub fn sums_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql {
+/// The whole grid in one statement, so that a request costs one round trip to the database:
+/// the page's rows, numbered in page order, then per currency the count and the sums of the
+/// whole filtered set (cancelled and non-payable documents are counted but not summed). The
+/// two halves are planned independently: the page walks an index to its rows, the sums scan
+/// the covering index.
+pub fn grid_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql {
+    let mut sql = Sql::new("SELECT CAST(0 AS BIGINT) AS part, ROW_NUMBER() OVER (");
+    // the window's ORDER BY is the page's, so `ord` is the row's place on the page
+    apply_sort(&mut sql, q, today);
+    sql.push(&format!(
+        ") AS ord, {RECORD_COLUMNS}, NULL AS matched, NULL AS summed FROM documents d"
+    ));
+    push_page_ids(&mut sql, scope, q, today);
     let summable = "d.paid_minor IS NOT NULL AND d.state <> 'cancelled'";
-    let mut sql = Sql::new(&format!(
-        "SELECT d.currency AS currency, COUNT(*) AS matched, \
-         COUNT(*) FILTER (WHERE {summable}) AS summed, \
-         CAST(SUM(d.tax_base_minor) FILTER (WHERE {summable}) AS BIGINT) AS tax_base, \
-         CAST(SUM(d.vat_minor) FILTER (WHERE {summable}) AS BIGINT) AS vat, \
-         CAST(SUM(d.total_minor) FILTER (WHERE {summable}) AS BIGINT) AS total, \
-         CAST(SUM(d.paid_minor) FILTER (WHERE {summable}) AS BIGINT) AS paid, \
-         CAST(SUM(d.remaining_minor) FILTER (WHERE {summable}) AS BIGINT) AS remaining \
-         FROM documents d"
+    let sum = |column: &str| format!("CAST(SUM(d.{column}) FILTER (WHERE {summable}) AS BIGINT)");
+    sql.push(&format!(
+        " UNION ALL SELECT 1, 0, NULL, NULL, NULL, NULL, NULL, d.currency, {}, {}, {}, {}, {}, \
+         NULL, NULL, COUNT(*), COUNT(*) FILTER (WHERE {summable}) FROM documents d",
+        sum("tax_base_minor"),
+        sum("vat_minor"),
+        sum("total_minor"),
+        sum("paid_minor"),
+        sum("remaining_minor"),
     ));
     scope.restrict(&mut sql);
     apply_filters(&mut sql, q, today);
-    sql.push(" GROUP BY d.currency ORDER BY d.currency");
+    sql.push(" GROUP BY d.currency");
     sql
 }
 
-/// Runs the grid query.
+/// Runs the grid statement.
 pub async fn grid(
     db: &impl ConnectionTrait,
     scope: &PortalScope,
     q: &DocumentQuery,
     today: NaiveDate,
 ) -> Result<GridPage, ApiError> {
-    let page = page_sql(scope, q, today);
-    let sums = sums_sql(scope, q, today);
-    let records = DocumentRecord::find_by_statement(page.statement(db))
+    let records = GridRecord::find_by_statement(grid_sql(scope, q, today).statement(db))
         .all(db)
         .await?;
-    let sums = SumsRecord::find_by_statement(sums.statement(db))
-        .all(db)
-        .await?;
+    let (mut page, mut sums): (Vec<GridRecord>, Vec<GridRecord>) =
+        records.into_iter().partition(|r| r.part == 0);
+    page.sort_by_key(|r| r.ord);
+    sums.sort_by(|a, b| a.currency.cmp(&b.currency));
     let total = sums
         .iter()
-        .map(|s| u64::try_from(s.matched).unwrap_or(0))
+        .map(|s| u64::try_from(s.matched.unwrap_or(0)).unwrap_or(0))
         .sum();
-    let rows = records
-        .iter()
-        .map(|r| r.to_row(today))
+    let rows = page
+        .into_iter()
+        .map(|r| r.into_record()?.to_row(today))
         .collect::<Result<Vec<_>, _>>()?;
     let sums = sums
         .into_iter()
-        .filter(|s| s.summed > 0)
+        .filter(|s| s.summed.unwrap_or(0) > 0)
         .map(|s| {
             let exp = exponent(&s.currency);
             let f = |v: Option<i64>| format_minor(v.unwrap_or(0), exp);
             CurrencySums {
-                count: u64::try_from(s.summed).unwrap_or(0),
-                tax_base: f(s.tax_base),
-                vat: f(s.vat),
-                total: f(s.total),
-                paid: f(s.paid),
-                remaining: f(s.remaining),
+                count: u64::try_from(s.summed.unwrap_or(0)).unwrap_or(0),
+                tax_base: f(s.tax_base_minor),
+                vat: f(s.vat_minor),
+                total: f(s.total_minor),
+                paid: f(s.paid_minor),
+                remaining: f(s.remaining_minor),
                 currency: s.currency,
             }
         })
