@@ -184,15 +184,27 @@ const PLANS: &[Plan] = &[
 
 /// Seeds the demo organisation. Fails if it exists already.
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
+    seed_organization(db, ORG_SLUG, "Demo Trading Ltd", OWNER_EMAIL).await
+}
+
+/// The demo data under another organisation (slug, legal name, owner's e-mail): the same
+/// customers, usernames and documents, so tests can check that one organisation never sees
+/// another's.
+pub async fn seed_organization(
+    db: &DatabaseConnection,
+    slug: &str,
+    legal_name: &str,
+    owner_email: &str,
+) -> anyhow::Result<()> {
     use sea_orm::{ColumnTrait, QueryFilter};
     let exists = organization::Entity::find()
-        .filter(organization::Column::Slug.eq(ORG_SLUG))
+        .filter(organization::Column::Slug.eq(slug))
         .count(db)
         .await?
         > 0;
     anyhow::ensure!(
         !exists,
-        "the demo organisation `{ORG_SLUG}` exists already; nothing was changed"
+        "the organisation `{slug}` exists already; nothing was changed"
     );
     let today = Utc::now().date_naive();
     let now = crate::db::now();
@@ -201,8 +213,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
     let txn = db.begin().await?;
 
     let org = organization::ActiveModel {
-        slug: Set(ORG_SLUG.into()),
-        legal_name: Set("Demo Trading Ltd".into()),
+        slug: Set(slug.into()),
+        legal_name: Set(legal_name.into()),
         tax_id: Set(Some("123456789".into())),
         vat_number: Set(Some("BG123456789".into())),
         street: Set(Some("ul. Tsar Shishman 10".into())),
@@ -238,8 +250,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
 
     let owner = staff_user::ActiveModel {
         organization_id: Set(org.id),
-        email: Set(OWNER_EMAIL.into()),
-        email_lower: Set(OWNER_EMAIL.into()),
+        email: Set(owner_email.into()),
+        email_lower: Set(owner_email.to_lowercase()),
         name: Set("Olivia Owner".into()),
         password_hash: Set(owner_hash),
         role: Set("owner".into()),

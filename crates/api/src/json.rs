@@ -93,7 +93,52 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         }
     })?;
     de.end().map_err(|e| malformed(&e))?;
+    // JSON can carry U+0000 only as the escape `\u0000`; no text column can store it
+    // (PostgreSQL refuses it), so a body holding one is refused here, naming the field.
+    if body.windows(6).any(|w| w == b"\\u0000")
+        && let Ok(tree) = serde_json::from_slice::<serde_json::Value>(body)
+        && let Some(field) = nul_in(&tree, "")
+    {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            "invalid_character",
+            "must not contain the NUL character (U+0000)",
+        )]));
+    }
     Ok(value)
+}
+
+/// The path of the first string (or key) holding U+0000.
+fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
+    let here = || {
+        if path.is_empty() {
+            "body".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    let join = |name: &str| {
+        if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    match value {
+        serde_json::Value::String(s) => s.contains('\0').then(here),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_in(v, &join(&i.to_string()))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(here())
+            } else {
+                nul_in(v, &join(k))
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn malformed(err: &serde_json::Error) -> ApiError {
@@ -218,6 +263,22 @@ mod tests {
                 "{body:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_nul_character_is_refused_naming_the_field() {
+        let e = errors(r#"{"organization":"demo","username":"ac\u0000me","password":"x"}"#);
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("username", "invalid_character")
+        );
+        // an escaped backslash followed by "u0000" is text, not NUL
+        assert!(
+            parse::<PortalLoginRequest>(
+                br#"{"organization":"demo","username":"a\\u0000","password":"x"}"#
+            )
+            .is_ok()
+        );
     }
 
     #[test]

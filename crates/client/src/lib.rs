@@ -293,6 +293,62 @@ impl Client {
         self.send(self.request(Method::GET, "/api/v1/issuer/me"))
             .await
     }
+
+    /// `PATCH /api/v1/portal/me`: change the portal user's names or e-mail.
+    pub async fn update_portal_me(&self, update: &PortalMeUpdate) -> Result<PortalMe, ClientError> {
+        self.send(
+            self.request(Method::PATCH, "/api/v1/portal/me")
+                .json(update),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/portal/me/password`; the user's other sessions end.
+    pub async fn change_portal_password(&self, change: &PasswordChange) -> Result<(), ClientError> {
+        let response = self
+            .request(Method::POST, "/api/v1/portal/me/password")
+            .json(change)
+            .send()
+            .await?;
+        check(response).await.map(|_| ())
+    }
+
+    /// `GET /api/v1/portal/documents` with grid parameters such as `("status", "open")`,
+    /// `("sort", "-total")` or `("page", "2")`.
+    pub async fn portal_documents(
+        &self,
+        query: &[(&str, &str)],
+    ) -> Result<DocumentPage, ClientError> {
+        self.send(
+            self.request(Method::GET, "/api/v1/portal/documents")
+                .query(query),
+        )
+        .await
+    }
+
+    /// `GET /api/v1/portal/documents/{id}`: one document with lines, VAT and payments.
+    pub async fn portal_document(&self, id: i64) -> Result<DocumentDetail, ClientError> {
+        self.send(self.request(Method::GET, &format!("/api/v1/portal/documents/{id}")))
+            .await
+    }
+
+    /// `GET /api/v1/portal/documents/{id}/pdf`: the PDF's bytes. A download (`inline` false)
+    /// is recorded as received; a preview as viewed.
+    pub async fn portal_document_pdf(&self, id: i64, inline: bool) -> Result<Vec<u8>, ClientError> {
+        let disposition = if inline { "inline" } else { "attachment" };
+        let response = self
+            .request(Method::GET, &format!("/api/v1/portal/documents/{id}/pdf"))
+            .query(&[("disposition", disposition)])
+            .send()
+            .await?;
+        Ok(check(response).await?.bytes().await?.to_vec())
+    }
+
+    /// `GET /api/v1/portal/summary`: open and overdue amounts, counts, recent documents.
+    pub async fn portal_summary(&self) -> Result<PortalSummary, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/portal/summary"))
+            .await
+    }
 }
 
 /// Turns a non-success response into `ClientError::Api`.

@@ -248,6 +248,32 @@ fn number<T: std::str::FromStr>(key: &str, value: &str, errors: &mut Vec<FieldEr
     }
 }
 
+/// Longest free-text filter accepted.
+pub const MAX_TEXT_FILTER: usize = 200;
+
+/// A free-text filter, case-folded; `None` when empty. Control characters (a NUL cannot even
+/// be stored, let alone matched) and overlong values are errors naming the parameter.
+fn text_filter(key: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let value = value.trim();
+    if value.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            key,
+            "invalid_character",
+            "must not contain control characters",
+        ));
+        return None;
+    }
+    if value.chars().count() > MAX_TEXT_FILTER {
+        errors.push(FieldError::new(
+            key,
+            "too_long",
+            format!("must have at most {MAX_TEXT_FILTER} characters"),
+        ));
+        return None;
+    }
+    Some(fold(value)).filter(|s| !s.is_empty())
+}
+
 impl DocumentQuery {
     /// Parses `key=value` pairs (already percent-decoded). Repeated list keys add up.
     pub fn parse<'a>(
@@ -258,8 +284,8 @@ impl DocumentQuery {
         let mut sort_given = false;
         for (key, value) in pairs {
             match key {
-                "number" => q.number = Some(fold(value.trim())).filter(|s| !s.is_empty()),
-                "q" => q.text = Some(fold(value.trim())).filter(|s| !s.is_empty()),
+                "number" => q.number = text_filter(key, value, &mut errors),
+                "q" => q.text = text_filter(key, value, &mut errors),
                 "type" => {
                     for t in list(value) {
                         match DocumentType::parse(t) {
@@ -571,6 +597,18 @@ mod tests {
         assert_eq!(
             fields("per_page=100000"),
             [("per_page".into(), "out_of_range".into())]
+        );
+        assert_eq!(
+            fields("q=a\u{0}b"),
+            [("q".into(), "invalid_character".into())]
+        );
+        assert_eq!(
+            fields("number=\u{1b}[2J"),
+            [("number".into(), "invalid_character".into())]
+        );
+        assert_eq!(
+            fields(&format!("q={}", "x".repeat(MAX_TEXT_FILTER + 1))),
+            [("q".into(), "too_long".into())]
         );
         assert_eq!(
             fields("per_page=0"),

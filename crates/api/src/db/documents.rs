@@ -497,6 +497,26 @@ pub async fn find_visible(
         .await?)
 }
 
+/// The document `doc` refers to (a credit note's invoice), if it is an issued document of the
+/// same customer: its number is printed on `doc` even when its type is not released to the
+/// portal, but never another customer's number, nor a draft's.
+pub async fn related_of(
+    db: &impl ConnectionTrait,
+    doc: &super::entities::document::Model,
+) -> Result<Option<super::entities::document::Model>, ApiError> {
+    let Some(id) = doc.related_document_id else {
+        return Ok(None);
+    };
+    Ok(super::entities::document::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|r| {
+            r.organization_id == doc.organization_id
+                && r.contractor_id == doc.contractor_id
+                && r.state != "draft"
+        }))
+}
+
 /// The grid record of an entity row.
 pub fn record_of(m: &super::entities::document::Model) -> DocumentRecord {
     DocumentRecord {

@@ -102,18 +102,38 @@ fn grant_response(state: &AppState, grant: Grant) -> Result<HttpResponse, ApiErr
         }))
 }
 
-fn required(fields: &[(&str, &str)]) -> Result<(), ApiError> {
-    let missing: Vec<_> = fields
+/// Longest organisation slug, username, e-mail and password a sign-in accepts. Longer values
+/// cannot belong to an account; refusing them keeps them out of the throttle's keys.
+const MAX_SLUG: usize = 100;
+const MAX_LOGIN: usize = 254;
+const MAX_PASSWORD: usize = 1024;
+
+/// Each field must be non-empty and at most its length in characters.
+fn required(fields: &[(&str, &str, usize)]) -> Result<(), ApiError> {
+    let errors: Vec<_> = fields
         .iter()
-        .filter(|(_, v)| v.trim().is_empty())
-        .map(|(f, _)| {
-            portal_types::FieldError::new(*f, "required", format!("`{f}` must not be empty"))
+        .filter_map(|&(f, v, max)| {
+            if v.trim().is_empty() {
+                Some(portal_types::FieldError::new(
+                    f,
+                    "required",
+                    format!("`{f}` must not be empty"),
+                ))
+            } else if v.chars().count() > max {
+                Some(portal_types::FieldError::new(
+                    f,
+                    "too_long",
+                    format!("`{f}` must have at most {max} characters"),
+                ))
+            } else {
+                None
+            }
         })
         .collect();
-    if missing.is_empty() {
+    if errors.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::Validation(missing))
+        Err(ApiError::Validation(errors))
     }
 }
 
@@ -177,9 +197,9 @@ async fn portal_login(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     required(&[
-        ("organization", &body.organization),
-        ("username", &body.username),
-        ("password", &body.password),
+        ("organization", &body.organization, MAX_SLUG),
+        ("username", &body.username, MAX_LOGIN),
+        ("password", &body.password, MAX_PASSWORD),
     ])?;
     let client = client_info(&req);
     let now = crate::db::now();
@@ -267,7 +287,10 @@ async fn issuer_login(
     body: ApiJson<IssuerLoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    required(&[("email", &body.email), ("password", &body.password)])?;
+    required(&[
+        ("email", &body.email, MAX_LOGIN),
+        ("password", &body.password, MAX_PASSWORD),
+    ])?;
     let client = client_info(&req);
     let now = crate::db::now();
     let email = body.email.trim().to_lowercase();

@@ -135,13 +135,7 @@ pub async fn load_detail(
         .order_by_asc(payment::Column::Id)
         .all(&state.db)
         .await?;
-    let related = match doc.related_document_id {
-        Some(rid) => document::Entity::find_by_id(rid)
-            .one(&state.db)
-            .await?
-            .filter(|r| r.organization_id == doc.organization_id),
-        None => None,
-    };
+    let related = documents::related_of(&state.db, &doc).await?;
     let related_visible = match &related {
         Some(r) => find_visible(&state.db, scope, r.id).await?.is_some(),
         None => false,

@@ -8,7 +8,6 @@ use actix_web::{HttpResponse, get, web};
 use portal_pdf::{DocumentKind, Line, Locale, Party, PdfDocument, VatBreakdown};
 use portal_types::Problem;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::auth::PortalSession;
@@ -19,8 +18,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// `?disposition=inline` previews; the default downloads.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PdfParams {
     /// `attachment` (default: a download, recorded as received) or `inline` (a preview in the
@@ -28,9 +26,40 @@ pub struct PdfParams {
     disposition: Option<Disposition>,
 }
 
+impl PdfParams {
+    /// Parses the query string; an unknown parameter or value is a 422 naming it.
+    fn parse(pairs: &[(String, String)]) -> Result<PdfParams, ApiError> {
+        let mut params = PdfParams { disposition: None };
+        let mut errors = Vec::new();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "disposition" => match value.as_str() {
+                    "attachment" => params.disposition = Some(Disposition::Attachment),
+                    "inline" => params.disposition = Some(Disposition::Inline),
+                    _ => errors.push(portal_types::FieldError::new(
+                        "disposition",
+                        "invalid_value",
+                        "must be `attachment` or `inline`",
+                    )),
+                },
+                other => errors.push(portal_types::FieldError::new(
+                    other,
+                    "unknown_parameter",
+                    format!("`{other}` is not a parameter of this endpoint"),
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(params)
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+}
+
 /// How the browser should treat the PDF.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
 pub enum Disposition {
     /// Save as a file.
     Attachment,
@@ -99,13 +128,7 @@ async fn pdf_model(
         .order_by_asc(document_line::Column::Position)
         .all(&state.db)
         .await?;
-    let related = match doc.related_document_id {
-        Some(id) => document::Entity::find_by_id(id)
-            .one(&state.db)
-            .await?
-            .filter(|r| r.organization_id == doc.organization_id),
-        None => None,
-    };
+    let related = documents::related_of(&state.db, doc).await?;
     let kind = DocumentKind::parse(&doc.doc_type)
         .ok_or_else(|| ApiError::internal("unknown document type"))?;
     let bp = |v: i64| u32::try_from(v).unwrap_or(0);
@@ -163,12 +186,14 @@ async fn rendered(
 ) -> Result<Vec<u8>, ApiError> {
     let digest = Sha256::digest(format!("{model:?}").as_bytes());
     let key: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    // One directory per document, so that a new version can drop the old ones cheaply.
     let dir: PathBuf = state
         .settings
         .data_dir
         .join("pdf-cache")
-        .join(organization_id.to_string());
-    let path = dir.join(format!("{document_id}-{key}.pdf"));
+        .join(organization_id.to_string())
+        .join(document_id.to_string());
+    let path = dir.join(format!("{key}.pdf"));
     if let Ok(bytes) = tokio::fs::read(&path).await {
         return Ok(bytes);
     }
@@ -177,21 +202,35 @@ async fn rendered(
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
     // Best effort: a failed cache write costs a render next time, nothing more.
-    let tmp = dir.join(format!(
-        "{document_id}-{key}.{}.tmp",
-        uuid::Uuid::new_v4().simple()
-    ));
+    let tmp = dir.join(format!("{key}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let written = async {
         tokio::fs::create_dir_all(&dir).await?;
         tokio::fs::write(&tmp, &bytes).await?;
         tokio::fs::rename(&tmp, &path).await
     }
     .await;
-    if let Err(e) = written {
-        tracing::warn!(error = %e, "could not cache a rendered PDF");
-        let _ = tokio::fs::remove_file(&tmp).await;
+    match written {
+        Ok(()) => remove_older_versions(&dir, &path).await,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not cache a rendered PDF");
+            let _ = tokio::fs::remove_file(&tmp).await;
+        }
     }
     Ok(bytes)
+}
+
+/// Drops the cached PDFs of a document's earlier versions (a reader still holding one open
+/// keeps reading it; temporary files of renders in flight are left alone).
+async fn remove_older_versions(dir: &std::path::Path, current: &std::path::Path) {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
+        return;
+    };
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let path = entry.path();
+        if path != current && path.extension().is_some_and(|e| e == "pdf") {
+            let _ = tokio::fs::remove_file(&path).await;
+        }
+    }
 }
 
 /// A file name safe in any browser and file system: `invoice-0000000123.pdf`.
@@ -222,6 +261,7 @@ pub fn filename(doc_type: &str, number: &str) -> String {
         (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The organisation does not release downloads", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document for this customer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown parameter or value; `errors` names it", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/documents/{id}/pdf")]
@@ -229,8 +269,9 @@ async fn document_pdf(
     state: web::Data<AppState>,
     session: PortalSession,
     id: web::Path<i64>,
-    params: web::Query<PdfParams>,
+    query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
+    let params = PdfParams::parse(&query)?;
     let scope = PortalScope::of(&session);
     let doc = find_visible(&state.db, &scope, id.into_inner())
         .await?

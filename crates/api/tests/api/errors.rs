@@ -217,3 +217,78 @@ async fn hostile_input_never_causes_a_500() {
         "still there"
     );
 }
+
+/// Text no database column can hold (NUL), or longer than any account's name, is a 422 that
+/// names the field — on PostgreSQL it would otherwise fail in the database as a 500.
+#[tokio::test]
+async fn nul_characters_and_overlong_names_are_422_naming_the_field() {
+    let app = spawn_app().await;
+    let long = "é".repeat(3000);
+    let cases = [
+        (
+            LOGIN,
+            r#"{"organization":"demo\u0000","username":"acme","password":"x"}"#.to_string(),
+            "organization",
+            "invalid_character",
+        ),
+        (
+            LOGIN,
+            r#"{"organization":"demo","username":"ac\u0000me","password":"x"}"#.to_string(),
+            "username",
+            "invalid_character",
+        ),
+        (
+            LOGIN,
+            format!(r#"{{"organization":"demo","username":"{long}","password":"x"}}"#),
+            "username",
+            "too_long",
+        ),
+        (
+            LOGIN,
+            format!(r#"{{"organization":"{long}","username":"acme","password":"x"}}"#),
+            "organization",
+            "too_long",
+        ),
+        (
+            "/api/v1/issuer/auth/login",
+            format!(r#"{{"email":"{long}@demo.example","password":"x"}}"#),
+            "email",
+            "too_long",
+        ),
+        (
+            "/api/v1/issuer/auth/login",
+            r#"{"email":"owner@demo.example\u0000","password":"x"}"#.to_string(),
+            "email",
+            "invalid_character",
+        ),
+    ];
+    for (path, body, field, code) in cases {
+        let (status, _, problem) =
+            post_raw(&app.address, path, Some("application/json"), &body).await;
+        assert_eq!(status, 422, "{field}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        assert_eq!(problem["errors"][0]["code"], code, "{problem}");
+    }
+    assert_eq!(
+        app.scalar("SELECT count(*) AS n FROM login_throttle").await,
+        0,
+        "nothing was recorded"
+    );
+
+    let client = app.portal_client("acme").await;
+    for (key, value) in [("q", "\u{0}"), ("number", "ab\u{0}c")] {
+        let err = client
+            .portal_documents(&[(key, value)])
+            .await
+            .expect_err("422");
+        let (status, problem) = match err {
+            portal_client::ClientError::Api {
+                status, problem, ..
+            } => (status, problem),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(status, 422, "{key}");
+        assert_eq!(problem.errors[0].field, key);
+        assert_eq!(problem.errors[0].code, "invalid_character");
+    }
+}

@@ -7,6 +7,7 @@ mod auth;
 mod documents;
 mod errors;
 mod helpers;
+mod isolation;
 mod pdf;
 mod system;
 mod tokens;

@@ -21,7 +21,7 @@ async fn pdf(client: &Client, id: i64, query: &str) -> reqwest::Response {
 }
 
 /// The text of a PDF, whitespace-normalised (NBSP and line breaks become single spaces).
-fn pdf_text(bytes: &[u8]) -> String {
+pub fn pdf_text(bytes: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("pdf-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join("doc.pdf");
@@ -228,12 +228,13 @@ async fn a_second_download_is_served_from_the_cache_and_a_payment_makes_a_new_pd
         .into_iter()
         .find(|d| d.remaining_minor.is_some_and(|r| r > 0))
         .expect("open");
-    let cache = app.settings.data_dir.join("pdf-cache");
-    let count = || {
-        std::fs::read_dir(cache.join(doc.organization_id.to_string()))
-            .map(|d| d.count())
-            .unwrap_or(0)
-    };
+    let cache = app
+        .settings
+        .data_dir
+        .join("pdf-cache")
+        .join(doc.organization_id.to_string())
+        .join(doc.id.to_string());
+    let count = || std::fs::read_dir(&cache).map(|d| d.count()).unwrap_or(0);
     let a = pdf(&client, doc.id, "").await.bytes().await.expect("bytes");
     assert_eq!(count(), 1);
     let b = pdf(&client, doc.id, "").await.bytes().await.expect("bytes");
@@ -248,7 +249,13 @@ async fn a_second_download_is_served_from_the_cache_and_a_payment_makes_a_new_pd
         .expect("pay");
     let c = pdf(&client, doc.id, "").await.bytes().await.expect("bytes");
     assert_ne!(a, c, "a paid document is rendered anew");
-    assert_eq!(count(), 2);
+    assert_eq!(
+        count(),
+        1,
+        "the superseded version is dropped from the cache"
+    );
+    let d = pdf(&client, doc.id, "").await.bytes().await.expect("bytes");
+    assert_eq!(c, d, "the new version is cached");
 }
 
 #[tokio::test]
@@ -269,8 +276,14 @@ async fn downloads_can_be_withheld_by_the_issuer() {
         200,
         "previews stay"
     );
-    assert_eq!(
-        pdf(&client, doc.id, "?disposition=sideways").await.status(),
-        400
-    );
+    for (query, field, code) in [
+        ("?disposition=sideways", "disposition", "invalid_value"),
+        ("?download=yes", "download", "unknown_parameter"),
+    ] {
+        let response = pdf(&client, doc.id, query).await;
+        assert_eq!(response.status(), 422, "{query}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["errors"][0]["field"], field, "{query}");
+        assert_eq!(body["errors"][0]["code"], code, "{query}");
+    }
 }
