@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_initial;
+mod m20261201_000001_end_sessions_on_disable;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -14,7 +15,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_initial::Migration)]
+        vec![
+            Box::new(m20261123_000001_initial::Migration),
+            Box::new(m20261201_000001_end_sessions_on_disable::Migration),
+        ]
     }
 }
 

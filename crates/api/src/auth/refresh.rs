@@ -199,15 +199,11 @@ pub async fn revoke_user_sessions(
 /// the login session (refresh family) is still alive — so that logout, a password change or a
 /// detected token theft end access tokens at once rather than at their expiry. One round trip.
 ///
-/// The session is alive while its family is not revoked and its user may still sign in: a
-/// portal user not disabled whose customer keeps portal access, or an active staff user — so
-/// disabling someone shuts them out at their next request, not when their token expires.
+/// A family is revoked by logout, a password change, token reuse — and, by triggers in the
+/// database, when its user is disabled, loses portal access or is deactivated; so this stays a
+/// single index lookup and access still ends at the next request.
 pub const SESSION_ORGANIZATION_SQL: &str = "SELECT o.*, EXISTS (SELECT 1 FROM refresh_tokens t \
-WHERE t.family_id = $2 AND t.revoked_at IS NULL AND t.organization_id = o.id AND (\
-(t.realm = 'portal' AND EXISTS (SELECT 1 FROM portal_users u JOIN contractors c ON c.id = u.contractor_id \
-WHERE u.id = t.user_id AND u.state <> 'disabled' AND c.portal_access)) \
-OR (t.realm = 'issuer' AND EXISTS (SELECT 1 FROM staff_users s WHERE s.id = t.user_id AND s.active)))) \
-AS session_alive FROM organizations o WHERE o.id = $1";
+WHERE t.family_id = $2 AND t.revoked_at IS NULL) AS session_alive FROM organizations o WHERE o.id = $1";
 
 /// The caller's organisation if the session is alive; `Ok(None)` when the organisation is gone,
 /// the `session_ended` 401 when the session is.

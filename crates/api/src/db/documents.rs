@@ -337,7 +337,7 @@ pub struct GridPage {
 
 /// One row of the grid statement: a page row (`part` 0, in page order `ord`) or the count and
 /// sums of one currency (`part` 1).
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug)]
 struct GridRecord {
     part: i64,
     ord: i64,
@@ -356,6 +356,32 @@ struct GridRecord {
     last_downloaded_at: Option<DateTime<Utc>>,
     matched: Option<i64>,
     summed: Option<i64>,
+}
+
+/// Read by position in [`grid_sql`]'s column order: the derived, by-name decoding built a
+/// column name per field per row and cost a sixth of the request's CPU (measured with perf).
+impl FromQueryResult for GridRecord {
+    fn from_query_result(row: &sea_orm::QueryResult, _: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(GridRecord {
+            part: row.try_get_by_index(0)?,
+            ord: row.try_get_by_index(1)?,
+            id: row.try_get_by_index(2)?,
+            number: row.try_get_by_index(3)?,
+            doc_type: row.try_get_by_index(4)?,
+            issue_date: row.try_get_by_index(5)?,
+            due_date: row.try_get_by_index(6)?,
+            currency: row.try_get_by_index(7)?,
+            tax_base_minor: row.try_get_by_index(8)?,
+            vat_minor: row.try_get_by_index(9)?,
+            total_minor: row.try_get_by_index(10)?,
+            paid_minor: row.try_get_by_index(11)?,
+            remaining_minor: row.try_get_by_index(12)?,
+            state: row.try_get_by_index(13)?,
+            last_downloaded_at: row.try_get_by_index(14)?,
+            matched: row.try_get_by_index(15)?,
+            summed: row.try_get_by_index(16)?,
+        })
+    }
 }
 
 impl GridRecord {
