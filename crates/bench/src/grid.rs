@@ -15,18 +15,62 @@ use portal_domain::filter::DocumentQuery;
 use portal_types::DocumentType;
 use sea_orm::{DbBackend, Statement, Value};
 
-/// Latency and throughput of one load run.
+/// Latency and throughput of one load run, and what it cost in CPU.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Load {
     pub rps: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
+    /// CPU time of the whole machine per request (server, database, load generator), ms.
+    pub cpu_ms: f64,
+    /// Of that, the `portal` process's own, ms (API runs only).
+    pub server_cpu_ms: Option<f64>,
 }
+
+/// Busy CPU time of the whole machine so far, in clock ticks (`/proc/stat`).
+pub fn machine_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    stat.lines()
+        .find_map(|l| l.strip_prefix("cpu "))
+        .map(|rest| {
+            // user nice system idle iowait irq softirq steal: all but idle and iowait
+            rest.split_whitespace()
+                .filter_map(|v| v.parse::<u64>().ok())
+                .enumerate()
+                .filter(|(i, _)| !matches!(i, 3 | 4) && *i < 8)
+                .map(|(_, v)| v)
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time of one process so far (user + system), in clock ticks.
+pub fn process_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // the command name may hold spaces: fields count from after its closing parenthesis
+    stat.rsplit_once(')')
+        .map(|(_, rest)| {
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            n(11) + n(12)
+        })
+        .unwrap_or(0)
+}
+
+/// Milliseconds per clock tick (USER_HZ is 100 on Linux).
+pub const MS_PER_TICK: f64 = 10.0;
 
 /// A running `portal serve`.
 pub struct Server {
     child: Child,
     pub base: String,
+}
+
+impl Server {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Server {
@@ -121,12 +165,14 @@ pub fn wrk(
     seconds: u32,
     connections: u32,
     work: &Path,
+    server_pid: u32,
 ) -> anyhow::Result<Load> {
     let script = work.join("auth.lua");
     std::fs::write(
         &script,
         format!("wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"),
     )?;
+    let (machine0, server0) = (machine_ticks(), process_ticks(server_pid));
     let out = Command::new("wrk")
         .args([
             "-t2",
@@ -144,6 +190,16 @@ pub fn wrk(
         !text.contains("Non-2xx"),
         "wrk saw errors for {url}: {text}"
     );
+    let (machine1, server1) = (machine_ticks(), process_ticks(server_pid));
+    let requests: f64 = text
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .split_once(" requests in ")
+                .map(|(n, _)| n.to_string())
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(f64::NAN);
     let rps = text
         .lines()
         .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
@@ -159,6 +215,8 @@ pub fn wrk(
         rps,
         p50_ms: pct("50%"),
         p99_ms: pct("99%"),
+        cpu_ms: (machine1 - machine0) as f64 * MS_PER_TICK / requests,
+        server_cpu_ms: Some((server1 - server0) as f64 * MS_PER_TICK / requests),
     })
 }
 
@@ -182,11 +240,49 @@ pub struct BoundSql {
 }
 
 impl BoundSql {
-    /// The text with the values inlined as literals (for pgbench). sea-orm inlines by the
+    /// The text with `$n` written as pgbench variables `:v{prefix}_{n}`, and the variables'
+    /// values for `-D` — so pgbench sends the same parameterised statement the API sends,
+    /// planned the same way (a literal in the text would get a plan of its own).
+    pub fn pgbench_text(&self, prefix: usize) -> (String, Vec<String>) {
+        let mut text = String::with_capacity(self.text.len());
+        let mut chars = self.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+                text.push_str(&format!(":v{prefix}_"));
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    text.push(d);
+                }
+            } else {
+                text.push(c);
+            }
+        }
+        let defines = self
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("v{prefix}_{}={}", i + 1, value_text(v)))
+            .collect();
+        (text, defines)
+    }
+
+    /// The text with the values inlined as literals (for EXPLAIN). sea-orm inlines by the
     /// placeholder style of the backend it is told; ours is `$n` on both databases.
     pub fn inlined(&self) -> String {
         Statement::from_sql_and_values(DbBackend::Postgres, &self.text, self.values.clone())
             .to_string()
+    }
+}
+
+/// A bound value as PostgreSQL reads it from text.
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::BigInt(Some(i)) => i.to_string(),
+        Value::Int(Some(i)) => i.to_string(),
+        Value::Bool(Some(b)) => b.to_string(),
+        Value::String(Some(s)) => s.to_string(),
+        Value::ChronoDate(Some(d)) => d.format("%F").to_string(),
+        Value::ChronoDateTimeUtc(Some(t)) => t.to_rfc3339(),
+        other => format!("{other:?}"),
     }
 }
 
@@ -237,14 +333,18 @@ pub fn pgbench(
     work: &Path,
 ) -> anyhow::Result<Load> {
     let script = work.join("grid.sql");
-    let body: String = statements
-        .iter()
-        .map(|s| format!("{};\n", s.inlined().replace('\n', " ")))
-        .collect();
+    let mut body = String::new();
+    let mut defines = Vec::new();
+    for (i, statement) in statements.iter().enumerate() {
+        let (text, values) = statement.pgbench_text(i);
+        body.push_str(&format!("{};\n", text.replace('\n', " ")));
+        defines.extend(values);
+    }
     std::fs::write(&script, body)?;
     let logs = work.join("pgbench-log");
     let _ = std::fs::remove_dir_all(&logs);
     std::fs::create_dir_all(&logs)?;
+    let machine0 = machine_ticks();
     let out = Command::new("pgbench")
         .args([
             "-n",
@@ -257,10 +357,12 @@ pub fn pgbench(
             "--log-prefix",
         ])
         .arg(logs.join("tx"))
+        .args(defines.iter().flat_map(|d| ["-D", d.as_str()]))
         .arg("-f")
         .arg(&script)
         .arg(database_url)
         .output()?;
+    let machine1 = machine_ticks();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     anyhow::ensure!(
         out.status.success(),
@@ -285,11 +387,14 @@ pub fn pgbench(
             }
         }
     }
+    let transactions = latencies.len() as f64;
     let (p50, p99) = percentiles(&mut latencies);
     Ok(Load {
         rps: tps,
         p50_ms: p50,
         p99_ms: p99,
+        cpu_ms: (machine1 - machine0) as f64 * MS_PER_TICK / transactions,
+        server_cpu_ms: None,
     })
 }
 

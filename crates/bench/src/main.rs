@@ -209,12 +209,12 @@ struct Row {
 
 fn table(rows: &[Row], reference: &str) -> String {
     let mut t = format!(
-        "| scale | customer | docs | request | API req/s | API p50 ms | API p99 ms | {reference} tx/s | {reference} p50 ms | {reference} p99 ms | API ÷ {reference} |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| scale | customer | docs | request | API req/s | API p50 ms | API p99 ms | {reference} tx/s | {reference} p50 ms | {reference} p99 ms | API ÷ {reference} | CPU ms per API request (of it `portal`) | CPU ms per {reference} tx |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     );
     for r in rows {
         let _ = writeln!(
             t,
-            "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | **{:.2}** |",
+            "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | **{:.2}** | {:.2} ({:.2}) | {:.2} |",
             r.scale,
             r.who,
             r.documents,
@@ -225,7 +225,10 @@ fn table(rows: &[Row], reference: &str) -> String {
             r.reference.rps,
             r.reference.p50_ms,
             r.reference.p99_ms,
-            r.api.rps / r.reference.rps
+            r.api.rps / r.reference.rps,
+            r.api.cpu_ms,
+            r.api.server_cpu_ms.unwrap_or(f64::NAN),
+            r.reference.cpu_ms,
         );
     }
     t
@@ -255,7 +258,7 @@ async fn grid_pg(
                 // a fresh token per run: access tokens live ten minutes
                 let (token, sid) = grid::login(&server.base, &org.slug, contractor_id).await?;
                 let url_q = format!("{}/api/v1/portal/documents?{qs}", server.base);
-                let api = grid::wrk(&url_q, &token, seconds, 16, &work)?;
+                let api = grid::wrk(&url_q, &token, seconds, 16, &work, server.pid())?;
                 let statements = grid::request_sql(&org, contractor_id, &sid, &qs, today)?;
                 let reference = grid::pgbench(&url, &statements, seconds, 16, &work)?;
                 eprintln!(
@@ -295,8 +298,11 @@ async fn grid_pg(
     let _ = writeln!(
         text,
         "Loopback without TLS (`sslmode=disable` for both), release build, `portal serve` with its default two workers and a pool of 16; wrk `-t2 -c16 -d{seconds}s`; \
-pgbench `-M prepared -c16 -j2 -T{seconds}` replaying, per transaction, the three statements the API runs for that request \
-(organisation with the session check, page, count + per-currency sums), built by the API's own query code with the same parameters.\n"
+pgbench `-M prepared -c16 -j2 -T{seconds}` replaying, per transaction, the two statements the API runs for that request \
+(the organisation with the session check; the grid: page rows with count and per-currency sums in one statement), built by the API's own query code \
+and sent as the same parameterised statements with the same parameter values (pgbench variables, `-D`). \
+The CPU columns are the whole machine's busy time per request or transaction (`/proc/stat`): server, database and load generator share the two cores, \
+so the ratio is bounded by what the database alone costs per request.\n"
     );
     text.push_str(&table(&rows, "pgbench"));
     // M ÷ S for the ~500-document customer
@@ -391,6 +397,7 @@ async fn grid_sqlite(binary: &std::path::Path, seconds: u32) -> anyhow::Result<S
                 seconds,
                 16,
                 &work,
+                server.pid(),
             )?;
             let statements = grid::request_sql(&org, contractor_id, &sid, &qs, today)?;
             let reference = sqlite::rusqlite_loop(&file, &statements, 2, u64::from(seconds))?;

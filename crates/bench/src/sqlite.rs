@@ -32,6 +32,7 @@ pub fn rusqlite_loop(
     seconds: u64,
 ) -> anyhow::Result<Load> {
     let deadline = Instant::now() + Duration::from_secs(seconds);
+    let machine0 = crate::grid::machine_ticks();
     let mut handles = Vec::new();
     for _ in 0..threads {
         let file = file.to_path_buf();
@@ -64,11 +65,15 @@ pub fn rusqlite_loop(
     for h in handles {
         all.extend(h.join().map_err(|_| anyhow::anyhow!("thread panicked"))??);
     }
+    let machine1 = crate::grid::machine_ticks();
     let rps = all.len() as f64 / seconds as f64;
+    let cpu_ms = (machine1 - machine0) as f64 * crate::grid::MS_PER_TICK / all.len() as f64;
     let (p50, p99) = percentiles(&mut all);
     Ok(Load {
         rps,
         p50_ms: p50,
         p99_ms: p99,
+        cpu_ms,
+        server_cpu_ms: None,
     })
 }
