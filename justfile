@@ -45,9 +45,9 @@ build-spa:
 openapi:
     cargo run -q -p portal-api --bin portal -- openapi > openapi/openapi.json
 
-# Benchmarks; figures go to bench/RESULTS.md.
-bench:
-    ./scripts/bench
+# Benchmarks; figures go to bench/RESULTS.md (`just bench grid-sqlite` measures one section again).
+bench *sections:
+    ./scripts/bench {{sections}}
 
 # Audit dependencies against the offline advisory database snapshot.
 audit:

@@ -4,6 +4,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::{PasswordPool, TokenKeys};
 use crate::config::Settings;
+use crate::db::sqlite_reader::SqliteReader;
 
 /// What every handler may reach.
 pub struct AppState {
@@ -15,4 +16,6 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Bounded password hashing.
     pub passwords: PasswordPool,
+    /// The hot reads on SQLite (`None` on PostgreSQL).
+    pub sqlite_reader: Option<SqliteReader>,
 }

@@ -424,7 +424,7 @@ async fn grid_sqlite(binary: &std::path::Path, seconds: u32) -> anyhow::Result<S
     let _ = writeln!(
         text,
         "Scale S in a SQLite file (WAL). The API with wrk `-t2 -c16 -d{seconds}s` against a plain rusqlite loop on two threads \
-(one connection each, statements prepared once and cached) running the same three statements with the same bound parameters on the same file. \
+(one connection each, statements prepared once and cached) running the same two statements (session check with organisation, grid) with the same bound parameters on the same file. \
 Target API ÷ rusqlite ≥ 0.5; lowest here **{min_ratio:.2}**.\n"
     );
     text.push_str(&table(&rows, "rusqlite"));

@@ -9,6 +9,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, 
 use sha2::{Digest, Sha256};
 
 use super::jwt::Realm;
+use crate::db::entities::organization;
+use crate::db::sql::Sql;
+use crate::db::sqlite_reader::SqliteReader;
 use crate::error::ApiError;
 
 /// A token to hand to the client, and the session it belongs to.
@@ -206,32 +209,97 @@ pub const SESSION_ORGANIZATION_SQL: &str = "SELECT o.*, EXISTS (SELECT 1 FROM re
 WHERE t.family_id = $2 AND t.revoked_at IS NULL) AS session_alive FROM organizations o WHERE o.id = $1";
 
 /// The caller's organisation if the session is alive; `Ok(None)` when the organisation is gone,
-/// the `session_ended` 401 when the session is.
+/// the `session_ended` 401 when the session is. On SQLite through `reader` (every request
+/// starts here, see [`SqliteReader`]).
 pub async fn organization_of_live_session(
     db: &impl ConnectionTrait,
+    reader: Option<&SqliteReader>,
     organization_id: i64,
     family: &str,
-) -> Result<Option<crate::db::entities::organization::Model>, ApiError> {
+) -> Result<Option<organization::Model>, ApiError> {
     use sea_orm::FromQueryResult;
-    let Some(row) = db
-        .query_one_raw(stmt(
-            db,
-            SESSION_ORGANIZATION_SQL,
-            vec![organization_id.into(), family.into()],
-        ))
-        .await?
-    else {
-        return Ok(None);
+    let found = match reader {
+        Some(reader) => {
+            let mut sql = Sql::new(SESSION_ORGANIZATION_SQL);
+            sql.bind_placeholder_value(organization_id)
+                .bind_placeholder_value(family);
+            reader
+                .query(&sql, organization_from_sqlite)
+                .await?
+                .into_iter()
+                .next()
+        }
+        None => {
+            let row = db
+                .query_one_raw(stmt(
+                    db,
+                    SESSION_ORGANIZATION_SQL,
+                    vec![organization_id.into(), family.into()],
+                ))
+                .await?;
+            match row {
+                Some(row) => Some((
+                    organization::Model::from_query_result(&row, "")?,
+                    row.try_get::<bool>("", "session_alive")?,
+                )),
+                None => None,
+            }
+        }
     };
-    if !row.try_get::<bool>("", "session_alive")? {
-        return Err(ApiError::Unauthorized {
+    match found {
+        None => Ok(None),
+        Some((_, false)) => Err(ApiError::Unauthorized {
             code: "session_ended",
             detail: "the session has ended; sign in again",
-        });
+        }),
+        Some((org, true)) => Ok(Some(org)),
     }
-    Ok(Some(
-        crate::db::entities::organization::Model::from_query_result(&row, "")?,
-    ))
+}
+
+/// A row of [`SESSION_ORGANIZATION_SQL`] read by rusqlite: the organisation and whether the
+/// session is alive. The struct literal names every field, so a new column cannot be missed.
+fn organization_from_sqlite(
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(organization::Model, bool)> {
+    use crate::db::sqlite_reader::instant;
+    let at = |name: &str| -> rusqlite::Result<chrono::DateTime<Utc>> {
+        let i = row.as_ref().column_index(name)?;
+        instant(row, i)?.ok_or(rusqlite::Error::InvalidColumnType(
+            i,
+            name.to_string(),
+            rusqlite::types::Type::Null,
+        ))
+    };
+    let org = organization::Model {
+        id: row.get("id")?,
+        slug: row.get("slug")?,
+        legal_name: row.get("legal_name")?,
+        tax_id: row.get("tax_id")?,
+        vat_number: row.get("vat_number")?,
+        street: row.get("street")?,
+        city: row.get("city")?,
+        postal_code: row.get("postal_code")?,
+        country: row.get("country")?,
+        email: row.get("email")?,
+        phone: row.get("phone")?,
+        website: row.get("website")?,
+        iban: row.get("iban")?,
+        bic: row.get("bic")?,
+        bank_name: row.get("bank_name")?,
+        default_currency: row.get("default_currency")?,
+        default_locale: row.get("default_locale")?,
+        brand_color: row.get("brand_color")?,
+        portal_document_types: row.get("portal_document_types")?,
+        portal_allow_download: row.get("portal_allow_download")?,
+        portal_allow_comments: row.get("portal_allow_comments")?,
+        portal_allow_offer_decisions: row.get("portal_allow_offer_decisions")?,
+        portal_allow_payments: row.get("portal_allow_payments")?,
+        portal_access_default: row.get("portal_access_default")?,
+        portal_email_on_new_document: row.get("portal_email_on_new_document")?,
+        created_at: at("created_at")?,
+        updated_at: at("updated_at")?,
+    };
+    Ok((org, row.get("session_alive")?))
 }
 
 /// The family, user and organisation of a presented token, if it is known.

@@ -10,6 +10,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
 
 use super::entities::organization;
 use super::sql::Sql;
+use super::sqlite_reader::SqliteReader;
 use crate::auth::PortalSession;
 use crate::error::ApiError;
 
@@ -459,16 +460,49 @@ pub fn grid_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql
     sql
 }
 
-/// Runs the grid statement.
+impl GridRecord {
+    /// The same row through rusqlite (see [`SqliteReader`]).
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        use super::sqlite_reader::{date, instant};
+        Ok(GridRecord {
+            part: row.get(0)?,
+            ord: row.get(1)?,
+            id: row.get(2)?,
+            number: row.get(3)?,
+            doc_type: row.get(4)?,
+            issue_date: date(row, 5)?,
+            due_date: date(row, 6)?,
+            currency: row.get(7)?,
+            tax_base_minor: row.get(8)?,
+            vat_minor: row.get(9)?,
+            total_minor: row.get(10)?,
+            paid_minor: row.get(11)?,
+            remaining_minor: row.get(12)?,
+            state: row.get(13)?,
+            last_downloaded_at: instant(row, 14)?,
+            matched: row.get(15)?,
+            summed: row.get(16)?,
+        })
+    }
+}
+
+/// Runs the grid statement: through `reader` on SQLite, SeaORM's pool on PostgreSQL.
 pub async fn grid(
     db: &impl ConnectionTrait,
+    reader: Option<&SqliteReader>,
     scope: &PortalScope,
     q: &DocumentQuery,
     today: NaiveDate,
 ) -> Result<GridPage, ApiError> {
-    let records = GridRecord::find_by_statement(grid_sql(scope, q, today).statement(db))
-        .all(db)
-        .await?;
+    let sql = grid_sql(scope, q, today);
+    let records = match reader {
+        Some(reader) => reader.query(&sql, GridRecord::from_sqlite).await?,
+        None => {
+            GridRecord::find_by_statement(sql.statement(db))
+                .all(db)
+                .await?
+        }
+    };
     let (mut page, mut sums): (Vec<GridRecord>, Vec<GridRecord>) =
         records.into_iter().partition(|r| r.part == 0);
     page.sort_by_key(|r| r.ord);

@@ -4,6 +4,7 @@ pub mod documents;
 pub mod entities;
 pub mod events;
 pub mod sql;
+pub mod sqlite_reader;
 
 use std::time::Duration;
 

@@ -1,0 +1,194 @@
+//! The grid's reads on SQLite, through rusqlite on a small pool of connections to the same file.
+//!
+//! Why not sqlx, as everywhere else: sqlx-sqlite runs each connection on a thread of its own and
+//! hands every row to the async side through a channel, copying every value
+//! (`sqlite3_value_dup`). Measured on the document grid (perf, `just bench`), that cost about
+//! three times what SQLite itself spends on the query: the API reached a quarter of what a plain
+//! rusqlite loop of the same SQL did. Here a query runs start to finish on the blocking pool
+//! with the rows read in place. Writes, migrations and everything not on the hot path stay on
+//! SeaORM; these connections are `query_only`, so they cannot write by mistake.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::types::Value as SqliteValue;
+use rusqlite::{Connection, OpenFlags};
+use sea_orm::Value;
+use tokio::sync::Semaphore;
+
+use super::sql::Sql;
+use crate::error::ApiError;
+
+/// A pool of read-only rusqlite connections to the portal's SQLite file.
+#[derive(Clone)]
+pub struct SqliteReader {
+    path: PathBuf,
+    idle: Arc<Mutex<Vec<Connection>>>,
+    permits: Arc<Semaphore>,
+}
+
+impl SqliteReader {
+    /// A reader for a `sqlite:` database URL of a file; `None` for PostgreSQL and for
+    /// in-memory databases (which another driver cannot open).
+    pub fn for_url(url: &str, size: usize) -> Option<SqliteReader> {
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() || path.contains(":memory:") || rest.contains("mode=memory") {
+            return None;
+        }
+        Some(SqliteReader {
+            path: PathBuf::from(path),
+            idle: Arc::new(Mutex::new(Vec::new())),
+            permits: Arc::new(Semaphore::new(size.max(1))),
+        })
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "query_only", true)?;
+        Ok(conn)
+    }
+
+    /// Runs `sql` and reads every row with `read` (columns by position).
+    pub async fn query<T: Send + 'static>(
+        &self,
+        sql: &Sql,
+        read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, ApiError> {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(ApiError::internal)?;
+        let text = sql.text().to_string();
+        let values: Vec<SqliteValue> = sql.values().iter().map(to_sqlite).collect();
+        let reader = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let pooled = reader.idle.lock().ok().and_then(|mut idle| idle.pop());
+            let conn = match pooled {
+                Some(conn) => conn,
+                None => reader.open().map_err(ApiError::internal)?,
+            };
+            let rows = run(&conn, &text, values, read).map_err(ApiError::internal);
+            // A connection whose query failed is dropped rather than reused.
+            if rows.is_ok()
+                && let Ok(mut idle) = reader.idle.lock()
+            {
+                idle.push(conn);
+            }
+            rows
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+}
+
+fn run<T>(
+    conn: &Connection,
+    text: &str,
+    values: Vec<SqliteValue>,
+    read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut statement = conn.prepare_cached(text)?;
+    // SQLite numbers `$n` parameters in order of first appearance, not by n: bind each by
+    // its name, as sqlx does.
+    for index in 1..=statement.parameter_count() {
+        let n = statement
+            .parameter_name(index)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or(rusqlite::Error::InvalidParameterName(format!(
+                "parameter {index}"
+            )))?;
+        let value = values
+            .get(n.wrapping_sub(1))
+            .ok_or(rusqlite::Error::InvalidParameterCount(n, values.len()))?;
+        statement.raw_bind_parameter(index, value)?;
+    }
+    let mut rows = statement.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(read(row)?);
+    }
+    Ok(out)
+}
+
+/// A bound value as sqlx stores it in SQLite (dates `YYYY-MM-DD`, instants RFC 3339), so the
+/// two drivers compare against the same text.
+fn to_sqlite(v: &Value) -> SqliteValue {
+    match v {
+        Value::BigInt(Some(i)) => SqliteValue::Integer(*i),
+        Value::Int(Some(i)) => SqliteValue::Integer(i64::from(*i)),
+        Value::Bool(Some(b)) => SqliteValue::Integer(i64::from(*b)),
+        Value::String(Some(s)) => SqliteValue::Text(s.to_string()),
+        Value::ChronoDate(Some(d)) => SqliteValue::Text(d.format("%F").to_string()),
+        Value::ChronoDateTimeUtc(Some(t)) => {
+            SqliteValue::Text(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+        }
+        _ => SqliteValue::Null,
+    }
+}
+
+/// A `YYYY-MM-DD` column.
+pub fn date(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    let text: Option<String> = row.get(i)?;
+    text.map(|t| {
+        chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+        })
+    })
+    .transpose()
+}
+
+/// An RFC 3339 instant column.
+pub fn instant(
+    row: &rusqlite::Row<'_>,
+    i: usize,
+) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let text: Option<String> = row.get(i)?;
+    text.map(|t| {
+        chrono::DateTime::parse_from_rfc3339(&t)
+            .map(|d| d.with_timezone(&chrono::Utc))
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+            })
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_bind_by_number_whatever_their_order_in_the_text() {
+        let conn = Connection::open_in_memory().expect("memory");
+        let mut sql = Sql::new("SELECT $2 || '-' || $1 || '-' || $2");
+        sql.bind_placeholder_value("a").bind_placeholder_value("b");
+        let values: Vec<SqliteValue> = sql.values().iter().map(to_sqlite).collect();
+        let rows = run(&conn, sql.text(), values, |r| r.get::<_, String>(0)).expect("run");
+        assert_eq!(rows, ["b-a-b"]);
+    }
+
+    #[test]
+    fn only_sqlite_files_get_a_reader() {
+        assert!(SqliteReader::for_url("postgres://u@h/db", 2).is_none());
+        assert!(SqliteReader::for_url("sqlite::memory:", 2).is_none());
+        assert!(SqliteReader::for_url("sqlite://file:x?mode=memory", 2).is_none());
+        let r = SqliteReader::for_url("sqlite:///tmp/p.sqlite3?mode=rwc", 2).expect("file");
+        assert_eq!(r.path, PathBuf::from("/tmp/p.sqlite3"));
+        let r = SqliteReader::for_url("sqlite:data/p.sqlite3", 2).expect("file");
+        assert_eq!(r.path, PathBuf::from("data/p.sqlite3"));
+    }
+}
