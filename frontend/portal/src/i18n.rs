@@ -747,11 +747,12 @@ pub const DE: Texts = Texts {
     doc_types: [
         "Rechnung",
         "Gutschrift",
-        "Belastungsanzeige",
+        // soft hyphens: where the long compounds break in a narrow grid column
+        "Belastungs\u{ad}anzeige",
         "Angebot",
         "Mahnung",
         "Lieferschein",
-        "Auftragsbestätigung",
+        "Auftrags\u{ad}bestätigung",
     ],
     payment_statuses: ["Bezahlt", "Unbezahlt", "Teilweise bezahlt"],
     states: [
@@ -772,7 +773,7 @@ pub const DE: Texts = Texts {
     col_vat: "USt.",
     col_total: "Gesamt",
     col_paid: "Bezahlt",
-    col_remaining: "Restbetrag",
+    col_remaining: "Rest\u{ad}betrag",
     col_downloaded: "Abgerufen",
     col_download: "Download",
 
