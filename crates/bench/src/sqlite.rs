@@ -4,25 +4,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::grid::{BoundSql, Load, percentiles};
+use portal_api::db::sqlite_reader::to_sqlite;
 
-/// The value as rusqlite binds it, in the text forms sqlx uses for SQLite (dates as
-/// `YYYY-MM-DD`, instants as RFC 3339), so both bind the same thing.
-fn to_sqlite(v: &sea_orm::Value) -> rusqlite::types::Value {
-    use rusqlite::types::Value as S;
-    use sea_orm::Value as V;
-    match v {
-        V::BigInt(Some(i)) => S::Integer(*i),
-        V::Int(Some(i)) => S::Integer(i64::from(*i)),
-        V::Bool(Some(b)) => S::Integer(i64::from(*b)),
-        V::String(Some(s)) => S::Text(s.to_string()),
-        V::ChronoDate(Some(d)) => S::Text(d.format("%F").to_string()),
-        V::ChronoDateTimeUtc(Some(t)) => {
-            S::Text(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
-        }
-        _ => S::Null,
-    }
-}
+use crate::grid::{BoundSql, Load, percentiles};
 
 /// Runs `statements` in a loop on `threads` connections for `seconds`.
 pub fn rusqlite_loop(

@@ -126,7 +126,7 @@ fn run<T>(
 
 /// A bound value as sqlx stores it in SQLite (dates `YYYY-MM-DD`, instants RFC 3339), so the
 /// two drivers compare against the same text.
-fn to_sqlite(v: &Value) -> SqliteValue {
+pub fn to_sqlite(v: &Value) -> SqliteValue {
     match v {
         Value::BigInt(Some(i)) => SqliteValue::Integer(*i),
         Value::Int(Some(i)) => SqliteValue::Integer(i64::from(*i)),
