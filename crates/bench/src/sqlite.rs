@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use portal_api::db::sqlite_reader::to_sqlite;
+use portal_api::db::sqlite_reader::{bind_by_number, to_sqlite};
 
 use crate::grid::{BoundSql, Load, percentiles};
 
@@ -32,7 +32,8 @@ pub fn rusqlite_loop(
                     let columns = stmt.column_count();
                     let params: Vec<rusqlite::types::Value> =
                         sql.values.iter().map(to_sqlite).collect();
-                    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+                    bind_by_number(&mut stmt, &params)?;
+                    let mut rows = stmt.raw_query();
                     while let Some(row) = rows.next()? {
                         // read every column, as the API does
                         for i in 0..columns {

@@ -101,8 +101,21 @@ fn run<T>(
     read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Vec<T>> {
     let mut statement = conn.prepare_cached(text)?;
-    // SQLite numbers `$n` parameters in order of first appearance, not by n: bind each by
-    // its name, as sqlx does.
+    bind_by_number(&mut statement, &values)?;
+    let mut rows = statement.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(read(row)?);
+    }
+    Ok(out)
+}
+
+/// Binds `values[n - 1]` to each `$n`. SQLite numbers `$n` parameters in their order of first
+/// appearance, not by n (`… $2 … $1` would swap them), so each is bound by its name, as sqlx does.
+pub fn bind_by_number(
+    statement: &mut rusqlite::Statement<'_>,
+    values: &[SqliteValue],
+) -> rusqlite::Result<()> {
     for index in 1..=statement.parameter_count() {
         let n = statement
             .parameter_name(index)
@@ -116,12 +129,7 @@ fn run<T>(
             .ok_or(rusqlite::Error::InvalidParameterCount(n, values.len()))?;
         statement.raw_bind_parameter(index, value)?;
     }
-    let mut rows = statement.raw_query();
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        out.push(read(row)?);
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// A bound value as sqlx stores it in SQLite (dates `YYYY-MM-DD`, instants RFC 3339), so the
