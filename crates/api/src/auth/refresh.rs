@@ -218,25 +218,17 @@ pub async fn organization_of_live_session(
     family: &str,
 ) -> Result<Option<organization::Model>, ApiError> {
     use sea_orm::FromQueryResult;
+    let mut sql = Sql::new(SESSION_ORGANIZATION_SQL);
+    sql.bind_placeholder_value(organization_id)
+        .bind_placeholder_value(family);
     let found = match reader {
-        Some(reader) => {
-            let mut sql = Sql::new(SESSION_ORGANIZATION_SQL);
-            sql.bind_placeholder_value(organization_id)
-                .bind_placeholder_value(family);
-            reader
-                .query(&sql, organization_from_sqlite)
-                .await?
-                .into_iter()
-                .next()
-        }
+        Some(reader) => reader
+            .query(&sql, organization_from_sqlite)
+            .await?
+            .into_iter()
+            .next(),
         None => {
-            let row = db
-                .query_one_raw(stmt(
-                    db,
-                    SESSION_ORGANIZATION_SQL,
-                    vec![organization_id.into(), family.into()],
-                ))
-                .await?;
+            let row = db.query_one_raw(sql.statement(db)).await?;
             match row {
                 Some(row) => Some((
                     organization::Model::from_query_result(&row, "")?,

@@ -136,10 +136,11 @@ pub async fn load_detail(
         .all(&state.db)
         .await?;
     let related = documents::related_of(&state.db, &doc).await?;
-    let related_visible = match &related {
-        Some(r) => find_visible(&state.db, scope, r.id).await?.is_some(),
-        None => false,
-    };
+    // related_of keeps only an issued document of the same customer: it can be opened from
+    // here when its type is released too (what find_visible would check, without a query)
+    let related_visible = related
+        .as_ref()
+        .is_some_and(|r| scope.releases(&r.doc_type));
     let exp = exponent(&doc.currency);
     let breakdown: Vec<VatBreakdown> =
         portal_domain::document::by_rate(lines.iter().map(|l| (l.vat_rate_bp, l.net_minor)))
