@@ -4,7 +4,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::{PasswordPool, TokenKeys};
 use crate::config::Settings;
-use crate::db::sqlite_reader::SqliteReader;
+use crate::db::HotReads;
 
 /// What every handler may reach.
 pub struct AppState {
@@ -16,6 +16,6 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Bounded password hashing.
     pub passwords: PasswordPool,
-    /// The hot reads on SQLite (`None` on PostgreSQL).
-    pub sqlite_reader: Option<SqliteReader>,
+    /// The session check and the grid.
+    pub reads: HotReads,
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use portal_domain::format::{format_amount, format_date, format_money, format_percent_bp};
-use portal_pdf::{Locale, PdfDocument};
+use portal_pdf::PdfDocument;
 
 /// Time and size of one way of rendering.
 #[derive(Debug, Clone, Copy)]
@@ -143,6 +143,3 @@ pub fn external(
         bytes: std::fs::metadata(out)?.len(),
     })
 }
-
-/// The locale of the benchmark invoice.
-pub const LOCALE: Locale = Locale::De;

@@ -377,8 +377,27 @@ fn summary(doc: &PdfDocument, san: &Sanitizer<'_>, l: &Labels) -> Result<TableLa
 }
 
 /// Lays out `doc` and writes the PDF.
+/// Renders with the standard fonts when every character fits them, else with the embedded fonts.
+/// Whether they fit is learnt by trying: genpdf refuses a character outside Windows-1252 with
+/// `UnsupportedEncoding` as it prints it, before anything is written, and that covers every
+/// string on the page (labels, customer data, formatted numbers) without listing them here.
+/// Bulgarian labels are Cyrillic, so those documents go straight to the embedded fonts.
 pub(crate) fn render(doc: &PdfDocument) -> Result<Vec<u8>, PdfError> {
-    let mut pdf = genpdf::Document::new(fonts::family()?);
+    if doc.locale != crate::Locale::Bg
+        && let Some(pdf) = render_with(doc, fonts::standard()?)?
+    {
+        return Ok(pdf);
+    }
+    render_with(doc, fonts::embedded()?)?
+        .ok_or_else(|| PdfError::Render("the embedded fonts refused a character".into()))
+}
+
+/// The PDF, or `None` when a character is outside what `family` can encode.
+fn render_with(
+    doc: &PdfDocument,
+    family: genpdf::fonts::FontFamily<genpdf::fonts::FontData>,
+) -> Result<Option<Vec<u8>>, PdfError> {
+    let mut pdf = genpdf::Document::new(family);
     pdf.set_minimal_conformance();
     pdf.set_title(doc.ascii_title());
     pdf.set_paper_size(genpdf::PaperSize::A4);
@@ -428,6 +447,9 @@ pub(crate) fn render(doc: &PdfDocument) -> Result<Vec<u8>, PdfError> {
     pdf.push(body);
 
     let mut out = Vec::with_capacity(128 * 1024);
-    pdf.render(&mut out).map_err(render_err)?;
-    Ok(out)
+    match pdf.render(&mut out) {
+        Ok(()) => Ok(Some(out)),
+        Err(e) if matches!(e.kind(), genpdf::error::ErrorKind::UnsupportedEncoding) => Ok(None),
+        Err(e) => Err(render_err(e)),
+    }
 }

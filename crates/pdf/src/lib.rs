@@ -16,8 +16,11 @@
 //! What the renderer guarantees beyond genpdf's defaults:
 //! - Fonts are compiled into the binary (`fonts/`, Liberation Sans 2 subset to Latin, Latin-1,
 //!   Latin Extended-A, Greek, Cyrillic and the currency signs, renamed "Portal Sans" as the
-//!   SIL OFL requires); nothing is read from disk at run time. Only the regular and bold faces
-//!   are embedded; a one-page invoice is about 110 KB.
+//!   SIL OFL requires); nothing is read from disk at run time. A document whose text is all
+//!   Windows-1252 (English, German, Spanish, most Western European names) prints with PDF's
+//!   standard Helvetica, laid out with Liberation Sans' identical metrics: nothing is embedded,
+//!   a one-page invoice is about 10 KB. Any other document (Bulgarian, a Polish name…) embeds
+//!   the regular and bold faces and is about 110 KB.
 //! - No text is silently lost: every word is measured with the font's metrics against the cell it
 //!   lands in and broken into pieces that fit (genpdf drops a word wider than its cell), and every
 //!   character the fonts lack is replaced by a visible `[U+XXXX]` marker (genpdf would print
@@ -252,7 +255,8 @@ impl fmt::Display for PdfError {
 
 impl std::error::Error for PdfError {}
 
-/// Renders `doc` to the bytes of a PDF file (A4, minimal PDF conformance, fonts embedded).
+/// Renders `doc` to the bytes of a PDF file (A4, minimal PDF conformance, standard or embedded
+/// fonts as the text needs).
 ///
 /// Never panics: any failure inside genpdf, including a panic, comes back as [`PdfError`].
 pub fn render(doc: &PdfDocument) -> Result<Vec<u8>, PdfError> {

@@ -215,7 +215,13 @@ impl Element for Wrapped {
             let mut p = elements::Paragraph::default().aligned(self.alignment);
             for part in std::mem::take(&mut self.parts) {
                 let effective = style.and(part.style);
-                let text = break_long_words(&context.font_cache, effective, &part.s, width);
+                let mut text = break_long_words(&context.font_cache, effective, &part.s, width);
+                if effective.font(&context.font_cache).is_builtin() {
+                    // The standard fonts' encoder (lopdf's WinAnsi table) has no NO-BREAK
+                    // SPACE, only SPACE, which the reader draws alike. The difference is where a
+                    // line may break, and that only matters for text too wide for its cell.
+                    text = text.replace('\u{A0}', " ");
+                }
                 p.push_styled(text, part.style);
             }
             p
@@ -229,7 +235,7 @@ mod tests {
     use super::*;
 
     fn with_cache(f: impl FnOnce(&FontCache)) {
-        let doc = genpdf::Document::new(crate::fonts::family().expect("fonts"));
+        let doc = genpdf::Document::new(crate::fonts::embedded().expect("fonts"));
         f(doc.font_cache());
     }
 

@@ -309,6 +309,59 @@ fn a_fifty_character_word_survives_the_narrowest_column() {
     }
 }
 
+/// The fonts a reader finds in the file, from poppler's `pdffonts`: name and whether embedded.
+fn fonts(name: &str, bytes: &[u8]) -> Vec<(String, bool)> {
+    poppler("pdffonts", &[], name, bytes)
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            // name type… encoding emb sub uni object-number generation
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let emb = cols.len().checked_sub(5).map(|i| cols[i])?;
+            Some((cols[0].to_string(), emb == "yes"))
+        })
+        .collect()
+}
+
+#[test]
+fn western_text_uses_the_standard_fonts_and_other_text_embeds_ours() {
+    // All of Windows-1252, the standard fonts' encoding, beyond Latin-1 too.
+    let western = "„Grüße“ – 5 € … Œuvre Šimon Žižek ‰ ¿Año? ß";
+    for locale in [Locale::De, Locale::En, Locale::Es] {
+        let mut doc = sample::invoice(locale);
+        doc.lines[0].description = western.into();
+        let name = format!("standard-{}", locale.as_str());
+        let bytes = render(&doc).expect("render");
+        let found = fonts(&name, &bytes);
+        assert!(
+            !found.is_empty()
+                && found
+                    .iter()
+                    .all(|(f, emb)| f.starts_with("Helvetica") && !emb),
+            "{name}: {found:?}"
+        );
+        assert!(bytes.len() < 40 * 1024, "{name}: {} bytes", bytes.len());
+        assert_contains(&text(&name, &bytes), western, &name);
+    }
+    let embedded = |found: &[(String, bool)]| found.iter().filter(|(_, emb)| *emb).count();
+    // Bulgarian labels are Cyrillic.
+    let bytes = render(&sample::invoice(Locale::Bg)).expect("render");
+    let found = fonts("embedded-bg", &bytes);
+    assert_eq!(embedded(&found), 2, "regular and bold: {found:?}");
+    // One character beyond Windows-1252 anywhere on a German invoice embeds the fonts, and the
+    // text survives.
+    let mut doc = sample::invoice(Locale::De);
+    doc.customer.name = "Łódź Żółć sp. z o.o.".into();
+    let bytes = render(&doc).expect("render");
+    let found = fonts("embedded-de", &bytes);
+    assert_eq!(embedded(&found), 2, "regular and bold: {found:?}");
+    assert_contains(
+        &text("embedded-de", &bytes),
+        "Łódź Żółć sp. z o.o.",
+        "Polish name",
+    );
+}
+
 #[test]
 fn polish_and_greek_render_and_chinese_is_substituted_visibly() {
     let mut doc = sample::invoice(Locale::Bg);

@@ -5,13 +5,15 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbErr, QueryResult, Statement, TransactionTrait, Value,
+};
 use sha2::{Digest, Sha256};
 
 use super::jwt::Realm;
+use crate::db::HotReads;
 use crate::db::entities::organization;
 use crate::db::sql::Sql;
-use crate::db::sqlite_reader::SqliteReader;
 use crate::error::ApiError;
 
 /// A token to hand to the client, and the session it belongs to.
@@ -209,35 +211,22 @@ pub const SESSION_ORGANIZATION_SQL: &str = "SELECT o.*, EXISTS (SELECT 1 FROM re
 WHERE t.family_id = $2 AND t.revoked_at IS NULL) AS session_alive FROM organizations o WHERE o.id = $1";
 
 /// The caller's organisation if the session is alive; `Ok(None)` when the organisation is gone,
-/// the `session_ended` 401 when the session is. On SQLite through `reader` (every request
-/// starts here, see [`SqliteReader`]).
+/// the `session_ended` 401 when the session is. Through the hot readers: every request starts
+/// here.
 pub async fn organization_of_live_session(
     db: &impl ConnectionTrait,
-    reader: Option<&SqliteReader>,
+    reads: &HotReads,
     organization_id: i64,
     family: &str,
 ) -> Result<Option<organization::Model>, ApiError> {
-    use sea_orm::FromQueryResult;
     let mut sql = Sql::new(SESSION_ORGANIZATION_SQL);
     sql.bind_placeholder_value(organization_id)
         .bind_placeholder_value(family);
-    let found = match reader {
-        Some(reader) => reader
-            .query(&sql, organization_from_sqlite)
-            .await?
-            .into_iter()
-            .next(),
-        None => {
-            let row = db.query_one_raw(sql.statement(db)).await?;
-            match row {
-                Some(row) => Some((
-                    organization::Model::from_query_result(&row, "")?,
-                    row.try_get::<bool>("", "session_alive")?,
-                )),
-                None => None,
-            }
-        }
-    };
+    let found = reads
+        .query(db, &sql, organization_from_row, organization_from_sqlite)
+        .await?
+        .into_iter()
+        .next();
     match found {
         None => Ok(None),
         Some((_, false)) => Err(ApiError::Unauthorized {
@@ -248,7 +237,16 @@ pub async fn organization_of_live_session(
     }
 }
 
-/// A row of [`SESSION_ORGANIZATION_SQL`] read by rusqlite: the organisation and whether the
+/// A row of [`SESSION_ORGANIZATION_SQL`]: the organisation and whether the session is alive.
+fn organization_from_row(row: &QueryResult) -> Result<(organization::Model, bool), DbErr> {
+    use sea_orm::FromQueryResult;
+    Ok((
+        organization::Model::from_query_result(row, "")?,
+        row.try_get::<bool>("", "session_alive")?,
+    ))
+}
+
+/// The same row read by rusqlite: the organisation and whether the
 /// session is alive. The struct literal names every field, so a new column cannot be missed.
 fn organization_from_sqlite(
     row: &rusqlite::Row<'_>,

@@ -71,14 +71,10 @@ async fn claims(
 ) -> Result<(Claims, organization::Model), ApiError> {
     let token = token.ok_or_else(invalid_token)?;
     let claims = state.tokens.verify(&token, realm)?;
-    let organization = organization_of_live_session(
-        &state.db,
-        state.sqlite_reader.as_ref(),
-        claims.org,
-        &claims.sid,
-    )
-    .await?
-    .ok_or_else(invalid_token)?;
+    let organization =
+        organization_of_live_session(&state.db, &state.reads, claims.org, &claims.sid)
+            .await?
+            .ok_or_else(invalid_token)?;
     Ok((claims, organization))
 }
 

@@ -8,9 +8,9 @@ use portal_domain::money::{Currency, format_minor};
 use portal_types::{CurrencySums, DocumentRow, DocumentState, DocumentType};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
 
+use super::HotReads;
 use super::entities::organization;
 use super::sql::Sql;
-use super::sqlite_reader::SqliteReader;
 use crate::auth::PortalSession;
 use crate::error::ApiError;
 
@@ -391,7 +391,7 @@ impl FromQueryResult for GridRecord {
 }
 
 impl GridRecord {
-    /// The same row through rusqlite (see [`SqliteReader`]).
+    /// The same row through rusqlite (see [`super::sqlite_reader::SqliteReader`]).
     fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         use super::sqlite_reader::{date, instant};
         Ok(GridRecord {
@@ -489,23 +489,23 @@ pub fn grid_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql
     sql
 }
 
-/// Runs the grid statement: through `reader` on SQLite, SeaORM's pool on PostgreSQL.
+/// Runs the grid statement through the hot readers.
 pub async fn grid(
     db: &impl ConnectionTrait,
-    reader: Option<&SqliteReader>,
+    reads: &HotReads,
     scope: &PortalScope,
     q: &DocumentQuery,
     today: NaiveDate,
 ) -> Result<GridPage, ApiError> {
     let sql = grid_sql(scope, q, today);
-    let records = match reader {
-        Some(reader) => reader.query(&sql, GridRecord::from_sqlite).await?,
-        None => {
-            GridRecord::find_by_statement(sql.statement(db))
-                .all(db)
-                .await?
-        }
-    };
+    let records = reads
+        .query(
+            db,
+            &sql,
+            |row| GridRecord::from_query_result(row, ""),
+            GridRecord::from_sqlite,
+        )
+        .await?;
     let (mut page, mut sums): (Vec<GridRecord>, Vec<GridRecord>) =
         records.into_iter().partition(|r| r.part == 0);
     page.sort_by_key(|r| r.ord);

@@ -3,6 +3,7 @@
 pub mod documents;
 pub mod entities;
 pub mod events;
+pub mod pg_reader;
 pub mod sql;
 pub mod sqlite_reader;
 
@@ -10,8 +11,60 @@ use std::time::Duration;
 
 use portal_migrations::MigratorTrait;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, QueryResult,
+    Statement, Value,
 };
+
+use crate::error::ApiError;
+use pg_reader::PgReader;
+use sql::Sql;
+use sqlite_reader::SqliteReader;
+
+/// Where the hot reads run: the session check every request starts with, and the grid. Both
+/// skip machinery of SeaORM's pool that costs more than the queries themselves (see
+/// [`PgReader`] and [`SqliteReader`]); everything else, writes included, stays on SeaORM.
+#[derive(Clone)]
+pub enum HotReads {
+    /// PostgreSQL: connections of their own, without sqlx's ping after every query.
+    Postgres(PgReader),
+    /// A SQLite file: rusqlite connections, rows read in place.
+    Sqlite(SqliteReader),
+    /// An in-memory SQLite database, which only the pool that created it can reach.
+    Pool,
+}
+
+impl HotReads {
+    /// The readers for `db`, at most `size` connections.
+    pub fn new(db: &DatabaseConnection, url: &str, size: usize) -> HotReads {
+        match db.get_database_backend() {
+            DbBackend::Postgres => HotReads::Postgres(PgReader::new(
+                db.get_postgres_connection_pool().connect_options(),
+                size,
+            )),
+            _ => SqliteReader::for_url(url, size).map_or(HotReads::Pool, HotReads::Sqlite),
+        }
+    }
+
+    /// Runs `sql`, reading each row with `row` (PostgreSQL, or the pool) or `sqlite_row`.
+    pub async fn query<T: Send + 'static>(
+        &self,
+        db: &impl ConnectionTrait,
+        sql: &Sql,
+        row: fn(&QueryResult) -> Result<T, DbErr>,
+        sqlite_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, ApiError> {
+        match self {
+            HotReads::Postgres(reader) => reader.query(sql, row).await,
+            HotReads::Sqlite(reader) => reader.query(sql, sqlite_row).await,
+            HotReads::Pool => db
+                .query_all_raw(sql.statement(db))
+                .await?
+                .iter()
+                .map(|r| row(r).map_err(ApiError::from))
+                .collect(),
+        }
+    }
+}
 
 /// Opens a pool. SQLite files are created when missing and switched to WAL so that readers
 /// do not wait for the writer; writers wait up to five seconds for each other.

@@ -102,7 +102,7 @@ async fn list_documents(
         .map_err(ApiError::Validation)?;
     let scope = PortalScope::of(&session);
     let today = Utc::now().date_naive();
-    let page = documents::grid(&state.db, state.sqlite_reader.as_ref(), &scope, &q, today).await?;
+    let page = documents::grid(&state.db, &state.reads, &scope, &q, today).await?;
     Ok(web::Json(DocumentPage {
         items: page.rows,
         total: page.total,

@@ -9,5 +9,6 @@ mod errors;
 mod helpers;
 mod isolation;
 mod pdf;
+mod reads;
 mod system;
 mod tokens;

@@ -1,0 +1,112 @@
+//! The hot reads on PostgreSQL (the session check every request starts with, and the grid),
+//! on connections of their own.
+//!
+//! Why not SeaORM's pool, as everywhere else: sqlx pings every connection it takes back
+//! (`PoolConnection::return_to_pool`, unconditionally), an extra Sync round trip after every
+//! query, which on a grid request of two queries was a tenth of the server's CPU and made the
+//! database wake twice more per request (bench/PROFILE.md). The ping exists to catch a
+//! connection left mid-query by a cancelled future. Here that case cannot arise: a connection
+//! goes back only after its query has run to completion; one whose query failed or whose future
+//! was dropped is closed instead. An idle connection is pinged before reuse only after 30 s, as
+//! the main pool does, in case a server or proxy dropped it meanwhile.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sea_orm::sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection};
+use sea_orm::sqlx::{self, Arguments, Connection};
+use sea_orm::{DbErr, QueryResult, Value};
+use tokio::sync::Semaphore;
+
+use super::sql::Sql;
+use crate::error::ApiError;
+
+/// How long a connection may sit idle before it is pinged on reuse.
+const TRUST_IDLE: Duration = Duration::from_secs(30);
+
+/// A bounded pool of PostgreSQL connections for reads that run to completion.
+#[derive(Clone)]
+pub struct PgReader {
+    options: Arc<PgConnectOptions>,
+    idle: Arc<Mutex<Vec<(PgConnection, Instant)>>>,
+    permits: Arc<Semaphore>,
+}
+
+impl PgReader {
+    /// At most `size` connections, opened on demand with `options` (the main pool's).
+    pub fn new(options: Arc<PgConnectOptions>, size: usize) -> PgReader {
+        PgReader {
+            options,
+            idle: Arc::new(Mutex::new(Vec::new())),
+            permits: Arc::new(Semaphore::new(size.max(1))),
+        }
+    }
+
+    /// Runs `sql` and reads every row with `read`.
+    pub async fn query<T>(
+        &self,
+        sql: &Sql,
+        read: fn(&QueryResult) -> Result<T, DbErr>,
+    ) -> Result<Vec<T>, ApiError> {
+        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
+        let mut arguments = PgArguments::default();
+        for value in sql.values() {
+            bind(&mut arguments, value)?;
+        }
+        let mut conn = self.lease().await?;
+        // If this future is dropped while the query runs, `conn` is dropped with it: closed,
+        // never returned half-read.
+        let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql.text()), arguments)
+            .fetch_all(&mut conn)
+            .await
+            .map_err(ApiError::internal)?;
+        self.give_back(conn);
+        rows.into_iter()
+            .map(|row| read(&QueryResult::from(row)).map_err(ApiError::from))
+            .collect()
+    }
+
+    /// An idle connection (pinged first if it has idled long), or a new one.
+    async fn lease(&self) -> Result<PgConnection, ApiError> {
+        loop {
+            let next = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+            match next {
+                None => break,
+                Some((conn, since)) if since.elapsed() < TRUST_IDLE => return Ok(conn),
+                Some((mut conn, _)) => {
+                    if conn.ping().await.is_ok() {
+                        return Ok(conn);
+                    }
+                }
+            }
+        }
+        PgConnection::connect_with(&self.options)
+            .await
+            .map_err(ApiError::internal)
+    }
+
+    fn give_back(&self, conn: PgConnection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push((conn, Instant::now()));
+        }
+    }
+}
+
+/// Binds a value with the Rust type SeaORM's own binding gives it, so a statement is planned
+/// the same whichever pool runs it.
+fn bind(arguments: &mut PgArguments, value: &Value) -> Result<(), ApiError> {
+    let added = match value {
+        Value::Bool(v) => arguments.add(*v),
+        Value::Int(v) => arguments.add(*v),
+        Value::BigInt(v) => arguments.add(*v),
+        Value::String(v) => arguments.add(v.as_deref()),
+        Value::ChronoDate(v) => arguments.add(*v),
+        Value::ChronoDateTimeUtc(v) => arguments.add(*v),
+        other => {
+            return Err(ApiError::internal(format!(
+                "no binding for {other:?} on the read connections"
+            )));
+        }
+    };
+    added.map_err(ApiError::internal)
+}
