@@ -126,20 +126,35 @@ impl MoneyError {
 }
 
 /// Formats `minor` units with `exponent` decimals: `format_minor(-5, 2) == "-0.05"`.
+///
+/// Digits are written straight into one buffer (no formatting machinery): the grid formats five
+/// amounts for each of up to 200 rows per request.
 pub fn format_minor(minor: i64, exponent: u32) -> String {
-    let negative = minor < 0;
-    let abs = minor.unsigned_abs();
-    if exponent == 0 {
-        return if negative {
-            format!("-{abs}")
-        } else {
-            abs.to_string()
-        };
+    // 20 digits of u64::MAX, a point, a sign and the leading zeros of a long fraction
+    let mut buf = [0u8; 48];
+    let mut at = buf.len();
+    let mut rest = minor.unsigned_abs();
+    let mut written = 0u32;
+    // at least one integer digit, and every fraction digit (leading zeros included)
+    while rest > 0 || written <= exponent {
+        if written == exponent && exponent > 0 {
+            at -= 1;
+            buf[at] = b'.';
+        }
+        at -= 1;
+        buf[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        written += 1;
+        // only an exponent no currency has (over 24) could get here
+        if at < 2 {
+            break;
+        }
     }
-    let scale = 10u64.pow(exponent);
-    let (int, frac) = (abs / scale, abs % scale);
-    let sign = if negative { "-" } else { "" };
-    format!("{sign}{int}.{frac:0width$}", width = exponent as usize)
+    if minor < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    String::from_utf8_lossy(&buf[at..]).into_owned()
 }
 
 /// Parses a plain decimal (`-12`, `12.3`, `0.05`) into minor units with `exponent` decimals.
@@ -217,6 +232,11 @@ mod tests {
         assert_eq!(format_minor(1000, 0), "1000");
         assert_eq!(format_minor(-1234, 3), "-1.234");
         assert_eq!(format_minor(i64::MIN, 2), "-92233720368547758.08");
+        assert_eq!(format_minor(i64::MAX, 0), "9223372036854775807");
+        assert_eq!(format_minor(7, 4), "0.0007");
+        assert_eq!(format_minor(-120, 0), "-120");
+        assert_eq!(format_minor(-100, 2), "-1.00");
+        assert_eq!(format_minor(5, 18), "0.000000000000000005");
     }
 
     #[test]
