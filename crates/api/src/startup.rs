@@ -38,9 +38,10 @@ impl Application {
         );
         let passwords = PasswordPool::new(settings.hashing_concurrency)?;
         let workers = settings.workers;
-        // Four readers per core: a request hands each query to the blocking pool and back, and
-        // with fewer connections the cores idle during those hand-offs (measured: 1, 2, 4, 8
-        // readers on two cores gave 1,560, 1,970, 2,290, 2,580 grid requests/s).
+        // Four hot-read connections per core. Measured on SQLite, where a request hands each
+        // query to the blocking pool and back and with fewer connections the cores idle during
+        // those hand-offs (1, 2, 4, 8 readers on two cores gave 1,560, 1,970, 2,290, 2,580 grid
+        // requests/s); PostgreSQL uses the same bound, not tuned separately.
         let readers = 4 * std::thread::available_parallelism().map_or(2, |n| n.get());
         let reads = db::HotReads::new(&db, &settings.database_url, readers);
         let state = web::Data::new(AppState {

@@ -376,8 +376,7 @@ fn summary(doc: &PdfDocument, san: &Sanitizer<'_>, l: &Labels) -> Result<TableLa
     Ok(table)
 }
 
-/// Lays out `doc` and writes the PDF.
-/// Renders with the standard fonts when every character fits them, else with the embedded fonts.
+/// Lays out `doc` and writes the PDF: with the standard fonts when every character fits them, else with the embedded fonts.
 /// Whether they fit is learnt by trying: genpdf refuses a character outside Windows-1252 with
 /// `UnsupportedEncoding` as it prints it, before anything is written, and that covers every
 /// string on the page (labels, customer data, formatted numbers) without listing them here.

@@ -246,8 +246,7 @@ fn organization_from_row(row: &QueryResult) -> Result<(organization::Model, bool
     ))
 }
 
-/// The same row read by rusqlite: the organisation and whether the
-/// session is alive. The struct literal names every field, so a new column cannot be missed.
+/// The same row read by rusqlite. The struct literal names every field, so a new column cannot be missed.
 fn organization_from_sqlite(
     row: &rusqlite::Row<'_>,
 ) -> rusqlite::Result<(organization::Model, bool)> {

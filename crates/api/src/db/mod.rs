@@ -66,6 +66,10 @@ impl HotReads {
     }
 }
 
+/// How long a connection may sit idle before it is pinged on reuse, in case a server or proxy
+/// dropped it meanwhile (both the main pool and [`PgReader`]).
+pub(crate) const PING_IDLE_AFTER: Duration = Duration::from_secs(30);
+
 /// Opens a pool. SQLite files are created when missing and switched to WAL so that readers
 /// do not wait for the writer; writers wait up to five seconds for each other.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
@@ -76,7 +80,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .acquire_timeout(Duration::from_secs(10))
         // sqlx pings every connection it hands out by default: a round trip per query. Ping
         // only those idle long enough to have been dropped by a server or proxy.
-        .test_before_acquire_if_idle_for(Duration::from_secs(30));
+        .test_before_acquire_if_idle_for(PING_IDLE_AFTER);
     if url.starts_with("sqlite:") {
         options
             .max_connections(8)

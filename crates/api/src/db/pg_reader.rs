@@ -11,18 +11,16 @@
 //! the main pool does, in case a server or proxy dropped it meanwhile.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use sea_orm::sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection};
 use sea_orm::sqlx::{self, Arguments, Connection};
 use sea_orm::{DbErr, QueryResult, Value};
 use tokio::sync::Semaphore;
 
+use super::PING_IDLE_AFTER;
 use super::sql::Sql;
 use crate::error::ApiError;
-
-/// How long a connection may sit idle before it is pinged on reuse.
-const TRUST_IDLE: Duration = Duration::from_secs(30);
 
 /// A bounded pool of PostgreSQL connections for reads that run to completion.
 #[derive(Clone)]
@@ -72,7 +70,7 @@ impl PgReader {
             let next = self.idle.lock().ok().and_then(|mut idle| idle.pop());
             match next {
                 None => break,
-                Some((conn, since)) if since.elapsed() < TRUST_IDLE => return Ok(conn),
+                Some((conn, since)) if since.elapsed() < PING_IDLE_AFTER => return Ok(conn),
                 Some((mut conn, _)) => {
                     if conn.ping().await.is_ok() {
                         return Ok(conn);
