@@ -38,23 +38,29 @@ impl Application {
         );
         let passwords = PasswordPool::new(settings.hashing_concurrency)?;
         let workers = settings.workers;
-        // Four hot-read connections per core. Measured on SQLite, where a request hands each
-        // query to the blocking pool and back and with fewer connections the cores idle during
-        // those hand-offs (1, 2, 4, 8 readers on two cores gave 1,560, 1,970, 2,290, 2,580 grid
-        // requests/s); PostgreSQL uses the same bound, not tuned separately.
-        let readers = 4 * std::thread::available_parallelism().map_or(2, |n| n.get());
+        // SQLite: four hot-read connections per core, shared. A request hands each query to the
+        // blocking pool and back, and with fewer connections the cores idle during those
+        // hand-offs (1, 2, 4, 8 readers on two cores gave 1,560, 1,970, 2,290, 2,580 grid
+        // requests/s). PostgreSQL: four per worker, each worker its own.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let readers = if settings.database_url.starts_with("sqlite:") { 4 * cores } else { 4 };
         let reads = db::HotReads::new(&db, &settings.database_url, readers);
-        let state = web::Data::new(AppState {
+        let shared = AppState {
             db,
             settings,
             tokens,
             passwords: passwords.clone(),
             reads,
-        });
+        };
         let spec = openapi::spec();
         let table = web::Data::new(RouteTable::from_openapi(&spec));
 
         let mut server = HttpServer::new(move || {
+            // Runs once on each worker's thread: the worker gets readers of its own.
+            let state = web::Data::new(AppState {
+                reads: shared.reads.for_worker(),
+                ..shared.clone()
+            });
             let tls = state.settings.tls;
             App::new()
                 .into_utoipa_app()

@@ -1,4 +1,5 @@
-//! Shared application state, one per process, handed to handlers as `web::Data<AppState>`.
+//! Application state, handed to handlers as `web::Data<AppState>`: one per HTTP worker, sharing
+//! everything but the hot readers (see [`HotReads::for_worker`]).
 
 use sea_orm::DatabaseConnection;
 
@@ -7,6 +8,7 @@ use crate::config::Settings;
 use crate::db::HotReads;
 
 /// What every handler may reach.
+#[derive(Clone)]
 pub struct AppState {
     /// The connection pool.
     pub db: DatabaseConnection,
@@ -16,6 +18,6 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Bounded password hashing.
     pub passwords: PasswordPool,
-    /// The session check and the grid.
+    /// The session check and the grid; on PostgreSQL the worker's own connections.
     pub reads: HotReads,
 }

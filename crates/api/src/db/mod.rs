@@ -34,7 +34,7 @@ pub enum HotReads {
 }
 
 impl HotReads {
-    /// The readers for `db`, at most `size` connections.
+    /// The readers for `db`, at most `size` connections (on PostgreSQL, per worker).
     pub fn new(db: &DatabaseConnection, url: &str, size: usize) -> HotReads {
         match db.get_database_backend() {
             DbBackend::Postgres => HotReads::Postgres(PgReader::new(
@@ -42,6 +42,16 @@ impl HotReads {
                 size,
             )),
             _ => SqliteReader::for_url(url, size).map_or(HotReads::Pool, HotReads::Sqlite),
+        }
+    }
+
+    /// The readers one HTTP worker uses: on PostgreSQL a pool of its own, opened on the
+    /// worker's runtime (see [`PgReader`]); the SQLite readers run on the blocking pool and are
+    /// shared.
+    pub fn for_worker(&self) -> HotReads {
+        match self {
+            HotReads::Postgres(reader) => HotReads::Postgres(reader.for_worker()),
+            other => other.clone(),
         }
     }
 

@@ -23,9 +23,16 @@ use super::sql::Sql;
 use crate::error::ApiError;
 
 /// A bounded pool of PostgreSQL connections for reads that run to completion.
+///
+/// Each HTTP worker has a pool of its own ([`PgReader::for_worker`]): a tokio socket is bound
+/// to the runtime that opened it, and actix runs one runtime per worker, so a connection
+/// shared between workers had its replies noticed by the other worker's event loop, which then
+/// woke this one — two thread wake-ups per query, and a reply left waiting while that other
+/// loop was busy.
 #[derive(Clone)]
 pub struct PgReader {
     options: Arc<PgConnectOptions>,
+    size: usize,
     idle: Arc<Mutex<Vec<(PgConnection, Instant)>>>,
     permits: Arc<Semaphore>,
 }
@@ -33,11 +40,18 @@ pub struct PgReader {
 impl PgReader {
     /// At most `size` connections, opened on demand with `options` (the main pool's).
     pub fn new(options: Arc<PgConnectOptions>, size: usize) -> PgReader {
+        let size = size.max(1);
         PgReader {
             options,
+            size,
             idle: Arc::new(Mutex::new(Vec::new())),
-            permits: Arc::new(Semaphore::new(size.max(1))),
+            permits: Arc::new(Semaphore::new(size)),
         }
+    }
+
+    /// An empty pool of the same size and options, for another worker.
+    pub fn for_worker(&self) -> PgReader {
+        PgReader::new(self.options.clone(), self.size)
     }
 
     /// Runs `sql` and reads every row with `read`.
