@@ -43,7 +43,11 @@ impl Application {
         // hand-offs (1, 2, 4, 8 readers on two cores gave 1,560, 1,970, 2,290, 2,580 grid
         // requests/s). PostgreSQL: four per worker, each worker its own.
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let readers = if settings.database_url.starts_with("sqlite:") { 4 * cores } else { 4 };
+        let readers = if settings.database_url.starts_with("sqlite:") {
+            4 * cores
+        } else {
+            4
+        };
         let reads = db::HotReads::new(&db, &settings.database_url, readers);
         let shared = AppState {
             db,

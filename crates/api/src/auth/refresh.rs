@@ -5,13 +5,12 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbErr, QueryResult, Statement, TransactionTrait, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
 use sha2::{Digest, Sha256};
 
 use super::jwt::Realm;
 use crate::db::HotReads;
+use crate::db::columns::{Columns, required};
 use crate::db::entities::organization;
 use crate::db::sql::Sql;
 use crate::error::ApiError;
@@ -207,8 +206,14 @@ pub async fn revoke_user_sessions(
 /// A family is revoked by logout, a password change, token reuse — and, by triggers in the
 /// database, when its user is disabled, loses portal access or is deactivated; so this stays a
 /// single index lookup and access still ends at the next request.
-pub const SESSION_ORGANIZATION_SQL: &str = "SELECT o.*, EXISTS (SELECT 1 FROM refresh_tokens t \
-WHERE t.family_id = $2 AND t.revoked_at IS NULL) AS session_alive FROM organizations o WHERE o.id = $1";
+pub const SESSION_ORGANIZATION_SQL: &str = "SELECT o.id, o.slug, o.legal_name, o.tax_id, \
+o.vat_number, o.street, o.city, o.postal_code, o.country, o.email, o.phone, o.website, o.iban, \
+o.bic, o.bank_name, o.default_currency, o.default_locale, o.brand_color, \
+o.portal_document_types, o.portal_allow_download, o.portal_allow_comments, \
+o.portal_allow_offer_decisions, o.portal_allow_payments, o.portal_access_default, \
+o.portal_email_on_new_document, o.created_at, o.updated_at, EXISTS (SELECT 1 FROM \
+refresh_tokens t WHERE t.family_id = $2 AND t.revoked_at IS NULL) AS session_alive \
+FROM organizations o WHERE o.id = $1";
 
 /// The caller's organisation if the session is alive; `Ok(None)` when the organisation is gone,
 /// the `session_ended` 401 when the session is. Through the hot readers: every request starts
@@ -223,7 +228,7 @@ pub async fn organization_of_live_session(
     sql.bind_placeholder_value(organization_id)
         .bind_placeholder_value(family);
     let found = reads
-        .query(db, &sql, organization_from_row, organization_from_sqlite)
+        .query(db, &sql, organization_from_row)
         .await?
         .into_iter()
         .next();
@@ -237,58 +242,41 @@ pub async fn organization_of_live_session(
     }
 }
 
-/// A row of [`SESSION_ORGANIZATION_SQL`]: the organisation and whether the session is alive.
-fn organization_from_row(row: &QueryResult) -> Result<(organization::Model, bool), DbErr> {
-    use sea_orm::FromQueryResult;
-    Ok((
-        organization::Model::from_query_result(row, "")?,
-        row.try_get::<bool>("", "session_alive")?,
-    ))
-}
-
-/// The same row read by rusqlite. The struct literal names every field, so a new column cannot be missed.
-fn organization_from_sqlite(
-    row: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(organization::Model, bool)> {
-    use crate::db::sqlite_reader::instant;
-    let at = |name: &str| -> rusqlite::Result<chrono::DateTime<Utc>> {
-        let i = row.as_ref().column_index(name)?;
-        instant(row, i)?.ok_or(rusqlite::Error::InvalidColumnType(
-            i,
-            name.to_string(),
-            rusqlite::types::Type::Null,
-        ))
-    };
+/// A row of [`SESSION_ORGANIZATION_SQL`], in its column order: the organisation and whether
+/// the session is alive. The struct literal names every field, so a new column cannot be missed.
+fn organization_from_row(row: &dyn Columns) -> Result<(organization::Model, bool), ApiError> {
+    let text = |i| -> Result<Option<String>, ApiError> { Ok(row.text(i)?.map(|t| t.into_owned())) };
+    let flag = |i| required(i, row.boolean(i)?);
     let org = organization::Model {
-        id: row.get("id")?,
-        slug: row.get("slug")?,
-        legal_name: row.get("legal_name")?,
-        tax_id: row.get("tax_id")?,
-        vat_number: row.get("vat_number")?,
-        street: row.get("street")?,
-        city: row.get("city")?,
-        postal_code: row.get("postal_code")?,
-        country: row.get("country")?,
-        email: row.get("email")?,
-        phone: row.get("phone")?,
-        website: row.get("website")?,
-        iban: row.get("iban")?,
-        bic: row.get("bic")?,
-        bank_name: row.get("bank_name")?,
-        default_currency: row.get("default_currency")?,
-        default_locale: row.get("default_locale")?,
-        brand_color: row.get("brand_color")?,
-        portal_document_types: row.get("portal_document_types")?,
-        portal_allow_download: row.get("portal_allow_download")?,
-        portal_allow_comments: row.get("portal_allow_comments")?,
-        portal_allow_offer_decisions: row.get("portal_allow_offer_decisions")?,
-        portal_allow_payments: row.get("portal_allow_payments")?,
-        portal_access_default: row.get("portal_access_default")?,
-        portal_email_on_new_document: row.get("portal_email_on_new_document")?,
-        created_at: at("created_at")?,
-        updated_at: at("updated_at")?,
+        id: required(0, row.int(0)?)?,
+        slug: required(1, text(1)?)?,
+        legal_name: required(2, text(2)?)?,
+        tax_id: text(3)?,
+        vat_number: text(4)?,
+        street: text(5)?,
+        city: text(6)?,
+        postal_code: text(7)?,
+        country: required(8, text(8)?)?,
+        email: text(9)?,
+        phone: text(10)?,
+        website: text(11)?,
+        iban: text(12)?,
+        bic: text(13)?,
+        bank_name: text(14)?,
+        default_currency: required(15, text(15)?)?,
+        default_locale: required(16, text(16)?)?,
+        brand_color: text(17)?,
+        portal_document_types: required(18, text(18)?)?,
+        portal_allow_download: flag(19)?,
+        portal_allow_comments: flag(20)?,
+        portal_allow_offer_decisions: flag(21)?,
+        portal_allow_payments: flag(22)?,
+        portal_access_default: flag(23)?,
+        portal_email_on_new_document: flag(24)?,
+        created_at: required(25, row.instant(25)?)?,
+        updated_at: required(26, row.instant(26)?)?,
     };
-    Ok((org, row.get("session_alive")?))
+    Ok((org, flag(27)?))
 }
 
 /// The family, user and organisation of a presented token, if it is known.

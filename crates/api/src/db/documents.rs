@@ -9,6 +9,7 @@ use portal_types::{CurrencySums, DocumentRow, DocumentState, DocumentType};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
 
 use super::HotReads;
+use super::columns::{Columns, required};
 use super::entities::organization;
 use super::sql::Sql;
 use crate::auth::PortalSession;
@@ -70,12 +71,12 @@ impl PortalScope {
     }
 }
 
-/// One row as read from the database.
-#[derive(Debug, Clone, FromQueryResult)]
+/// One document as the grid shows it, as read from the database.
+#[derive(Debug, Clone)]
 pub struct DocumentRecord {
     pub id: i64,
     pub number: String,
-    pub doc_type: String,
+    pub doc_type: DocumentType,
     pub issue_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
     pub currency: String,
@@ -84,34 +85,58 @@ pub struct DocumentRecord {
     pub total_minor: i64,
     pub paid_minor: Option<i64>,
     pub remaining_minor: Option<i64>,
-    pub state: String,
+    pub state: DocumentState,
     pub last_downloaded_at: Option<DateTime<Utc>>,
 }
 
-/// The columns [`DocumentRecord`] reads.
+/// The columns [`DocumentRecord::read`] reads, in its order.
 pub const RECORD_COLUMNS: &str = "d.id, d.number, d.doc_type, d.issue_date, d.due_date, d.currency, d.tax_base_minor, \
 d.vat_minor, d.total_minor, d.paid_minor, d.remaining_minor, d.state, d.last_downloaded_at";
 
 impl DocumentRecord {
+    /// Reads [`RECORD_COLUMNS`] from the row, the first of them at position `at`.
+    fn read(row: &dyn Columns, at: usize) -> Result<DocumentRecord, ApiError> {
+        let text = |i: usize| -> Result<String, ApiError> {
+            Ok(required(at + i, row.text(at + i)?)?.into_owned())
+        };
+        let int = |i: usize| required(at + i, row.int(at + i)?);
+        let doc_type = required(at + 2, row.text(at + 2)?)?;
+        let state = required(at + 11, row.text(at + 11)?)?;
+        Ok(DocumentRecord {
+            id: int(0)?,
+            number: text(1)?,
+            doc_type: DocumentType::parse(&doc_type)
+                .ok_or_else(|| ApiError::internal(format!("bad doc_type {doc_type}")))?,
+            issue_date: required(at + 3, row.date(at + 3)?)?,
+            due_date: row.date(at + 4)?,
+            currency: text(5)?,
+            tax_base_minor: int(6)?,
+            vat_minor: int(7)?,
+            total_minor: int(8)?,
+            paid_minor: row.int(at + 9)?,
+            remaining_minor: row.int(at + 10)?,
+            state: DocumentState::parse(&state)
+                .ok_or_else(|| ApiError::internal(format!("bad state {state}")))?,
+            last_downloaded_at: row.instant(at + 12)?,
+        })
+    }
+
     /// The grid row, with money formatted in the currency's exponent.
-    pub fn to_row(&self, today: NaiveDate) -> Result<DocumentRow, ApiError> {
-        let doc_type = DocumentType::parse(&self.doc_type)
-            .ok_or_else(|| ApiError::internal("bad doc_type"))?;
-        let state =
-            DocumentState::parse(&self.state).ok_or_else(|| ApiError::internal("bad state"))?;
+    pub fn into_row(self, today: NaiveDate) -> DocumentRow {
+        let (doc_type, state) = (self.doc_type, self.state);
         let exp = exponent(&self.currency);
         let payable = is_payable(doc_type) && self.paid_minor.is_some();
         let (paid, remaining) = (
             self.paid_minor.unwrap_or(0),
             self.remaining_minor.unwrap_or(0),
         );
-        Ok(DocumentRow {
+        DocumentRow {
             id: self.id,
-            number: self.number.clone(),
+            number: self.number,
             date: self.issue_date,
             due_date: self.due_date,
             doc_type,
-            currency: self.currency.clone(),
+            currency: self.currency,
             tax_base: format_minor(self.tax_base_minor, exp),
             vat: format_minor(self.vat_minor, exp),
             total: format_minor(self.total_minor, exp),
@@ -125,7 +150,7 @@ impl DocumentRecord {
                 None
             },
             overdue: payable && is_overdue(doc_type, state, remaining, self.due_date, today),
-        })
+        }
     }
 }
 
@@ -344,93 +369,42 @@ pub struct GridPage {
 /// One row of the grid statement: a page row (`part` 0, in page order `ord`) or the count and
 /// sums of one currency (`part` 1).
 #[derive(Debug)]
-struct GridRecord {
-    part: i64,
-    ord: i64,
-    id: Option<i64>,
-    number: Option<String>,
-    doc_type: Option<String>,
-    issue_date: Option<NaiveDate>,
-    due_date: Option<NaiveDate>,
-    currency: String,
-    tax_base_minor: Option<i64>,
-    vat_minor: Option<i64>,
-    total_minor: Option<i64>,
-    paid_minor: Option<i64>,
-    remaining_minor: Option<i64>,
-    state: Option<String>,
-    last_downloaded_at: Option<DateTime<Utc>>,
-    matched: Option<i64>,
-    summed: Option<i64>,
-}
-
-/// Read by position in [`grid_sql`]'s column order (the derived decoding looks every column up
-/// by a name it builds per field and row).
-impl FromQueryResult for GridRecord {
-    fn from_query_result(row: &sea_orm::QueryResult, _: &str) -> Result<Self, sea_orm::DbErr> {
-        Ok(GridRecord {
-            part: row.try_get_by_index(0)?,
-            ord: row.try_get_by_index(1)?,
-            id: row.try_get_by_index(2)?,
-            number: row.try_get_by_index(3)?,
-            doc_type: row.try_get_by_index(4)?,
-            issue_date: row.try_get_by_index(5)?,
-            due_date: row.try_get_by_index(6)?,
-            currency: row.try_get_by_index(7)?,
-            tax_base_minor: row.try_get_by_index(8)?,
-            vat_minor: row.try_get_by_index(9)?,
-            total_minor: row.try_get_by_index(10)?,
-            paid_minor: row.try_get_by_index(11)?,
-            remaining_minor: row.try_get_by_index(12)?,
-            state: row.try_get_by_index(13)?,
-            last_downloaded_at: row.try_get_by_index(14)?,
-            matched: row.try_get_by_index(15)?,
-            summed: row.try_get_by_index(16)?,
-        })
-    }
+enum GridRecord {
+    Row {
+        ord: i64,
+        record: DocumentRecord,
+    },
+    Sums {
+        currency: String,
+        tax_base_minor: Option<i64>,
+        vat_minor: Option<i64>,
+        total_minor: Option<i64>,
+        paid_minor: Option<i64>,
+        remaining_minor: Option<i64>,
+        matched: i64,
+        summed: i64,
+    },
 }
 
 impl GridRecord {
-    /// The same row through rusqlite (see [`super::sqlite_reader::SqliteReader`]).
-    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        use super::sqlite_reader::{date, instant};
-        Ok(GridRecord {
-            part: row.get(0)?,
-            ord: row.get(1)?,
-            id: row.get(2)?,
-            number: row.get(3)?,
-            doc_type: row.get(4)?,
-            issue_date: date(row, 5)?,
-            due_date: date(row, 6)?,
-            currency: row.get(7)?,
-            tax_base_minor: row.get(8)?,
-            vat_minor: row.get(9)?,
-            total_minor: row.get(10)?,
-            paid_minor: row.get(11)?,
-            remaining_minor: row.get(12)?,
-            state: row.get(13)?,
-            last_downloaded_at: instant(row, 14)?,
-            matched: row.get(15)?,
-            summed: row.get(16)?,
-        })
-    }
-
-    fn into_record(self) -> Result<DocumentRecord, ApiError> {
-        let missing = || ApiError::internal("a page row without its columns");
-        Ok(DocumentRecord {
-            id: self.id.ok_or_else(missing)?,
-            number: self.number.ok_or_else(missing)?,
-            doc_type: self.doc_type.ok_or_else(missing)?,
-            issue_date: self.issue_date.ok_or_else(missing)?,
-            due_date: self.due_date,
-            currency: self.currency,
-            tax_base_minor: self.tax_base_minor.ok_or_else(missing)?,
-            vat_minor: self.vat_minor.ok_or_else(missing)?,
-            total_minor: self.total_minor.ok_or_else(missing)?,
-            paid_minor: self.paid_minor,
-            remaining_minor: self.remaining_minor,
-            state: self.state.ok_or_else(missing)?,
-            last_downloaded_at: self.last_downloaded_at,
+    /// Reads a row of [`grid_sql`]'s statement by position.
+    fn read(row: &dyn Columns) -> Result<GridRecord, ApiError> {
+        let part = required(0, row.int(0)?)?;
+        if part == 0 {
+            return Ok(GridRecord::Row {
+                ord: required(1, row.int(1)?)?,
+                record: DocumentRecord::read(row, 2)?,
+            });
+        }
+        Ok(GridRecord::Sums {
+            currency: required(7, row.text(7)?)?.into_owned(),
+            tax_base_minor: row.int(8)?,
+            vat_minor: row.int(9)?,
+            total_minor: row.int(10)?,
+            paid_minor: row.int(11)?,
+            remaining_minor: row.int(12)?,
+            matched: required(15, row.int(15)?)?,
+            summed: required(16, row.int(16)?)?,
         })
     }
 }
@@ -498,42 +472,46 @@ pub async fn grid(
     today: NaiveDate,
 ) -> Result<GridPage, ApiError> {
     let sql = grid_sql(scope, q, today);
-    let records = reads
-        .query(
-            db,
-            &sql,
-            |row| GridRecord::from_query_result(row, ""),
-            GridRecord::from_sqlite,
-        )
-        .await?;
-    let (mut page, mut sums): (Vec<GridRecord>, Vec<GridRecord>) =
-        records.into_iter().partition(|r| r.part == 0);
-    page.sort_by_key(|r| r.ord);
+    let records = reads.query(db, &sql, GridRecord::read).await?;
+    let mut page = Vec::with_capacity(records.len());
+    let mut sums = Vec::new();
+    let mut total = 0u64;
+    for record in records {
+        match record {
+            GridRecord::Row { ord, record } => page.push((ord, record)),
+            GridRecord::Sums {
+                currency,
+                tax_base_minor,
+                vat_minor,
+                total_minor,
+                paid_minor,
+                remaining_minor,
+                matched,
+                summed,
+            } => {
+                total += u64::try_from(matched).unwrap_or(0);
+                // a currency whose documents are all cancelled or not payable has no sums
+                if summed > 0 {
+                    let exp = exponent(&currency);
+                    let f = |v: Option<i64>| format_minor(v.unwrap_or(0), exp);
+                    sums.push(CurrencySums {
+                        count: u64::try_from(summed).unwrap_or(0),
+                        tax_base: f(tax_base_minor),
+                        vat: f(vat_minor),
+                        total: f(total_minor),
+                        paid: f(paid_minor),
+                        remaining: f(remaining_minor),
+                        currency,
+                    });
+                }
+            }
+        }
+    }
+    page.sort_by_key(|(ord, _)| *ord);
     sums.sort_by(|a, b| a.currency.cmp(&b.currency));
-    let total = sums
-        .iter()
-        .map(|s| u64::try_from(s.matched.unwrap_or(0)).unwrap_or(0))
-        .sum();
     let rows = page
         .into_iter()
-        .map(|r| r.into_record()?.to_row(today))
-        .collect::<Result<Vec<_>, _>>()?;
-    let sums = sums
-        .into_iter()
-        .filter(|s| s.summed.unwrap_or(0) > 0)
-        .map(|s| {
-            let exp = exponent(&s.currency);
-            let f = |v: Option<i64>| format_minor(v.unwrap_or(0), exp);
-            CurrencySums {
-                count: u64::try_from(s.summed.unwrap_or(0)).unwrap_or(0),
-                tax_base: f(s.tax_base_minor),
-                vat: f(s.vat_minor),
-                total: f(s.total_minor),
-                paid: f(s.paid_minor),
-                remaining: f(s.remaining_minor),
-                currency: s.currency,
-            }
-        })
+        .map(|(_, record)| record.into_row(today))
         .collect();
     Ok(GridPage { rows, total, sums })
 }
@@ -581,11 +559,12 @@ pub async fn related_of(
 }
 
 /// The grid record of an entity row.
-pub fn record_of(m: &super::entities::document::Model) -> DocumentRecord {
-    DocumentRecord {
+pub fn record_of(m: &super::entities::document::Model) -> Result<DocumentRecord, ApiError> {
+    Ok(DocumentRecord {
         id: m.id,
         number: m.number.clone(),
-        doc_type: m.doc_type.clone(),
+        doc_type: DocumentType::parse(&m.doc_type)
+            .ok_or_else(|| ApiError::internal(format!("bad doc_type {}", m.doc_type)))?,
         issue_date: m.issue_date,
         due_date: m.due_date,
         currency: m.currency.clone(),
@@ -594,9 +573,10 @@ pub fn record_of(m: &super::entities::document::Model) -> DocumentRecord {
         total_minor: m.total_minor,
         paid_minor: m.paid_minor,
         remaining_minor: m.remaining_minor,
-        state: m.state.clone(),
+        state: DocumentState::parse(&m.state)
+            .ok_or_else(|| ApiError::internal(format!("bad state {}", m.state)))?,
         last_downloaded_at: m.last_downloaded_at,
-    }
+    })
 }
 
 /// Sets `first_viewed_at` if this is the first view; true when it was.
@@ -705,9 +685,12 @@ pub async fn summary(
     let types = TypeRecord::find_by_statement(types.statement(db))
         .all(db)
         .await?;
-    let recent = DocumentRecord::find_by_statement(recent.statement(db))
-        .all(db)
-        .await?;
+    let recent = db
+        .query_all_raw(recent.statement(db))
+        .await?
+        .iter()
+        .map(|row| DocumentRecord::read(row, 0))
+        .collect::<Result<Vec<_>, _>>()?;
 
     let mut currencies: Vec<String> = open
         .iter()
@@ -742,10 +725,7 @@ pub async fn summary(
             })
         })
         .collect();
-    let recent = recent
-        .iter()
-        .map(|r| r.to_row(today))
-        .collect::<Result<Vec<_>, _>>()?;
+    let recent = recent.into_iter().map(|r| r.into_row(today)).collect();
     Ok(portal_types::PortalSummary {
         currencies,
         counts,

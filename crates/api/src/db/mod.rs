@@ -1,5 +1,6 @@
 //! Database access: connecting, migrating, and the queries the handlers call.
 
+pub mod columns;
 pub mod documents;
 pub mod entities;
 pub mod events;
@@ -11,11 +12,11 @@ use std::time::Duration;
 
 use portal_migrations::MigratorTrait;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, QueryResult,
-    Statement, Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value,
 };
 
 use crate::error::ApiError;
+use columns::Columns;
 use pg_reader::PgReader;
 use sql::Sql;
 use sqlite_reader::SqliteReader;
@@ -55,22 +56,21 @@ impl HotReads {
         }
     }
 
-    /// Runs `sql`, reading each row with `row` (PostgreSQL, or the pool) or `sqlite_row`.
+    /// Runs `sql`, reading each row with `read` (columns by position).
     pub async fn query<T: Send + 'static>(
         &self,
         db: &impl ConnectionTrait,
         sql: &Sql,
-        row: fn(&QueryResult) -> Result<T, DbErr>,
-        sqlite_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        read: fn(&dyn Columns) -> Result<T, ApiError>,
     ) -> Result<Vec<T>, ApiError> {
         match self {
-            HotReads::Postgres(reader) => reader.query(sql, row).await,
-            HotReads::Sqlite(reader) => reader.query(sql, sqlite_row).await,
+            HotReads::Postgres(reader) => reader.query(sql, read).await,
+            HotReads::Sqlite(reader) => reader.query(sql, read).await,
             HotReads::Pool => db
                 .query_all_raw(sql.statement(db))
                 .await?
                 .iter()
-                .map(|r| row(r).map_err(ApiError::from))
+                .map(|r| read(r))
                 .collect(),
         }
     }

@@ -13,12 +13,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use sea_orm::Value;
 use sea_orm::sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection};
 use sea_orm::sqlx::{self, Arguments, Connection};
-use sea_orm::{DbErr, QueryResult, Value};
 use tokio::sync::Semaphore;
 
 use super::PING_IDLE_AFTER;
+use super::columns::Columns;
 use super::sql::Sql;
 use crate::error::ApiError;
 
@@ -58,7 +59,7 @@ impl PgReader {
     pub async fn query<T>(
         &self,
         sql: &Sql,
-        read: fn(&QueryResult) -> Result<T, DbErr>,
+        read: fn(&dyn Columns) -> Result<T, ApiError>,
     ) -> Result<Vec<T>, ApiError> {
         let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
         let mut arguments = PgArguments::default();
@@ -73,9 +74,7 @@ impl PgReader {
             .await
             .map_err(ApiError::internal)?;
         self.give_back(conn);
-        rows.into_iter()
-            .map(|row| read(&QueryResult::from(row)).map_err(ApiError::from))
-            .collect()
+        rows.iter().map(|row| read(row)).collect()
     }
 
     /// An idle connection (pinged first if it has idled long), or a new one.

@@ -17,6 +17,7 @@ use rusqlite::{Connection, OpenFlags};
 use sea_orm::Value;
 use tokio::sync::Semaphore;
 
+use super::columns::Columns;
 use super::sql::Sql;
 use crate::error::ApiError;
 
@@ -62,7 +63,7 @@ impl SqliteReader {
     pub async fn query<T: Send + 'static>(
         &self,
         sql: &Sql,
-        read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        read: fn(&dyn Columns) -> Result<T, ApiError>,
     ) -> Result<Vec<T>, ApiError> {
         let permit = self
             .permits
@@ -80,7 +81,7 @@ impl SqliteReader {
                 Some(conn) => conn,
                 None => reader.open().map_err(ApiError::internal)?,
             };
-            let rows = run(&conn, &text, values, read).map_err(ApiError::internal);
+            let rows = run(&conn, &text, values, read);
             // A connection whose query failed is dropped rather than reused.
             if rows.is_ok()
                 && let Ok(mut idle) = reader.idle.lock()
@@ -98,13 +99,13 @@ fn run<T>(
     conn: &Connection,
     text: &str,
     values: Vec<SqliteValue>,
-    read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<Vec<T>> {
-    let mut statement = conn.prepare_cached(text)?;
-    bind_by_number(&mut statement, &values)?;
+    read: fn(&dyn Columns) -> Result<T, ApiError>,
+) -> Result<Vec<T>, ApiError> {
+    let mut statement = conn.prepare_cached(text).map_err(ApiError::internal)?;
+    bind_by_number(&mut statement, &values).map_err(ApiError::internal)?;
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
+    while let Some(row) = rows.next().map_err(ApiError::internal)? {
         out.push(read(row)?);
     }
     Ok(out)
@@ -148,33 +149,6 @@ pub fn to_sqlite(v: &Value) -> SqliteValue {
     }
 }
 
-/// A `YYYY-MM-DD` column.
-pub fn date(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
-    let text: Option<String> = row.get(i)?;
-    text.map(|t| {
-        chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-        })
-    })
-    .transpose()
-}
-
-/// An RFC 3339 instant column.
-pub fn instant(
-    row: &rusqlite::Row<'_>,
-    i: usize,
-) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
-    let text: Option<String> = row.get(i)?;
-    text.map(|t| {
-        chrono::DateTime::parse_from_rfc3339(&t)
-            .map(|d| d.with_timezone(&chrono::Utc))
-            .map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-            })
-    })
-    .transpose()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,7 +159,12 @@ mod tests {
         let mut sql = Sql::new("SELECT $2 || '-' || $1 || '-' || $2");
         sql.bind_placeholder_value("a").bind_placeholder_value("b");
         let values: Vec<SqliteValue> = sql.values().iter().map(to_sqlite).collect();
-        let rows = run(&conn, sql.text(), values, |r| r.get::<_, String>(0)).expect("run");
+        let rows = run(&conn, sql.text(), values, |r| {
+            r.text(0)?
+                .map(|t| t.into_owned())
+                .ok_or_else(|| ApiError::internal("NULL"))
+        })
+        .expect("run");
         assert_eq!(rows, ["b-a-b"]);
     }
 

@@ -157,7 +157,7 @@ pub async fn load_detail(
     }
     let first_viewed_at = doc.first_viewed_at.or(Some(now));
     let detail = DocumentDetail {
-        row: record_of(&doc).to_row(today)?,
+        row: record_of(&doc)?.into_row(today),
         lines: lines
             .iter()
             .map(|l| DocumentLine {

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use portal_api::db::HotReads;
+use portal_api::db::columns::{Columns, required};
 use portal_api::db::sql::Sql;
+use portal_api::error::ApiError;
 
 use crate::helpers::spawn_app;
 
@@ -12,16 +14,15 @@ use crate::helpers::spawn_app;
 const SLOW: &str = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c \
 WHERE n < 3000000) SELECT COUNT(*) FROM c";
 
+fn first_number(row: &dyn Columns) -> Result<i64, ApiError> {
+    required(0, row.int(0)?)
+}
+
 async fn number(reads: &HotReads, db: &sea_orm::DatabaseConnection, n: i64) -> Vec<i64> {
     let mut sql = Sql::new("SELECT CAST(");
     sql.bind(n).push(" AS BIGINT) + 1");
     reads
-        .query(
-            db,
-            &sql,
-            |row| row.try_get_by_index::<i64>(0),
-            |row| row.get::<_, i64>(0),
-        )
+        .query(db, &sql, first_number)
         .await
         .expect("the query runs")
 }
@@ -35,12 +36,7 @@ async fn an_abandoned_or_failed_query_leaves_the_next_one_a_clean_connection() {
     assert_eq!(number(&reads, &app.db, 1).await, [2]);
 
     let slow_sql = Sql::new(SLOW);
-    let slow = reads.query(
-        &app.db,
-        &slow_sql,
-        |row| row.try_get_by_index::<i64>(0),
-        |row| row.get::<_, i64>(0),
-    );
+    let slow = reads.query(&app.db, &slow_sql, first_number);
     assert!(
         tokio::time::timeout(Duration::from_millis(30), slow)
             .await
@@ -53,8 +49,7 @@ async fn an_abandoned_or_failed_query_leaves_the_next_one_a_clean_connection() {
         .query(
             &app.db,
             &Sql::new("SELECT x FROM no_such_table"),
-            |row| row.try_get_by_index::<i64>(0),
-            |row| row.get::<_, i64>(0),
+            first_number,
         )
         .await;
     assert!(failed.is_err());
