@@ -93,8 +93,10 @@ pub struct DocumentRow {
     /// Document number, unique per organisation and type.
     pub number: String,
     /// Issue date.
+    #[serde(serialize_with = "crate::wire::date")]
     pub date: NaiveDate,
     /// Due date (payable documents) or validity end (offers).
+    #[serde(serialize_with = "crate::wire::optional_date")]
     pub due_date: Option<NaiveDate>,
     /// Document type.
     #[serde(rename = "type")]

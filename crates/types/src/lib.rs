@@ -9,6 +9,7 @@ pub mod auth;
 pub mod documents;
 pub mod problem;
 pub mod system;
+pub mod wire;
 
 pub use auth::*;
 pub use documents::*;

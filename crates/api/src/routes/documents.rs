@@ -1,5 +1,6 @@
 //! The customer's documents: the grid, one document, the summary.
 
+use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
 use portal_domain::document::format_percent;
@@ -97,19 +98,29 @@ async fn list_documents(
     state: web::Data<AppState>,
     session: PortalSession,
     query: web::Query<Vec<(String, String)>>,
-) -> Result<web::Json<DocumentPage>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let q = DocumentQuery::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::Validation)?;
     let scope = PortalScope::of(&session);
     let today = Utc::now().date_naive();
     let page = documents::grid(&state.db, &state.reads, &scope, &q, today).await?;
-    Ok(web::Json(DocumentPage {
-        items: page.rows,
-        total: page.total,
-        page: q.page,
-        per_page: q.per_page,
-        sums: page.sums,
-    }))
+    // Written into a buffer of about the page's size at once (a grid row is about 300 bytes of
+    // JSON), not grown by doubling from empty as `web::Json` does.
+    let mut body = Vec::with_capacity(256 + 320 * (page.rows.len() + page.sums.len()));
+    serde_json::to_writer(
+        &mut body,
+        &DocumentPage {
+            items: page.rows,
+            total: page.total,
+            page: q.page,
+            per_page: q.per_page,
+            sums: page.sums,
+        },
+    )
+    .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body))
 }
 
 /// Loads a visible document with its lines and payments and records the first view.
