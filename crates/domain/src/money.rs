@@ -126,10 +126,18 @@ impl MoneyError {
 }
 
 /// Formats `minor` units with `exponent` decimals: `format_minor(-5, 2) == "-0.05"`.
-///
-/// Digits are written straight into one buffer (no formatting machinery): the grid formats five
-/// amounts for each of up to 200 rows per request.
 pub fn format_minor(minor: i64, exponent: u32) -> String {
+    let mut out = Vec::with_capacity(24);
+    write_minor(&mut out, minor, exponent);
+    // only ASCII digits, a point and a sign were written
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends what [`format_minor`] returns to `out`.
+///
+/// Digits are written straight into a stack buffer (no formatting machinery, no allocation):
+/// the grid writes five amounts for each of up to 200 rows per request.
+pub fn write_minor(out: &mut Vec<u8>, minor: i64, exponent: u32) {
     // 20 digits of u64::MAX, a point, a sign and the leading zeros of a long fraction
     let mut buf = [0u8; 48];
     let mut at = buf.len();
@@ -154,7 +162,7 @@ pub fn format_minor(minor: i64, exponent: u32) -> String {
         at -= 1;
         buf[at] = b'-';
     }
-    String::from_utf8_lossy(&buf[at..]).into_owned()
+    out.extend_from_slice(&buf[at..]);
 }
 
 /// Parses a plain decimal (`-12`, `12.3`, `0.05`) into minor units with `exponent` decimals.

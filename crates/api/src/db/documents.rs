@@ -121,37 +121,60 @@ impl DocumentRecord {
         })
     }
 
-    /// The grid row, with money formatted in the currency's exponent.
-    pub fn into_row(self, today: NaiveDate) -> DocumentRow {
-        let (doc_type, state) = (self.doc_type, self.state);
-        let exp = exponent(&self.currency);
-        let payable = is_payable(doc_type) && self.paid_minor.is_some();
+    /// Whether it is payable (and not cancelled), its payment status and whether it is overdue:
+    /// the grid's derived columns.
+    pub fn status(&self, today: NaiveDate) -> RowStatus {
+        let payable = is_payable(self.doc_type) && self.paid_minor.is_some();
         let (paid, remaining) = (
             self.paid_minor.unwrap_or(0),
             self.remaining_minor.unwrap_or(0),
         );
+        RowStatus {
+            payable,
+            payment_status: if payable {
+                payment_status(self.doc_type, self.state, paid, remaining)
+            } else {
+                None
+            },
+            overdue: payable
+                && is_overdue(self.doc_type, self.state, remaining, self.due_date, today),
+        }
+    }
+
+    /// The grid row, with money formatted in the currency's exponent.
+    pub fn into_row(self, today: NaiveDate) -> DocumentRow {
+        let status = self.status(today);
+        let exp = exponent(&self.currency);
+        let amount = |v: Option<i64>| status.payable.then(|| format_minor(v.unwrap_or(0), exp));
         DocumentRow {
             id: self.id,
+            paid: amount(self.paid_minor),
+            remaining: amount(self.remaining_minor),
             number: self.number,
             date: self.issue_date,
             due_date: self.due_date,
-            doc_type,
+            doc_type: self.doc_type,
             currency: self.currency,
             tax_base: format_minor(self.tax_base_minor, exp),
             vat: format_minor(self.vat_minor, exp),
             total: format_minor(self.total_minor, exp),
-            paid: payable.then(|| format_minor(paid, exp)),
-            remaining: payable.then(|| format_minor(remaining, exp)),
             downloaded_at: self.last_downloaded_at,
-            state,
-            payment_status: if payable {
-                payment_status(doc_type, state, paid, remaining)
-            } else {
-                None
-            },
-            overdue: payable && is_overdue(doc_type, state, remaining, self.due_date, today),
+            state: self.state,
+            payment_status: status.payment_status,
+            overdue: status.overdue,
         }
     }
+}
+
+/// A grid row's derived columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowStatus {
+    /// Payable and not cancelled: `paid` and `remaining` are shown.
+    pub payable: bool,
+    /// Unpaid, partially paid or paid; `None` when not payable or cancelled.
+    pub payment_status: Option<portal_types::PaymentStatus>,
+    /// Payable, something remains and the due date has passed.
+    pub overdue: bool,
 }
 
 /// The currency's exponent; 2 for codes we do not know (they were validated on the way in).
@@ -358,8 +381,8 @@ fn apply_sort(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
 
 /// One page of the grid: rows, total count and per-currency sums.
 pub struct GridPage {
-    /// The page's rows.
-    pub rows: Vec<DocumentRow>,
+    /// The page's rows, in page order.
+    pub rows: Vec<DocumentRecord>,
     /// Matching documents over all pages.
     pub total: u64,
     /// Footer sums.
@@ -509,10 +532,7 @@ pub async fn grid(
     }
     page.sort_by_key(|(ord, _)| *ord);
     sums.sort_by(|a, b| a.currency.cmp(&b.currency));
-    let rows = page
-        .into_iter()
-        .map(|(_, record)| record.into_row(today))
-        .collect();
+    let rows = page.into_iter().map(|(_, record)| record).collect();
     Ok(GridPage { rows, total, sums })
 }
 

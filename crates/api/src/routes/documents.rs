@@ -103,21 +103,8 @@ async fn list_documents(
         .map_err(ApiError::Validation)?;
     let scope = PortalScope::of(&session);
     let today = Utc::now().date_naive();
-    let page = documents::grid(&state.db, &state.reads, &scope, &q, today).await?;
-    // Written into a buffer of about the page's size at once (a grid row is about 300 bytes of
-    // JSON), not grown by doubling from empty as `web::Json` does.
-    let mut body = Vec::with_capacity(256 + 320 * (page.rows.len() + page.sums.len()));
-    serde_json::to_writer(
-        &mut body,
-        &DocumentPage {
-            items: page.rows,
-            total: page.total,
-            page: q.page,
-            per_page: q.per_page,
-            sums: page.sums,
-        },
-    )
-    .map_err(ApiError::internal)?;
+    let grid = documents::grid(&state.db, &state.reads, &scope, &q, today).await?;
+    let body = super::grid_body::page_json(&grid, q.page, q.per_page, today)?;
     Ok(HttpResponse::Ok()
         .content_type(ContentType::json())
         .body(body))

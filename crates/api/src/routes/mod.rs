@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod documents;
 pub mod fallback;
+pub mod grid_body;
 pub mod health;
 pub mod me;
 pub mod pdf;
