@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-/// ISO 4217 codes whose minor unit is not 2 (active codes, 2024 list).
+/// ISO 4217 codes whose minor unit is not 2 (active codes, 2024 list), sorted.
 const EXPONENTS: &[(&str, u32)] = &[
     ("BHD", 3),
     ("BIF", 0),
@@ -33,7 +33,7 @@ const EXPONENTS: &[(&str, u32)] = &[
     ("XPF", 0),
 ];
 
-/// Active ISO 4217 codes with a two-digit minor unit.
+/// Active ISO 4217 codes with a two-digit minor unit, sorted.
 const TWO_DIGIT: &[&str] = &[
     "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
     "BGN", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF",
@@ -59,8 +59,8 @@ impl Currency {
     /// Looks up an ISO 4217 code (upper case, e.g. `EUR`).
     pub fn from_code(code: &str) -> Option<Currency> {
         let bytes: [u8; 3] = code.as_bytes().try_into().ok()?;
-        let exponent = if let Some((_, e)) = EXPONENTS.iter().find(|(c, _)| *c == code) {
-            *e
+        let exponent = if let Ok(i) = EXPONENTS.binary_search_by(|(c, _)| (*c).cmp(code)) {
+            EXPONENTS[i].1
         } else if TWO_DIGIT.binary_search(&code).is_ok() {
             2
         } else {
@@ -300,6 +300,15 @@ mod tests {
         let mut sorted = TWO_DIGIT.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, TWO_DIGIT, "binary search needs a sorted table");
+        let mut sorted = EXPONENTS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, EXPONENTS, "binary search needs a sorted table");
+        for (code, exponent) in EXPONENTS {
+            assert_eq!(
+                Currency::from_code(code).map(|c| c.exponent()),
+                Some(*exponent)
+            );
+        }
     }
 
     #[test]

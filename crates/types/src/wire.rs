@@ -10,9 +10,18 @@ use serde::{Serialize, Serializer};
 
 /// `YYYY-MM-DD`, as `chrono` writes it.
 pub fn date<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+    match date_bytes(date) {
+        // only ASCII digits and dashes were written
+        Some(buf) => serializer.serialize_str(std::str::from_utf8(&buf).unwrap_or_default()),
+        None => date.serialize(serializer),
+    }
+}
+
+/// `YYYY-MM-DD` for years 0–9999 (what `chrono` writes for them); `None` for other years.
+pub fn date_bytes(date: &NaiveDate) -> Option<[u8; 10]> {
     let year = date.year();
     if !(0..=9999).contains(&year) {
-        return date.serialize(serializer);
+        return None;
     }
     let mut buf = *b"0000-00-00";
     let mut put = |at: usize, digits: usize, mut value: u32| {
@@ -24,8 +33,7 @@ pub fn date<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::
     put(0, 4, year.unsigned_abs());
     put(5, 2, date.month());
     put(8, 2, date.day());
-    // only ASCII digits and dashes were written
-    serializer.serialize_str(std::str::from_utf8(&buf).unwrap_or_default())
+    Some(buf)
 }
 
 /// [`date`] or `null`.

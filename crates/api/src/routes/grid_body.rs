@@ -129,14 +129,19 @@ fn amount(out: &mut Vec<u8>, minor: Option<i64>, exponent: u32) {
 
 /// `"YYYY-MM-DD"` (as `portal_types::wire::date`), or `null`.
 fn date(out: &mut Vec<u8>, value: Option<NaiveDate>) -> Result<(), ApiError> {
-    match value {
-        Some(d) => portal_types::wire::date(&d, &mut serde_json::Serializer::new(out))
-            .map_err(ApiError::internal),
-        None => {
-            out.extend_from_slice(b"null");
-            Ok(())
+    match value
+        .as_ref()
+        .map(|d| (d, portal_types::wire::date_bytes(d)))
+    {
+        Some((_, Some(text))) => {
+            out.push(b'"');
+            out.extend_from_slice(&text);
+            out.push(b'"');
         }
+        Some((d, None)) => serde_json::to_writer(out, d).map_err(ApiError::internal)?,
+        None => out.extend_from_slice(b"null"),
     }
+    Ok(())
 }
 
 #[cfg(test)]

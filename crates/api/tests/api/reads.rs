@@ -55,3 +55,70 @@ async fn an_abandoned_or_failed_query_leaves_the_next_one_a_clean_connection() {
     assert!(failed.is_err());
     assert_eq!(number(&reads, &app.db, 6).await, [7]);
 }
+
+/// What the hot readers decode from each driver's rows: integers of every width, dates on both
+/// sides of the PostgreSQL epoch (2000-01-01), text beyond ASCII, NULLs, and a date chrono cannot
+/// hold, which must be an error rather than a wrong date or a panic.
+#[actix_web::test]
+async fn the_hot_readers_decode_every_column_kind_of_both_databases() {
+    use chrono::NaiveDate;
+    use sea_orm::DbBackend;
+
+    type Decoded = (
+        Vec<Option<i64>>,
+        Vec<Option<NaiveDate>>,
+        Option<String>,
+        Option<String>,
+    );
+    fn decode(row: &dyn Columns) -> Result<Decoded, ApiError> {
+        Ok((
+            (0..4).map(|i| row.int(i)).collect::<Result<_, _>>()?,
+            (4..7).map(|i| row.date(i)).collect::<Result<_, _>>()?,
+            row.text(7)?.map(|t| t.into_owned()),
+            row.text(8)?.map(|t| t.into_owned()),
+        ))
+    }
+
+    let app = spawn_app().await;
+    let reads = HotReads::new(&app.db, &app.database_url, 1);
+    let postgres = app.db.get_database_backend() == DbBackend::Postgres;
+    let day = NaiveDate::from_ymd_opt(2026, 12, 2).expect("date");
+    let mut sql = Sql::new(if postgres {
+        "SELECT CAST($1 AS BIGINT), CAST(-7 AS INTEGER), CAST(-3 AS SMALLINT), CAST(NULL AS BIGINT), \
+         CAST($2 AS DATE), CAST('1999-12-31' AS DATE), CAST(NULL AS DATE), \
+         CAST('Łódź „Фактура“ 😀' AS TEXT), CAST(NULL AS TEXT)"
+    } else {
+        "SELECT CAST($1 AS INTEGER), -7, -3, NULL, $2, '1999-12-31', NULL, \
+         'Łódź „Фактура“ 😀', NULL"
+    });
+    sql.bind_placeholder_value(i64::MIN + 1)
+        .bind_placeholder_value(day);
+    let rows = reads.query(&app.db, &sql, decode).await.expect("decoded");
+    assert_eq!(
+        rows,
+        [(
+            vec![Some(i64::MIN + 1), Some(-7), Some(-3), None],
+            vec![Some(day), NaiveDate::from_ymd_opt(1999, 12, 31), None],
+            Some("Łódź „Фактура“ 😀".to_string()),
+            None,
+        )]
+    );
+
+    if postgres {
+        // PostgreSQL dates reach 5874897 AD, chrono's about 262000
+        let far = Sql::new("SELECT CAST('5874897-12-31' AS DATE)");
+        let result = reads.query(&app.db, &far, |row| row.date(0)).await;
+        assert!(result.is_err(), "{result:?}");
+    }
+    // a text column read as an integer (eight bytes, as wide as a BIGINT) is an error, not a
+    // number
+    let mut wrong = Sql::new("SELECT CAST($1 AS TEXT)");
+    wrong.bind_placeholder_value("12345678");
+    let result = reads.query(&app.db, &wrong, |row| row.int(0)).await;
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(
+        number(&reads, &app.db, 1).await,
+        [2],
+        "the reader still works"
+    );
+}
