@@ -8,6 +8,13 @@ use portal_api::startup::Application;
 use portal_api::{db, demo, openapi};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc rather than glibc's malloc: a grid request allocates a few hundred small blocks
+/// (rows, strings, buffers), and under callgrind the same 500 requests took 12 % fewer
+/// instructions (0.68M to 0.60M each); in alternating wrk runs the server's CPU per request
+/// was lower in every pair (bench/PROFILE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "portal",
