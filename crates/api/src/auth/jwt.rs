@@ -79,10 +79,10 @@ const VERIFIED_CAPACITY: usize = 4096;
 
 /// Tokens that passed [`TokenKeys::verify`], with their claims: a client presents the same
 /// access token on every request for its ten minutes, and verifying it again (base64, two JSON
-/// parses, HMAC) was a fifteenth of a grid request's CPU. Keyed by the exact token text, so only
-/// a string that itself passed verification can hit; on a hit the time claims are checked
-/// again against the clock. The session behind the token is still checked in the database on
-/// every request.
+/// parses, HMAC) was a fifteenth of a grid request's instructions. Keyed by the exact token
+/// text, so only a string that itself passed verification can hit; on a hit the expiry is
+/// checked again against the clock (`nbf` and `iat` were checked when it was first seen). The
+/// session behind the token is still checked in the database on every request.
 #[derive(Default)]
 struct VerifiedTokens {
     by_token: HashMap<String, (Realm, Claims)>,
@@ -160,11 +160,7 @@ impl TokenKeys {
     /// [`TokenKeys::verify`] with the clock at `now`: a token verified before is only checked
     /// for expiry again.
     fn verify_at(&self, token: &str, realm: Realm, now: u64) -> Result<Claims, ApiError> {
-        let cached = self
-            .verified
-            .lock()
-            .ok()
-            .and_then(|v| v.get(token, realm).cloned());
+        let cached = self.remembered().get(token, realm).cloned();
         if let Some(claims) = cached {
             // the same test as jsonwebtoken's: expired once `exp` is more than the leeway ago
             if claims.exp + LEEWAY_SECS < now {
@@ -173,10 +169,17 @@ impl TokenKeys {
             return Ok(claims);
         }
         let claims = self.verify_signed(token, realm)?;
-        if let Ok(mut verified) = self.verified.lock() {
-            verified.insert(token, realm, &claims, now);
-        }
+        self.remembered().insert(token, realm, &claims, now);
         Ok(claims)
+    }
+
+    /// The remembered tokens. A panic while the lock was held cannot leave them half-updated in
+    /// a way that matters (an entry is inserted whole or not at all), so a poisoned lock is
+    /// taken over rather than turning the memory off.
+    fn remembered(&self) -> std::sync::MutexGuard<'_, VerifiedTokens> {
+        self.verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The full check of a token not seen before.
@@ -299,7 +302,7 @@ mod tests {
                 .expect("sign");
             assert!(k.verify_at(&token, Realm::Portal, now).is_ok());
         }
-        let remembered = k.verified.lock().expect("lock").by_token.len();
+        let remembered = k.remembered().by_token.len();
         assert!(remembered <= VERIFIED_CAPACITY, "{remembered}");
     }
 

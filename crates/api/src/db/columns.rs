@@ -1,11 +1,11 @@
-//! Reading the hot queries' rows by column position, whichever driver returned them: sqlx's
-//! PostgreSQL rows (the hot readers on PostgreSQL), rusqlite's rows (on a SQLite file) and
-//! SeaORM's rows (an in-memory SQLite database, which only its own pool can reach). One decoder
-//! per query serves all three.
+//! Reading rows by column position, whichever driver returned them: sqlx's PostgreSQL rows (the
+//! hot readers on PostgreSQL), rusqlite's rows (on a SQLite file) and SeaORM's rows (the main
+//! pool: an in-memory SQLite database, which only that pool can reach, and the summary's
+//! recent documents). One decoder per query serves all three.
 //!
-//! Why not SeaORM's `try_get_by_index` everywhere: it formats an error message for every NULL
-//! it reads into an `Option` and copies every string, which on the grid (17 columns, a third of
-//! them NULL in the sums rows) was a fifth of the server's CPU per request (bench/PROFILE.md).
+//! Why not SeaORM's `try_get_by_index` on the hot path: it formats an error message for every
+//! NULL it reads into an `Option` and copies every string; decoding the grid's rows through it
+//! was about a fifth of the server's CPU samples per request (bench/PROFILE.md).
 
 use std::borrow::Cow;
 
@@ -66,7 +66,7 @@ impl Columns for PgRow {
         };
         value
             .map(Some)
-            .ok_or_else(|| column_error(i, format!("not an integer: {bytes:?}")))
+            .ok_or_else(|| column_error(i, format!("not an integer ({} bytes)", bytes.len())))
     }
     fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, ApiError> {
         let Some((_, bytes)) = pg_value(self, i, &[TEXT, VARCHAR, BPCHAR, NAME])? else {
@@ -92,7 +92,7 @@ impl Columns for PgRow {
         };
         value
             .map(Some)
-            .ok_or_else(|| column_error(i, format!("not a date: {bytes:?}")))
+            .ok_or_else(|| column_error(i, format!("not a date ({} bytes)", bytes.len())))
     }
     fn instant(&self, i: usize) -> Result<Option<DateTime<Utc>>, ApiError> {
         self.try_get(i).map_err(|e| column_error(i, e))

@@ -121,8 +121,8 @@ impl DocumentRecord {
         })
     }
 
-    /// Whether it is payable (and not cancelled), its payment status and whether it is overdue:
-    /// the grid's derived columns.
+    /// Whether it shows payments (a payable type with payment columns; a cancelled invoice
+    /// too), its payment status and whether it is overdue: the grid's derived columns.
     pub fn status(&self, today: NaiveDate) -> RowStatus {
         let payable = is_payable(self.doc_type) && self.paid_minor.is_some();
         let (paid, remaining) = (
@@ -169,7 +169,8 @@ impl DocumentRecord {
 /// A grid row's derived columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowStatus {
-    /// Payable and not cancelled: `paid` and `remaining` are shown.
+    /// A payable type with payment columns (cancelled or not): `paid` and `remaining` are
+    /// shown.
     pub payable: bool,
     /// Unpaid, partially paid or paid; `None` when not payable or cancelled.
     pub payment_status: Option<portal_types::PaymentStatus>,

@@ -122,3 +122,62 @@ async fn the_hot_readers_decode_every_column_kind_of_both_databases() {
         "the reader still works"
     );
 }
+
+/// The session check reads the organisation by column position: every field must land where
+/// it belongs. Every text column gets a value of its own, and the six portal switches three
+/// patterns (the bits of their position), so that swapping any two columns would show.
+#[actix_web::test]
+async fn the_session_check_reads_every_organisation_column_into_its_field() {
+    use portal_api::auth::refresh::organization_of_live_session;
+    use portal_api::db::entities::organization;
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+
+    let app = spawn_app().await;
+    let _signed_in = app.portal_client("acme").await;
+    let sid = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT family_id FROM refresh_tokens ORDER BY id DESC LIMIT 1",
+        ))
+        .await
+        .expect("query")
+        .expect("a session")
+        .try_get::<String>("", "family_id")
+        .expect("family id");
+    let reads = HotReads::new(&app.db, &app.database_url, 1);
+    let demo = organization::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("the demo organisation");
+    for bit in 0..3 {
+        let on = |position: u32| (position >> bit) & 1 == 1;
+        let mut org = demo.clone().into_active_model();
+        org.tax_id = Set(Some("tax-1".into()));
+        org.vat_number = Set(Some("vat-2".into()));
+        org.street = Set(Some("street-3".into()));
+        org.city = Set(Some("city-4".into()));
+        org.postal_code = Set(Some("postal-5".into()));
+        org.email = Set(Some("mail-6@example.org".into()));
+        org.phone = Set(Some("phone-7".into()));
+        org.website = Set(Some("https://site-8.example".into()));
+        org.iban = Set(Some("iban-9".into()));
+        org.bic = Set(Some("bic-10".into()));
+        org.bank_name = Set(Some("bank-11".into()));
+        org.brand_color = Set(Some("#0c0c0c".into()));
+        org.portal_allow_download = Set(on(1));
+        org.portal_allow_comments = Set(on(2));
+        org.portal_allow_offer_decisions = Set(on(3));
+        org.portal_allow_payments = Set(on(4));
+        org.portal_access_default = Set(on(5));
+        org.portal_email_on_new_document = Set(on(6));
+        org.created_at = Set(demo.created_at - chrono::Duration::days(400 + i64::from(bit)));
+        let stored = org.update(&app.db).await.expect("updated");
+        let read = organization_of_live_session(&app.db, &reads, demo.id, &sid)
+            .await
+            .expect("the session is alive")
+            .expect("the organisation exists");
+        assert_eq!(read, stored, "pattern {bit}");
+    }
+}
