@@ -25,6 +25,8 @@ pub struct Load {
     pub cpu_ms: f64,
     /// Of that, the `portal` process's own, ms (API runs only).
     pub server_cpu_ms: Option<f64>,
+    /// Of that, PostgreSQL's (its server processes), ms (PostgreSQL runs only).
+    pub db_cpu_ms: Option<f64>,
 }
 
 /// Busy CPU time of the whole machine so far, in clock ticks (`/proc/stat`).
@@ -55,6 +57,28 @@ pub fn process_ticks(pid: u32) -> u64 {
             n(11) + n(12)
         })
         .unwrap_or(0)
+}
+
+/// CPU time of every PostgreSQL server process so far, in clock ticks: the live ones' own
+/// time, and through the postmaster's count of its reaped children, that of backends which
+/// have exited (pgbench's, at the end of its run).
+pub fn postgres_ticks() -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .filter_map(|stat| {
+            let (name, rest) = stat.split_once(" (")?.1.rsplit_once(')')?;
+            (name == "postgres").then(|| {
+                let f: Vec<&str> = rest.split_whitespace().collect();
+                let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+                // utime, stime, cutime, cstime
+                n(11) + n(12) + n(13) + n(14)
+            })
+        })
+        .sum()
 }
 
 /// Milliseconds per clock tick (USER_HZ is 100 on Linux).
@@ -172,7 +196,11 @@ pub fn wrk(
         &script,
         format!("wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"),
     )?;
-    let (machine0, server0) = (machine_ticks(), process_ticks(server_pid));
+    let (machine0, server0, db0) = (
+        machine_ticks(),
+        process_ticks(server_pid),
+        postgres_ticks(),
+    );
     let out = Command::new("wrk")
         .args([
             "-t2",
@@ -190,7 +218,11 @@ pub fn wrk(
         !text.contains("Non-2xx"),
         "wrk saw errors for {url}: {text}"
     );
-    let (machine1, server1) = (machine_ticks(), process_ticks(server_pid));
+    let (machine1, server1, db1) = (
+        machine_ticks(),
+        process_ticks(server_pid),
+        postgres_ticks(),
+    );
     let requests: f64 = text
         .lines()
         .find_map(|l| {
@@ -217,6 +249,9 @@ pub fn wrk(
         p99_ms: pct("99%"),
         cpu_ms: (machine1 - machine0) as f64 * MS_PER_TICK / requests,
         server_cpu_ms: Some((server1 - server0) as f64 * MS_PER_TICK / requests),
+        // zero on SQLite, where no PostgreSQL process works for the server
+        db_cpu_ms: Some(db1.saturating_sub(db0) as f64 * MS_PER_TICK / requests)
+            .filter(|ms| *ms > 0.0),
     })
 }
 
@@ -344,7 +379,7 @@ pub fn pgbench(
     let logs = work.join("pgbench-log");
     let _ = std::fs::remove_dir_all(&logs);
     std::fs::create_dir_all(&logs)?;
-    let machine0 = machine_ticks();
+    let (machine0, db0) = (machine_ticks(), postgres_ticks());
     let out = Command::new("pgbench")
         .args([
             "-n",
@@ -362,7 +397,9 @@ pub fn pgbench(
         .arg(&script)
         .arg(database_url)
         .output()?;
-    let machine1 = machine_ticks();
+    // the postmaster counts an exited backend's time once it has reaped it
+    std::thread::sleep(Duration::from_millis(200));
+    let (machine1, db1) = (machine_ticks(), postgres_ticks());
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     anyhow::ensure!(
         out.status.success(),
@@ -395,6 +432,7 @@ pub fn pgbench(
         p99_ms: p99,
         cpu_ms: (machine1 - machine0) as f64 * MS_PER_TICK / transactions,
         server_cpu_ms: None,
+        db_cpu_ms: Some(db1.saturating_sub(db0) as f64 * MS_PER_TICK / transactions),
     })
 }
 

@@ -60,5 +60,6 @@ pub fn rusqlite_loop(
         p99_ms: p99,
         cpu_ms,
         server_cpu_ms: None,
+        db_cpu_ms: None,
     })
 }
