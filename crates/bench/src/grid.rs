@@ -196,11 +196,7 @@ pub fn wrk(
         &script,
         format!("wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"),
     )?;
-    let (machine0, server0, db0) = (
-        machine_ticks(),
-        process_ticks(server_pid),
-        postgres_ticks(),
-    );
+    let (machine0, server0, db0) = (machine_ticks(), process_ticks(server_pid), postgres_ticks());
     let out = Command::new("wrk")
         .args([
             "-t2",
@@ -218,11 +214,7 @@ pub fn wrk(
         !text.contains("Non-2xx"),
         "wrk saw errors for {url}: {text}"
     );
-    let (machine1, server1, db1) = (
-        machine_ticks(),
-        process_ticks(server_pid),
-        postgres_ticks(),
-    );
+    let (machine1, server1, db1) = (machine_ticks(), process_ticks(server_pid), postgres_ticks());
     let requests: f64 = text
         .lines()
         .find_map(|l| {
