@@ -6,6 +6,8 @@ use std::time::Duration;
 use base64::Engine;
 use rand::RngCore;
 
+use crate::auth::client_address::ClientAddressSource;
+
 /// Everything `startup::Application::build` needs.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -25,8 +27,9 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     /// Served over TLS (directly or behind a proxy): Secure cookies with `__Secure-` names, HSTS.
     pub tls: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// Where the client's address comes from: the TCP peer, or a forwarding header read from
+    /// the right past our own proxies.
+    pub client_address: ClientAddressSource,
     /// Login throttling.
     pub throttle: ThrottlePolicy,
     /// Concurrent argon2 computations (the rest wait, then get 503).
@@ -86,7 +89,7 @@ impl Settings {
             access_token_ttl: Duration::from_secs(10 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             tls: false,
-            trust_proxy: false,
+            client_address: ClientAddressSource::Peer,
             throttle: ThrottlePolicy::default(),
             hashing_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             static_dir: None,

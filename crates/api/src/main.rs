@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use portal_api::auth::client_address::{ClientAddressSource, ProxyHeader};
 use portal_api::config::Settings;
 use portal_api::startup::Application;
 use portal_api::{db, demo, openapi};
@@ -41,9 +42,23 @@ enum Command {
         /// Served over TLS (directly or behind a proxy): Secure cookies and HSTS.
         #[arg(long, env = "PORTAL_TLS")]
         tls: bool,
-        /// Believe X-Forwarded-For (only behind a trusted reverse proxy).
+        /// Served behind a trusted reverse proxy: the client address is read from its forwarding
+        /// header (the same as --trusted-proxies 1).
         #[arg(long, env = "PORTAL_TRUST_PROXY")]
         trust_proxy: bool,
+        /// How many trusted reverse proxies append to the forwarding header: the client address
+        /// is that many entries from its right. 0 (the default without --trust-proxy) takes the
+        /// TCP peer and ignores the headers.
+        #[arg(long, env = "PORTAL_TRUSTED_PROXIES")]
+        trusted_proxies: Option<usize>,
+        /// The forwarding header the proxies write; the other one is ignored.
+        #[arg(
+            long,
+            env = "PORTAL_PROXY_HEADER",
+            value_enum,
+            default_value = "x-forwarded-for"
+        )]
+        proxy_header: ProxyHeader,
         /// Directory holding the built single-page apps.
         #[arg(long, env = "PORTAL_STATIC_DIR")]
         static_dir: Option<PathBuf>,
@@ -114,12 +129,15 @@ async fn main() -> anyhow::Result<()> {
             demo: seed,
             tls,
             trust_proxy,
+            trusted_proxies,
+            proxy_header,
             static_dir,
             workers,
         } => {
             let mut settings = common.settings(addr)?;
             settings.tls = tls;
-            settings.trust_proxy = trust_proxy;
+            let hops = trusted_proxies.unwrap_or(usize::from(trust_proxy));
+            settings.client_address = ClientAddressSource::behind(hops, proxy_header);
             settings.static_dir = static_dir;
             settings.workers = workers;
             if seed {

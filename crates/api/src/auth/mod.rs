@@ -1,6 +1,7 @@
 //! Authentication: password hashing, access tokens, refresh tokens, throttling and the
 //! extractors that hand handlers the caller's scope.
 
+pub mod client_address;
 pub mod jwt;
 pub mod password;
 pub mod refresh;

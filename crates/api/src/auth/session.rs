@@ -9,6 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
+use super::client_address::ClientAddressSource;
 use super::jwt::{Claims, Realm, invalid_token};
 use super::refresh::{ClientInfo, organization_of_live_session};
 use crate::db::entities::organization;
@@ -126,25 +127,23 @@ impl FromRequest for IssuerSession {
     }
 }
 
-/// The client's address and user agent. `X-Forwarded-For` is believed only when the server is
-/// configured to sit behind a trusted proxy; otherwise anyone could pick their own address and
-/// walk around the per-address throttle.
+/// The client's address and user agent. The address is the TCP peer's unless the server is
+/// configured to sit behind trusted proxies; then it is read from their forwarding header, from
+/// the right (see [`ClientAddressSource`]), so a client cannot pick its own address and walk
+/// around the per-address throttle.
 pub fn client_info(req: &HttpRequest) -> ClientInfo {
-    let trust_proxy = req
+    let source = req
         .app_data::<web::Data<AppState>>()
-        .is_some_and(|s| s.settings.trust_proxy);
-    let conn = req.connection_info();
-    let ip = if trust_proxy {
-        conn.realip_remote_addr()
-    } else {
-        conn.peer_addr()
-    }
-    .map(|a| {
-        // strip a port, keeping IPv6 literals intact
-        a.parse::<std::net::SocketAddr>()
-            .map(|s| s.ip().to_string())
-            .unwrap_or_else(|_| a.to_string())
-    });
+        .map_or(ClientAddressSource::Peer, |s| s.settings.client_address);
+    let lines =
+        |name: header::HeaderName| req.headers().get_all(name).filter_map(|v| v.to_str().ok());
+    let ip = source
+        .resolve(
+            req.peer_addr().map(|a| a.ip()),
+            lines(header::X_FORWARDED_FOR),
+            lines(header::FORWARDED),
+        )
+        .map(|ip| ip.to_string());
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)

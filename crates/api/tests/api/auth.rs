@@ -398,3 +398,41 @@ async fn a_successful_login_resets_the_account_counter() {
         assert_eq!(status, 401, "the counter started again");
     }
 }
+
+/// Behind a proxy that appends to `X-Forwarded-For`, the entries to the left of its own are
+/// the client's to write: sixty failed sign-ins, each claiming another address, still come from
+/// the one address the proxy saw, and the per-address limit (50) holds.
+#[tokio::test]
+async fn a_client_behind_a_proxy_cannot_escape_the_address_throttle_by_forging_x_forwarded_for() {
+    use portal_api::auth::client_address::{ClientAddressSource, ProxyHeader};
+    let app = spawn_app_with(|s| {
+        s.client_address = ClientAddressSource::behind(1, ProxyHeader::XForwardedFor);
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for i in 0..60 {
+        let response = http
+            .post(format!("{}/api/v1/portal/auth/login", app.address))
+            .header("x-forwarded-for", format!("203.0.113.{i}, 198.51.100.7"))
+            .json(&serde_json::json!({
+                "organization": "demo",
+                "username": format!("nobody-{i}"),
+                "password": "wrong-password",
+            }))
+            .send()
+            .await
+            .expect("send");
+        statuses.push(response.status().as_u16());
+    }
+    assert!(statuses[..50].iter().all(|s| *s == 401), "{statuses:?}");
+    assert!(statuses[50..].iter().all(|s| *s == 429), "{statuses:?}");
+    // the address recorded is the one the proxy saw, never one the client wrote
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) AS n FROM login_throttle WHERE key LIKE 'addr:%' AND key <> 'addr:198.51.100.7'"
+        )
+        .await,
+        0
+    );
+}
