@@ -38,6 +38,8 @@ pub struct Settings {
     pub static_dir: Option<PathBuf>,
     /// HTTP worker threads (0 = one per core).
     pub workers: usize,
+    /// The PDF renderer's version, part of the PDF cache key ([`portal_pdf::RENDER_VERSION`]).
+    pub pdf_render_version: String,
 }
 
 /// When failed logins lock an account or an address out.
@@ -94,6 +96,7 @@ impl Settings {
             hashing_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             static_dir: None,
             workers: 0,
+            pdf_render_version: portal_pdf::RENDER_VERSION.to_string(),
         })
     }
 }

@@ -68,7 +68,7 @@ th,td{{border-bottom:1px solid #999;padding:2mm;text-align:left}} .n{{text-align
 <table><tr><th>Description</th><th class=n>Qty</th><th>Unit</th><th class=n>Price</th><th class=n>VAT</th><th class=n>Net</th></tr>{rows}</table>
 <table><tr><td>Tax base</td><td class=n>{base}</td></tr><tr><td>VAT</td><td class=n>{vat}</td></tr>
 <tr><td><b>Total</b></td><td class=n><b>{total}</b></td></tr></table></body></html>",
-        title = escape(doc.kind.title(l)),
+        title = escape(portal_pdf::title(doc.kind, l)),
         number = escape(&doc.number),
         date = format_date(l, doc.issue_date),
         issuer = party(&doc.issuer),

@@ -3,7 +3,8 @@
 use std::fmt;
 
 /// A supported language: labels, dates and number formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Locale {
     /// Bulgarian (`bg`).
     Bg,

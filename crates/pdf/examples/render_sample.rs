@@ -2,7 +2,7 @@
 //!
 //! `cargo run -p portal-pdf --example render_sample -- /tmp/pdf-samples`
 
-use portal_pdf::{DocumentKind, Locale, render, sample};
+use portal_pdf::{DocumentType, Locale, render, sample};
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -13,7 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     std::fs::create_dir_all(&dir)?;
     for locale in Locale::ALL {
-        for kind in DocumentKind::ALL {
+        for &kind in DocumentType::ALL {
             let bytes = render(&sample::document(locale, kind))?;
             let path = dir.join(format!("{}-{}.pdf", kind.as_str(), locale.as_str()));
             std::fs::write(&path, &bytes)?;

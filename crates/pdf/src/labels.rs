@@ -1,6 +1,6 @@
 //! Every printed label in bg, en, de and es.
 
-use crate::{DocumentKind, Locale};
+use crate::{DocumentType, Locale};
 
 /// The labels of one language.
 pub(crate) struct Labels {
@@ -198,8 +198,8 @@ pub(crate) fn labels(locale: Locale) -> &'static Labels {
 }
 
 /// The document title of `kind` in `locale`.
-pub(crate) fn title(kind: DocumentKind, locale: Locale) -> &'static str {
-    use DocumentKind::*;
+pub(crate) fn title(kind: DocumentType, locale: Locale) -> &'static str {
+    use DocumentType::*;
     match locale {
         Locale::Bg => match kind {
             Invoice => "Фактура",
@@ -241,11 +241,11 @@ pub(crate) fn title(kind: DocumentKind, locale: Locale) -> &'static str {
 }
 
 /// The sentence naming the related document, e.g. "Corrects invoice No. 0000000123".
-pub(crate) fn related(kind: DocumentKind, locale: Locale, number: &str) -> String {
+pub(crate) fn related(kind: DocumentType, locale: Locale, number: &str) -> String {
     let l = labels(locale);
     let prefix = match kind {
-        DocumentKind::CreditNote => l.corrects_invoice,
-        DocumentKind::DebitNote => l.adjusts_invoice,
+        DocumentType::CreditNote => l.corrects_invoice,
+        DocumentType::DebitNote => l.adjusts_invoice,
         _ => l.reference,
     };
     format!("{prefix}{number}")

@@ -173,7 +173,7 @@ fn party_block(
 fn header(doc: &PdfDocument, san: &Sanitizer<'_>, l: &Labels) -> Result<TableLayout, PdfError> {
     let mut left = LinearLayout::vertical();
     left.push(Wrapped::new(
-        san.line(doc.kind.title(doc.locale)),
+        san.line(crate::title(doc.kind, doc.locale)),
         bold().with_font_size(TITLE_SIZE),
     ));
     left.push(Wrapped::new(
@@ -195,7 +195,7 @@ fn header(doc: &PdfDocument, san: &Sanitizer<'_>, l: &Labels) -> Result<TableLay
         rows.push((l.supply_date, format_date(doc.locale, d)));
     }
     if let Some(d) = doc.due_date {
-        let label = if doc.kind == crate::DocumentKind::Offer {
+        let label = if doc.kind == crate::DocumentType::Offer {
             l.valid_until
         } else {
             l.due_date
@@ -421,7 +421,7 @@ fn render_with(
         }
         let running_head = format!(
             "{} {} {}",
-            san.line(doc.kind.title(doc.locale)),
+            san.line(crate::title(doc.kind, doc.locale)),
             l.number,
             san.line(&doc.number)
         );

@@ -6,9 +6,9 @@
 //! [`format`] module. Labels, dates and numbers follow the document's [`Locale`] (bg, en, de, es).
 //!
 //! ```
-//! use portal_pdf::{render, sample, DocumentKind, Locale};
+//! use portal_pdf::{render, sample, DocumentType, Locale};
 //!
-//! let doc = sample::document(Locale::De, DocumentKind::Invoice);
+//! let doc = sample::document(Locale::De, DocumentType::Invoice);
 //! let bytes = render(&doc).expect("render");
 //! assert!(bytes.starts_with(b"%PDF"));
 //! ```
@@ -41,85 +41,29 @@ mod layout;
 mod text;
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use std::fmt;
 
-/// The kind of a document; decides the title and a few labels.
-///
-/// The wire spelling ([`DocumentKind::as_str`]) is the same as the API's document `type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum DocumentKind {
-    /// Invoice.
-    #[default]
-    Invoice,
-    /// Credit note; names the invoice it corrects in
-    /// [`PdfDocument::related_document_number`].
-    CreditNote,
-    /// Debit note; may name the invoice it adjusts.
-    DebitNote,
-    /// Offer (quote). Not payable; its due date is shown as "valid until".
-    Offer,
-    /// Payment reminder.
-    Reminder,
-    /// Delivery note. Not payable.
-    DeliveryNote,
-    /// Order confirmation. Not payable.
-    OrderConfirmation,
-}
+/// Identifies the renderer: this crate's version and a digest of its code, fonts and the
+/// formatting it uses (computed by `build.rs`). Two renders of the same [`PdfDocument`] are the
+/// same file exactly when their render versions are equal, so a cache of rendered PDFs keys on
+/// it beside the document.
+pub const RENDER_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "+",
+    env!("PORTAL_PDF_RENDER_DIGEST")
+);
 
-impl DocumentKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [DocumentKind; 7] = [
-        DocumentKind::Invoice,
-        DocumentKind::CreditNote,
-        DocumentKind::DebitNote,
-        DocumentKind::Offer,
-        DocumentKind::Reminder,
-        DocumentKind::DeliveryNote,
-        DocumentKind::OrderConfirmation,
-    ];
+/// The kind of a document (the API's document `type`); decides the title and a few labels.
+pub use portal_types::DocumentType;
 
-    /// The wire spelling: `invoice`, `credit_note`, `debit_note`, `offer`, `reminder`,
-    /// `delivery_note`, `order_confirmation`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentKind::Invoice => "invoice",
-            DocumentKind::CreditNote => "credit_note",
-            DocumentKind::DebitNote => "debit_note",
-            DocumentKind::Offer => "offer",
-            DocumentKind::Reminder => "reminder",
-            DocumentKind::DeliveryNote => "delivery_note",
-            DocumentKind::OrderConfirmation => "order_confirmation",
-        }
-    }
-
-    /// Parses the wire spelling.
-    pub fn parse(s: &str) -> Option<DocumentKind> {
-        DocumentKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// Whether documents of this kind are paid (invoice, credit note, debit note, reminder).
-    /// Offers, delivery notes and order confirmations are not.
-    pub fn is_payable(self) -> bool {
-        !matches!(
-            self,
-            DocumentKind::Offer | DocumentKind::DeliveryNote | DocumentKind::OrderConfirmation
-        )
-    }
-
-    /// The localized document title, e.g. `Фактура`, `Rechnung`, `Factura rectificativa`.
-    pub fn title(self, locale: Locale) -> &'static str {
-        labels::title(self, locale)
-    }
-}
-
-impl fmt::Display for DocumentKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// The localized title of a kind of document, e.g. `Фактура`, `Rechnung`, `Factura rectificativa`.
+pub fn title(kind: DocumentType, locale: Locale) -> &'static str {
+    labels::title(kind, locale)
 }
 
 /// The issuer or the customer of a document. Empty strings and `None` are left out of the PDF.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Party {
     /// Legal name.
     pub name: String,
@@ -138,7 +82,7 @@ pub struct Party {
 }
 
 /// One line of the lines table.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Line {
     /// Description; may be long and contain line breaks (`\n`).
     pub description: String,
@@ -159,7 +103,7 @@ pub struct Line {
 }
 
 /// One row of the VAT breakdown: the tax base and the VAT of one rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct VatBreakdown {
     /// VAT rate in basis points (`2000` = 20 %).
     pub rate_bp: u32,
@@ -175,12 +119,12 @@ pub struct VatBreakdown {
 /// Amounts are in minor units of [`PdfDocument::currency`] with
 /// [`PdfDocument::currency_exponent`] decimal places (credit notes usually carry negative
 /// amounts; they are printed with a minus sign).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PdfDocument {
     /// Language of labels, dates and numbers.
     pub locale: Locale,
     /// Kind of the document (decides the title).
-    pub kind: DocumentKind,
+    pub kind: DocumentType,
     /// Document number, e.g. `0000000123`.
     pub number: String,
     /// Date of issue.
@@ -278,7 +222,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn locale_and_kind_parse_their_wire_spelling() {
+    fn locale_parses_its_wire_spelling() {
         for l in Locale::ALL {
             assert_eq!(Locale::parse(l.as_str()), Some(l));
         }
@@ -286,20 +230,12 @@ mod tests {
         assert_eq!(Locale::parse("BG_bg"), Some(Locale::Bg));
         assert_eq!(Locale::parse("fr"), None);
         assert_eq!(Locale::parse(""), None);
-        for k in DocumentKind::ALL {
-            assert_eq!(DocumentKind::parse(k.as_str()), Some(k));
-        }
-        assert_eq!(DocumentKind::parse("Invoice"), None);
-        assert!(DocumentKind::Invoice.is_payable());
-        assert!(DocumentKind::CreditNote.is_payable());
-        assert!(!DocumentKind::Offer.is_payable());
-        assert!(!DocumentKind::DeliveryNote.is_payable());
     }
 
     #[test]
     fn ascii_title() {
         let doc = PdfDocument {
-            kind: DocumentKind::CreditNote,
+            kind: DocumentType::CreditNote,
             number: "Ф 12/b".into(),
             ..PdfDocument::default()
         };
@@ -309,10 +245,10 @@ mod tests {
     #[test]
     fn every_title_is_distinct_per_locale() {
         for l in Locale::ALL {
-            let mut titles: Vec<_> = DocumentKind::ALL.iter().map(|k| k.title(l)).collect();
+            let mut titles: Vec<_> = DocumentType::ALL.iter().map(|k| title(*k, l)).collect();
             titles.sort();
             titles.dedup();
-            assert_eq!(titles.len(), DocumentKind::ALL.len(), "{l}");
+            assert_eq!(titles.len(), DocumentType::ALL.len(), "{l}");
         }
     }
 }

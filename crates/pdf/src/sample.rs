@@ -3,7 +3,7 @@
 //! The amounts are consistent (net = quantity × unit price − discount, VAT per rate, total =
 //! tax base + VAT), computed here with integers.
 
-use crate::{DocumentKind, Line, Locale, Party, PdfDocument, VatBreakdown};
+use crate::{DocumentType, Line, Locale, Party, PdfDocument, VatBreakdown};
 use chrono::NaiveDate;
 
 /// A line as (description, quantity in thousandths, unit, unit price in cents, discount bp,
@@ -254,16 +254,16 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// A one-page sample of `kind` in `locale`: four lines at two VAT rates, a discount, bank
 /// details; payable kinds are partly paid; a credit note carries negative amounts and corrects
 /// invoice `0000000120`.
-pub fn document(locale: Locale, kind: DocumentKind) -> PdfDocument {
+pub fn document(locale: Locale, kind: DocumentType) -> PdfDocument {
     let (currency, specs) = specs(locale);
     let mut doc = PdfDocument {
         locale,
         kind,
         number: "0000000123".into(),
         issue_date: date(2025, 3, 14),
-        supply_date: (kind == DocumentKind::Invoice).then(|| date(2025, 3, 12)),
+        supply_date: (kind == DocumentType::Invoice).then(|| date(2025, 3, 12)),
         due_date: match kind {
-            DocumentKind::DeliveryNote | DocumentKind::OrderConfirmation => None,
+            DocumentType::DeliveryNote | DocumentType::OrderConfirmation => None,
             _ => Some(date(2025, 4, 13)),
         },
         currency: currency.into(),
@@ -272,19 +272,19 @@ pub fn document(locale: Locale, kind: DocumentKind) -> PdfDocument {
         customer: customer(locale),
         ..PdfDocument::default()
     };
-    let sign = if kind == DocumentKind::CreditNote {
+    let sign = if kind == DocumentType::CreditNote {
         -1
     } else {
         1
     };
-    let used = if kind == DocumentKind::CreditNote {
+    let used = if kind == DocumentType::CreditNote {
         &specs[..1]
     } else {
         &specs[..]
     };
     fill(&mut doc, used, sign);
-    if kind.is_payable() {
-        let paid = if kind == DocumentKind::CreditNote {
+    if portal_domain::document::is_payable(kind) {
+        let paid = if kind == DocumentType::CreditNote {
             0
         } else {
             doc.total_minor / 4
@@ -292,7 +292,7 @@ pub fn document(locale: Locale, kind: DocumentKind) -> PdfDocument {
         doc.paid_minor = Some(paid);
         doc.remaining_minor = Some(doc.total_minor - paid);
     }
-    if matches!(kind, DocumentKind::CreditNote | DocumentKind::DebitNote) {
+    if matches!(kind, DocumentType::CreditNote | DocumentType::DebitNote) {
         doc.related_document_number = Some("0000000120".into());
     }
     doc.notes = Some(
@@ -311,7 +311,7 @@ pub fn document(locale: Locale, kind: DocumentKind) -> PdfDocument {
     doc
 }
 
-/// Shorthand for `document(locale, DocumentKind::Invoice)`.
+/// Shorthand for `document(locale, DocumentType::Invoice)`.
 pub fn invoice(locale: Locale) -> PdfDocument {
-    document(locale, DocumentKind::Invoice)
+    document(locale, DocumentType::Invoice)
 }

@@ -54,6 +54,13 @@ string_enum! {
     }
 }
 
+/// An invoice, unless said otherwise (the most common document, and what a new one starts as).
+impl Default for DocumentType {
+    fn default() -> Self {
+        DocumentType::Invoice
+    }
+}
+
 string_enum! {
     /// Life-cycle state of a document.
     DocumentState {

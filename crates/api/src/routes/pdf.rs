@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use portal_pdf::{DocumentKind, Line, Locale, Party, PdfDocument, VatBreakdown};
+use portal_pdf::{DocumentType, Line, Locale, Party, PdfDocument, VatBreakdown};
 use portal_types::Problem;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use sha2::{Digest, Sha256};
@@ -129,7 +129,7 @@ async fn pdf_model(
         .all(&state.db)
         .await?;
     let related = documents::related_of(&state.db, doc).await?;
-    let kind = DocumentKind::parse(&doc.doc_type)
+    let kind = DocumentType::parse(&doc.doc_type)
         .ok_or_else(|| ApiError::internal("unknown document type"))?;
     let bp = |v: i64| u32::try_from(v).unwrap_or(0);
     let breakdown: Vec<VatBreakdown> =
@@ -175,17 +175,17 @@ async fn pdf_model(
     })
 }
 
-/// The rendered PDF, from the cache when the same content was rendered before. The cache key
-/// is a hash of everything the PDF shows, so a payment, an edit or new issuer data all make a
-/// new entry and a stale PDF is never served.
+/// The rendered PDF, from the cache when the same content was rendered before by the same
+/// renderer. The cache key is a hash of the render version and of a stable serialisation of
+/// everything the PDF shows, so a payment, an edit, new issuer data or a new release of the
+/// renderer (layout, labels, fonts) all make a new entry and a stale PDF is never served.
 async fn rendered(
     state: &AppState,
     model: PdfDocument,
     organization_id: i64,
     document_id: i64,
 ) -> Result<Vec<u8>, ApiError> {
-    let digest = Sha256::digest(format!("{model:?}").as_bytes());
-    let key: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let key = cache_key(&state.settings.pdf_render_version, &model)?;
     // One directory per document, so that a new version can drop the old ones cheaply.
     let dir: PathBuf = state
         .settings
@@ -217,6 +217,20 @@ async fn rendered(
         }
     }
     Ok(bytes)
+}
+
+/// `sha256(render version, NUL, JSON of the model)`, 24 hex digits.
+fn cache_key(render_version: &str, model: &PdfDocument) -> Result<String, ApiError> {
+    let mut hash = Sha256::new();
+    hash.update(render_version.as_bytes());
+    hash.update([0]);
+    hash.update(serde_json::to_vec(model).map_err(ApiError::internal)?);
+    Ok(hash
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Drops the cached PDFs of a document's earlier versions (a reader still holding one open

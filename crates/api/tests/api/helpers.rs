@@ -68,8 +68,15 @@ impl TestApp {
 
     /// Starts another server process-equivalent on the same database.
     pub async fn second_server(&self) -> String {
+        self.second_server_with(|_| {}).await
+    }
+
+    /// Starts another server on the same database and data directory, with adjusted settings
+    /// (another release of the server, say).
+    pub async fn second_server_with(&self, adjust: impl FnOnce(&mut Settings)) -> String {
         let mut settings = self.settings.clone();
         settings.addr = "127.0.0.1:0".into();
+        adjust(&mut settings);
         start(settings).await.0
     }
 }

@@ -258,6 +258,53 @@ async fn a_second_download_is_served_from_the_cache_and_a_payment_makes_a_new_pd
     assert_eq!(c, d, "the new version is cached");
 }
 
+/// The cache is keyed on the renderer too: after an upgrade that changes layout, labels or
+/// fonts, the same document renders anew instead of being served as the old release drew it.
+#[tokio::test]
+async fn the_same_document_under_another_render_version_renders_anew() {
+    let app = spawn_app().await;
+    let client = app.portal_client("kunde").await;
+    let doc = visible(&app, "kunde")
+        .await
+        .into_iter()
+        .next()
+        .expect("a doc");
+    let cache = app
+        .settings
+        .data_dir
+        .join("pdf-cache")
+        .join(doc.organization_id.to_string())
+        .join(doc.id.to_string());
+    let fresh = pdf(&client, doc.id, "").await.bytes().await.expect("bytes");
+    assert!(fresh.starts_with(b"%PDF"));
+    let cached: Vec<_> = std::fs::read_dir(&cache)
+        .expect("cache dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(cached.len(), 1);
+    // what an older release drew, still in the cache under this release's key
+    std::fs::write(&cached[0], b"%PDF-as-the-old-release-drew-it").expect("write");
+    let same_release = pdf(&client, doc.id, "").await.bytes().await.expect("bytes");
+    assert_eq!(&same_release[..], b"%PDF-as-the-old-release-drew-it");
+
+    let upgraded = app
+        .second_server_with(|s| s.pdf_render_version = format!("{}-next", s.pdf_render_version))
+        .await;
+    let upgraded = Client::new(&upgraded);
+    upgraded
+        .portal_login("demo", "kunde", portal_api::demo::PORTAL_PASSWORD)
+        .await
+        .expect("login");
+    let rendered = pdf(&upgraded, doc.id, "")
+        .await
+        .bytes()
+        .await
+        .expect("bytes");
+    assert!(rendered.starts_with(b"%PDF-1"), "rendered anew");
+    assert_eq!(pdf_text(&rendered), pdf_text(&fresh));
+    assert!(pdf_text(&rendered).contains(&doc.number));
+}
+
 #[tokio::test]
 async fn downloads_can_be_withheld_by_the_issuer() {
     let app = spawn_app().await;
