@@ -166,6 +166,15 @@ pub fn invalid_refresh() -> ApiError {
     }
 }
 
+/// The 401 for an access token whose login session has ended (logout, password change, token
+/// reuse, or the user disabled, deleted or moved).
+pub fn session_ended() -> ApiError {
+    ApiError::Unauthorized {
+        code: "session_ended",
+        detail: "the session has ended; sign in again",
+    }
+}
+
 /// Ends one login session.
 pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> Result<(), ApiError> {
     db.execute_raw(stmt(
@@ -234,10 +243,7 @@ pub async fn organization_of_live_session(
         .next();
     match found {
         None => Ok(None),
-        Some((_, false)) => Err(ApiError::Unauthorized {
-            code: "session_ended",
-            detail: "the session has ended; sign in again",
-        }),
+        Some((_, false)) => Err(session_ended()),
         Some((org, true)) => Ok(Some(org)),
     }
 }

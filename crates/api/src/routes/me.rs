@@ -6,7 +6,7 @@ use portal_types::{
 };
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
-use crate::auth::refresh::revoke_user_sessions;
+use crate::auth::refresh::{revoke_user_sessions, session_ended};
 use crate::auth::throttle::{self, ThrottleKey};
 use crate::auth::{IssuerSession, PortalSession, Realm};
 use crate::db::entities::{contractor, organization, portal_user, staff_user};
@@ -43,12 +43,12 @@ pub async fn load_portal_me(
         .filter(|u| {
             u.organization_id == session.organization_id && u.contractor_id == session.contractor_id
         })
-        .ok_or(ApiError::NotFound)?;
+        .ok_or_else(session_ended)?;
     let contractor = contractor::Entity::find_by_id(session.contractor_id)
         .one(&state.db)
         .await?
         .filter(|c| c.organization_id == session.organization_id)
-        .ok_or(ApiError::NotFound)?;
+        .ok_or_else(session_ended)?;
     let org = &session.organization;
     Ok(PortalMe {
         id: user.id,
@@ -101,7 +101,7 @@ async fn issuer_me(
         .one(&state.db)
         .await?
         .filter(|u| u.organization_id == session.organization_id)
-        .ok_or(ApiError::NotFound)?;
+        .ok_or_else(session_ended)?;
     let org = &session.organization;
     Ok(web::Json(StaffMe {
         id: user.id,
@@ -208,7 +208,7 @@ async fn update_portal_me(
         .filter(|u| {
             u.organization_id == session.organization_id && u.contractor_id == session.contractor_id
         })
-        .ok_or(ApiError::NotFound)?;
+        .ok_or_else(session_ended)?;
     let mut changed = Vec::new();
     let mut active = user.clone().into_active_model();
     if let Some(Some(v)) = first_name
@@ -270,7 +270,7 @@ async fn change_password(
         .filter(|u| {
             u.organization_id == session.organization_id && u.contractor_id == session.contractor_id
         })
-        .ok_or(ApiError::NotFound)?;
+        .ok_or_else(session_ended)?;
     let mut errors = Vec::new();
     if body.new_password != body.new_password_repeat {
         errors.push(FieldError::new(

@@ -133,6 +133,59 @@ async fn disabling_a_portal_user_or_withdrawing_portal_access_ends_access_at_the
     }
 }
 
+/// Deleting a portal user (directly or with its customer) or moving it to another customer
+/// ends its sessions as disabling does: the token, which names the old customer, gets 401 —
+/// not a 404 for a user that is gone, and never another customer's documents.
+#[tokio::test]
+async fn a_deleted_or_moved_portal_user_is_shut_out_at_the_next_request() {
+    let acme_contractor = "(SELECT contractor_id FROM portal_users WHERE username = 'acme')";
+    for change in [
+        vec!["DELETE FROM portal_users WHERE username = 'acme'".to_string()],
+        vec![format!(
+            "UPDATE portal_users SET contractor_id = (SELECT contractor_id FROM portal_users WHERE username = 'kunde') WHERE username = 'acme'"
+        )],
+        vec![
+            format!("DELETE FROM documents WHERE contractor_id = {acme_contractor}"),
+            format!("DELETE FROM contractors WHERE id = {acme_contractor}"),
+        ],
+    ] {
+        let app = spawn_app().await;
+        let acme = app.portal_client("acme").await;
+        let kunde = app.portal_client("kunde").await;
+        acme.portal_me().await.expect("before");
+        for sql in &change {
+            app.db.execute_unprepared(sql).await.expect(sql);
+        }
+        assert_eq!(
+            status_and_code(acme.portal_documents(&[]).await),
+            (401, "session_ended".to_string()),
+            "{change:?}"
+        );
+        assert_eq!(status_and_code(acme.portal_me().await).0, 401, "{change:?}");
+        assert_eq!(status_and_code(acme.refresh().await).0, 401, "{change:?}");
+        kunde
+            .portal_documents(&[])
+            .await
+            .expect("others keep access");
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_staff_user_is_shut_out_at_the_next_request() {
+    let app = spawn_app().await;
+    let owner = app.issuer_client().await;
+    owner.issuer_me().await.expect("before");
+    app.db
+        .execute_unprepared("DELETE FROM staff_users")
+        .await
+        .expect("delete");
+    assert_eq!(
+        status_and_code(owner.issuer_me().await),
+        (401, "session_ended".to_string())
+    );
+    assert_eq!(status_and_code(owner.refresh().await).0, 401);
+}
+
 #[tokio::test]
 async fn a_deactivated_staff_user_is_shut_out_at_the_next_request() {
     let app = spawn_app().await;
