@@ -9,7 +9,7 @@ use portal_domain::money::format_minor;
 use portal_types::{
     DocumentDetail, DocumentLine, DocumentPage, PaymentView, PortalSummary, Problem, VatBreakdown,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
 use crate::auth::PortalSession;
 use crate::db::documents::{self, PortalScope, exponent, find_visible, record_of};
@@ -150,9 +150,13 @@ pub async fn load_detail(
             })
             .collect();
 
-    if documents::mark_viewed(&state.db, doc.id, now).await? {
-        events::record_portal(&state.db, session, "viewed", Some(doc.id), None).await?;
+    // The first view and its event together: were the event lost, the view could never be
+    // recorded again, as the next one is no longer the first.
+    let txn = state.db.begin().await?;
+    if documents::mark_viewed(&txn, doc.id, now).await? {
+        events::record_portal(&txn, session, "viewed", Some(doc.id), None).await?;
     }
+    txn.commit().await?;
     let first_viewed_at = doc.first_viewed_at.or(Some(now));
     let detail = DocumentDetail {
         row: record_of(&doc)?.into_row(today),

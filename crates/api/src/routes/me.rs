@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use portal_types::{
     FieldError, PasswordChange, PortalMe, PortalMeUpdate, PortalPermissions, Problem, StaffMe,
 };
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
 
 use crate::auth::refresh::{revoke_user_sessions, session_ended};
 use crate::auth::throttle::{self, ThrottleKey};
@@ -325,14 +325,18 @@ async fn change_password(
     active.password_changed_at = Set(now);
     active.must_change_password = Set(false);
     active.updated_at = Set(now);
-    active.update(&state.db).await?;
+    // The new password, the end of the other sessions and the event, all or nothing: a
+    // password changed because it leaked must not leave the thief's session alive.
+    let txn = state.db.begin().await?;
+    active.update(&txn).await?;
     revoke_user_sessions(
-        &state.db,
+        &txn,
         Realm::Portal,
         session.portal_user_id,
         Some(&session.session_id),
     )
     .await?;
-    events::record_portal(&state.db, &session, "password_changed", None, None).await?;
+    events::record_portal(&txn, &session, "password_changed", None, None).await?;
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

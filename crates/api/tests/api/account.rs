@@ -199,3 +199,51 @@ async fn a_new_password_works_the_old_one_does_not_and_other_sessions_end() {
         1
     );
 }
+
+/// A failure after the new password was written (here: its event cannot be recorded) changes
+/// nothing: the old password still signs in and the other sessions are still alive — never a
+/// new password with the old sessions left open.
+#[tokio::test]
+async fn a_password_change_that_fails_half_way_changes_nothing() {
+    let app = spawn_app().await;
+    let client = app.portal_client("kunde").await;
+    let other_session = app.portal_client("kunde").await;
+    let change = PasswordChange {
+        current_password: demo::PORTAL_PASSWORD.into(),
+        new_password: "a-much-better-passphrase".into(),
+        new_password_repeat: "a-much-better-passphrase".into(),
+    };
+    app.refuse_events("password_changed").await;
+    let failed = client.change_portal_password(&change).await;
+    assert_eq!(
+        failed.as_ref().err().and_then(|e| e.status()),
+        Some(500),
+        "{failed:?}"
+    );
+    other_session
+        .portal_me()
+        .await
+        .expect("the other session lives on");
+    app.client()
+        .portal_login("demo", "kunde", demo::PORTAL_PASSWORD)
+        .await
+        .expect("the old password still works");
+
+    app.accept_events().await;
+    client
+        .change_portal_password(&change)
+        .await
+        .expect("change");
+    assert_eq!(
+        other_session
+            .portal_me()
+            .await
+            .err()
+            .and_then(|e| e.status()),
+        Some(401)
+    );
+    app.client()
+        .portal_login("demo", "kunde", "a-much-better-passphrase")
+        .await
+        .expect("the new password works");
+}

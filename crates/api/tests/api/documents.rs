@@ -863,3 +863,43 @@ async fn a_customer_without_portal_rights_over_a_document_gets_404_not_403() {
         .expect_err("no token");
     assert!(matches!(err, ClientError::Api { status: 401, .. }));
 }
+
+/// The first view and its `viewed` event are written together: when the event cannot be
+/// recorded, the view is not either, so the next view still counts as the first.
+#[tokio::test]
+async fn a_first_view_whose_event_fails_is_recorded_by_the_next_view() {
+    let app = spawn_app().await;
+    let client = app.portal_client("kunde").await;
+    let doc = visible(&app, "kunde")
+        .await
+        .into_iter()
+        .next()
+        .expect("a document");
+    assert!(doc.first_viewed_at.is_none());
+    let viewed = |id| {
+        format!("SELECT count(*) AS n FROM events WHERE kind = 'viewed' AND document_id = {id}")
+    };
+    app.refuse_events("viewed").await;
+    let failed = client.portal_document(doc.id).await;
+    assert_eq!(
+        failed.as_ref().err().and_then(|e| e.status()),
+        Some(500),
+        "{failed:?}"
+    );
+    let first_viewed = format!(
+        "SELECT count(*) AS n FROM documents WHERE id = {} AND first_viewed_at IS NOT NULL",
+        doc.id
+    );
+    assert_eq!(app.scalar(&first_viewed).await, 0);
+
+    app.accept_events().await;
+    client.portal_document(doc.id).await.expect("view");
+    assert_eq!(app.scalar(&first_viewed).await, 1);
+    assert_eq!(app.scalar(&viewed(doc.id)).await, 1);
+    client.portal_document(doc.id).await.expect("view again");
+    assert_eq!(
+        app.scalar(&viewed(doc.id)).await,
+        1,
+        "only the first view is an event"
+    );
+}

@@ -66,6 +66,52 @@ impl TestApp {
         row.try_get::<i64>("", "n").expect("column n")
     }
 
+    /// Makes the database refuse to record events of `kind` (a fault in the middle of a write),
+    /// until [`TestApp::accept_events`].
+    pub async fn refuse_events(&self, kind: &str) {
+        let statements = match self.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => vec![
+                format!(
+                    "CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$
+                     BEGIN
+                         IF NEW.kind = '{kind}' THEN RAISE EXCEPTION 'event refused by the test'; END IF;
+                         RETURN NEW;
+                     END $$"
+                ),
+                "CREATE TRIGGER refuse_event BEFORE INSERT ON events
+                 FOR EACH ROW EXECUTE FUNCTION refuse_event()"
+                    .to_string(),
+            ],
+            _ => vec![format!(
+                "CREATE TRIGGER refuse_event BEFORE INSERT ON events WHEN NEW.kind = '{kind}'
+                 BEGIN SELECT RAISE(ABORT, 'event refused by the test'); END"
+            )],
+        };
+        for sql in statements {
+            self.db
+                .execute_unprepared(&sql)
+                .await
+                .expect("refuse events");
+        }
+    }
+
+    /// Undoes [`TestApp::refuse_events`].
+    pub async fn accept_events(&self) {
+        let statements: &[&str] = match self.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => &[
+                "DROP TRIGGER refuse_event ON events",
+                "DROP FUNCTION refuse_event()",
+            ],
+            _ => &["DROP TRIGGER refuse_event"],
+        };
+        for sql in statements {
+            self.db
+                .execute_unprepared(sql)
+                .await
+                .expect("accept events");
+        }
+    }
+
     /// Starts another server process-equivalent on the same database.
     pub async fn second_server(&self) -> String {
         self.second_server_with(|_| {}).await
