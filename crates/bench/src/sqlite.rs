@@ -30,8 +30,12 @@ pub fn rusqlite_loop(
                 for sql in &statements {
                     let mut stmt = conn.prepare_cached(&sql.text)?;
                     let columns = stmt.column_count();
-                    let params: Vec<rusqlite::types::Value> =
-                        sql.values.iter().map(to_sqlite).collect();
+                    let params: Vec<rusqlite::types::Value> = sql
+                        .values
+                        .iter()
+                        .map(to_sqlite)
+                        .collect::<Result<_, _>>()
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                     bind_by_number(&mut stmt, &params)?;
                     let mut rows = stmt.raw_query();
                     while let Some(row) = rows.next()? {

@@ -48,6 +48,12 @@ const TWO_DIGIT: &[&str] = &[
     "ZMW", "ZWG",
 ];
 
+/// The currencies whose minor unit is not 2 digits, with their exponents, sorted by code. Every
+/// other known code has 2. (SQL that scales amounts per row is generated from this.)
+pub fn non_two_exponents() -> impl Iterator<Item = (&'static str, u32)> {
+    EXPONENTS.iter().copied()
+}
+
 /// An ISO 4217 currency with its minor-unit exponent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Currency {

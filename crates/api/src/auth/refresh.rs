@@ -5,7 +5,7 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
 
 use super::jwt::Realm;
@@ -13,6 +13,7 @@ use crate::db::HotReads;
 use crate::db::columns::{Columns, required};
 use crate::db::entities::organization;
 use crate::db::sql::Sql;
+use crate::db::stmt;
 use crate::error::ApiError;
 
 /// A token to hand to the client, and the session it belongs to.
@@ -49,10 +50,6 @@ pub fn token_hash(token: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
 }
 
 /// Issues a token in a new family (a login) or in `family` (a rotation).

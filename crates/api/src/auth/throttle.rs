@@ -3,9 +3,10 @@
 //! whether or not the password would have been right.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, Statement, Value};
+use sea_orm::ConnectionTrait;
 
 use crate::config::ThrottlePolicy;
+use crate::db::stmt;
 use crate::error::ApiError;
 
 /// A counter: an account (`acct:portal:7:acme`) or an address (`addr:203.0.113.9`).
@@ -31,10 +32,6 @@ impl ThrottleKey {
             limit: policy.address_failures,
         }
     }
-}
-
-fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
 }
 
 /// Refuses with 429 when any of `keys` is locked.

@@ -2,7 +2,7 @@
 //! made from a signed-in portal session: there is no unscoped query here to call by mistake.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use portal_domain::document::{counts_in_sums, is_overdue, is_payable, payment_status};
+use portal_domain::document::{is_overdue, is_payable, payment_status};
 use portal_domain::filter::{AMOUNT_SCALE, AmountColumn, DocumentQuery, SortColumn, StatusFilter};
 use portal_domain::money::{Currency, format_minor};
 use portal_types::{CurrencySums, DocumentRow, DocumentState, DocumentType};
@@ -33,11 +33,7 @@ impl PortalScope {
     /// The scope of a portal session (its organisation was read with the session check).
     pub fn of(session: &PortalSession) -> PortalScope {
         let organization = session.organization.clone();
-        let types = organization
-            .portal_document_types
-            .split(',')
-            .filter_map(DocumentType::parse)
-            .collect();
+        let types = released_types(&organization);
         PortalScope {
             organization_id: organization.id,
             contractor_id: session.contractor_id,
@@ -69,6 +65,16 @@ impl PortalScope {
             }
         }
     }
+}
+
+/// The document types an organisation releases to its portal. The only reader of the stored
+/// list: what the portal shows and what the SPA is told come from here.
+pub fn released_types(organization: &organization::Model) -> Vec<DocumentType> {
+    organization
+        .portal_document_types
+        .split(',')
+        .filter_map(DocumentType::parse)
+        .collect()
 }
 
 /// One document as the grid shows it, as read from the database.
@@ -193,16 +199,6 @@ fn amount_column(column: AmountColumn) -> &'static str {
     }
 }
 
-/// Exponent → codes with that exponent, for scaling minor units to 10^-4 in SQL.
-const NON_TWO_EXPONENTS: [(u32, &str); 3] = [
-    (
-        0,
-        "'BIF','CLP','DJF','GNF','ISK','JPY','KMF','KRW','PYG','RWF','UGX','UYI','VND','VUV','XAF','XOF','XPF'",
-    ),
-    (3, "'BHD','IQD','JOD','KWD','LYD','OMR','TND'"),
-    (4, "'CLF','UYW'"),
-];
-
 /// `column` scaled to 10^-4 units. When the filter pins currencies of one exponent this is a
 /// plain multiplication; otherwise the exponent is looked up per row.
 fn scaled_amount(column: &str, currencies: &[Currency]) -> String {
@@ -213,7 +209,7 @@ fn scaled_amount(column: &str, currencies: &[Currency]) -> String {
         return format!("({column} * {})", 10i64.pow(AMOUNT_SCALE - first));
     }
     let mut expr = String::from("(CASE");
-    for (exp, codes) in NON_TWO_EXPONENTS {
+    for (exp, codes) in codes_by_exponent() {
         expr.push_str(&format!(
             " WHEN d.currency IN ({codes}) THEN {column} * {}",
             10i64.pow(AMOUNT_SCALE - exp)
@@ -221,6 +217,22 @@ fn scaled_amount(column: &str, currencies: &[Currency]) -> String {
     }
     expr.push_str(&format!(" ELSE {column} * 100 END)"));
     expr
+}
+
+/// The currencies whose exponent is not 2, grouped by exponent as SQL lists
+/// (`[(0, "'BIF','CLP',…"), (3, …), (4, …)]`), from the domain's ISO 4217 table.
+fn codes_by_exponent() -> &'static [(u32, String)] {
+    static GROUPS: std::sync::OnceLock<Vec<(u32, String)>> = std::sync::OnceLock::new();
+    GROUPS.get_or_init(|| {
+        let mut groups: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+        for (code, exp) in portal_domain::money::non_two_exponents() {
+            groups.entry(exp).or_default().push(format!("'{code}'"));
+        }
+        groups
+            .into_iter()
+            .map(|(exp, codes)| (exp, codes.join(",")))
+            .collect()
+    })
 }
 
 /// Appends the grid's filters (everything except the scope).
@@ -268,7 +280,7 @@ fn apply_filters(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
         }
     }
     if !q.statuses.is_empty() {
-        sql.push(" AND d.paid_minor IS NOT NULL AND d.state <> 'cancelled' AND (");
+        sql.push(&format!(" AND {SUMMABLE} AND ("));
         for (i, status) in q.statuses.iter().enumerate() {
             if i > 0 {
                 sql.push(" OR ");
@@ -344,10 +356,9 @@ fn push_sort_expression(sql: &mut Sql, column: SortColumn, today: NaiveDate) {
              WHEN d.remaining_minor <> 0 THEN 1 ELSE 2 END)"
         }
         SortColumn::Overdue => {
-            sql.push(
-                "(CASE WHEN d.paid_minor IS NOT NULL AND d.state <> 'cancelled' AND d.remaining_minor > 0 \
-                 AND d.due_date < ",
-            )
+            sql.push(&format!(
+                "(CASE WHEN {SUMMABLE} AND d.remaining_minor > 0 AND d.due_date < "
+            ))
             .bind(today)
             .push(" THEN 1 ELSE 0 END)");
             return;
@@ -379,6 +390,11 @@ fn apply_sort(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
     let last_desc = q.sort.last().is_some_and(|k| k.descending);
     sql.push(if last_desc { "d.id DESC" } else { "d.id ASC" });
 }
+
+/// The documents whose amounts count toward what is owed, in SQL: payable ones (the writer
+/// gives exactly those payment columns, from `portal_domain::document::is_payable`) that are not
+/// cancelled (`counts_in_sums`).
+const SUMMABLE: &str = "d.paid_minor IS NOT NULL AND d.state <> 'cancelled'";
 
 /// One page of the grid: rows, total count and per-currency sums.
 pub struct GridPage {
@@ -470,7 +486,7 @@ pub fn grid_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql
         ") AS ord, {RECORD_COLUMNS}, NULL AS matched, NULL AS summed FROM documents d"
     ));
     push_page_ids(&mut sql, scope, q, today);
-    let summable = "d.paid_minor IS NOT NULL AND d.state <> 'cancelled'";
+    let summable = SUMMABLE;
     let sum = |column: &str| format!("CAST(SUM(d.{column}) FILTER (WHERE {summable}) AS BIGINT)");
     sql.push(&format!(
         " UNION ALL SELECT 1, 0, NULL, NULL, NULL, NULL, NULL, d.currency, {}, {}, {}, {}, {}, \
@@ -535,11 +551,6 @@ pub async fn grid(
     sums.sort_by(|a, b| a.currency.cmp(&b.currency));
     let rows = page.into_iter().map(|(_, record)| record).collect();
     Ok(GridPage { rows, total, sums })
-}
-
-/// Whether a document state counts toward what is owed.
-pub fn summable(doc_type: DocumentType, state: DocumentState) -> bool {
-    is_payable(doc_type) && counts_in_sums(state)
 }
 
 /// One visible document, or `None` — for another customer's id just as for a missing one.
@@ -660,7 +671,7 @@ pub async fn summary(
     scope: &PortalScope,
     today: NaiveDate,
 ) -> Result<portal_types::PortalSummary, ApiError> {
-    let summable = "d.paid_minor IS NOT NULL AND d.state <> 'cancelled'";
+    let summable = SUMMABLE;
     let mut open = Sql::new(
         "SELECT d.currency AS currency, \
          CAST(SUM(d.remaining_minor) FILTER (WHERE d.remaining_minor <> 0) AS BIGINT) AS open, \
@@ -752,4 +763,37 @@ pub async fn summary(
         counts,
         recent,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_of_mixed_currencies_scale_by_each_currencys_iso_exponent() {
+        let eur = Currency::from_code("EUR").expect("EUR");
+        let jpy = Currency::from_code("JPY").expect("JPY");
+        assert_eq!(
+            scaled_amount("d.total_minor", &[eur]),
+            "(d.total_minor * 100)"
+        );
+        assert_eq!(
+            scaled_amount("d.total_minor", &[jpy]),
+            "(d.total_minor * 10000)"
+        );
+        let mixed = scaled_amount("d.total_minor", &[eur, jpy]);
+        for (code, exp) in portal_domain::money::non_two_exponents() {
+            let factor = 10i64.pow(AMOUNT_SCALE - exp);
+            let branch = mixed
+                .split(" WHEN ")
+                .find(|b| b.contains(&format!("'{code}'")))
+                .unwrap_or_else(|| panic!("{code} missing from {mixed}"));
+            let branch = branch.split(" ELSE ").next().unwrap_or_default();
+            assert!(
+                branch.ends_with(&format!("THEN d.total_minor * {factor}")),
+                "{branch}"
+            );
+        }
+        assert!(mixed.ends_with("ELSE d.total_minor * 100 END)"), "{mixed}");
+    }
 }

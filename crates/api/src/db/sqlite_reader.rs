@@ -72,7 +72,11 @@ impl SqliteReader {
             .await
             .map_err(ApiError::internal)?;
         let text = sql.text().to_string();
-        let values: Vec<SqliteValue> = sql.values().iter().map(to_sqlite).collect();
+        let values = sql
+            .values()
+            .iter()
+            .map(to_sqlite)
+            .collect::<Result<Vec<_>, _>>()?;
         let reader = self.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -134,9 +138,10 @@ pub fn bind_by_number(
 }
 
 /// A bound value as sqlx stores it in SQLite (dates `YYYY-MM-DD`, instants RFC 3339), so the
-/// two drivers compare against the same text.
-pub fn to_sqlite(v: &Value) -> SqliteValue {
-    match v {
+/// two drivers compare against the same text. A NULL stays NULL; a kind of value the hot paths
+/// never bind is an error, as on PostgreSQL, never a silent NULL.
+pub fn to_sqlite(v: &Value) -> Result<SqliteValue, ApiError> {
+    Ok(match v {
         Value::BigInt(Some(i)) => SqliteValue::Integer(*i),
         Value::Int(Some(i)) => SqliteValue::Integer(i64::from(*i)),
         Value::Bool(Some(b)) => SqliteValue::Integer(i64::from(*b)),
@@ -145,8 +150,18 @@ pub fn to_sqlite(v: &Value) -> SqliteValue {
         Value::ChronoDateTimeUtc(Some(t)) => {
             SqliteValue::Text(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
         }
-        _ => SqliteValue::Null,
-    }
+        Value::BigInt(None)
+        | Value::Int(None)
+        | Value::Bool(None)
+        | Value::String(None)
+        | Value::ChronoDate(None)
+        | Value::ChronoDateTimeUtc(None) => SqliteValue::Null,
+        other => {
+            return Err(ApiError::internal(format!(
+                "the SQLite reader cannot bind {other:?}"
+            )));
+        }
+    })
 }
 
 #[cfg(test)]
@@ -158,7 +173,12 @@ mod tests {
         let conn = Connection::open_in_memory().expect("memory");
         let mut sql = Sql::new("SELECT $2 || '-' || $1 || '-' || $2");
         sql.bind_placeholder_value("a").bind_placeholder_value("b");
-        let values: Vec<SqliteValue> = sql.values().iter().map(to_sqlite).collect();
+        let values = sql
+            .values()
+            .iter()
+            .map(to_sqlite)
+            .collect::<Result<Vec<_>, _>>()
+            .expect("bindable");
         let rows = run(&conn, sql.text(), values, |r| {
             r.text(0)?
                 .map(|t| t.into_owned())
@@ -166,6 +186,20 @@ mod tests {
         })
         .expect("run");
         assert_eq!(rows, ["b-a-b"]);
+    }
+
+    #[test]
+    fn a_value_it_cannot_bind_is_an_error_not_a_null() {
+        assert!(to_sqlite(&Value::Double(Some(1.5))).is_err());
+        assert!(to_sqlite(&Value::Unsigned(Some(7))).is_err());
+        assert_eq!(
+            to_sqlite(&Value::String(None)).expect("NULL"),
+            SqliteValue::Null
+        );
+        assert_eq!(
+            to_sqlite(&Value::BigInt(Some(7))).expect("7"),
+            SqliteValue::Integer(7)
+        );
     }
 
     #[test]

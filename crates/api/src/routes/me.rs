@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTr
 use crate::auth::refresh::{revoke_user_sessions, session_ended};
 use crate::auth::throttle::{self, ThrottleKey};
 use crate::auth::{IssuerSession, PortalSession, Realm};
+use crate::db::documents::released_types;
 use crate::db::entities::{contractor, organization, portal_user, staff_user};
 use crate::db::events;
 use crate::error::ApiError;
@@ -18,11 +19,9 @@ use crate::state::AppState;
 /// The portal's release settings of an organisation, as the customer sees them.
 pub fn permissions(org: &organization::Model) -> PortalPermissions {
     PortalPermissions {
-        document_types: org
-            .portal_document_types
-            .split(',')
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
+        document_types: released_types(org)
+            .into_iter()
+            .map(|t| t.as_str().to_string())
             .collect(),
         download: org.portal_allow_download,
         comment: org.portal_allow_comments,
