@@ -8,8 +8,9 @@ use rand::RngCore;
 
 use crate::auth::client_address::ClientAddressSource;
 
-/// Everything `startup::Application::build` needs.
-#[derive(Clone, Debug)]
+/// Everything `startup::Application::build` needs. Its `Debug` output leaves out the signing
+/// key and the database password, so a logged or printed `Settings` leaks neither.
+#[derive(Clone)]
 pub struct Settings {
     /// Address to listen on; port 0 picks a free one (tests).
     pub addr: String,
@@ -40,6 +41,60 @@ pub struct Settings {
     pub workers: usize,
     /// The PDF renderer's version, part of the PDF cache key ([`portal_pdf::RENDER_VERSION`]).
     pub pdf_render_version: String,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured, so that a new field must be added here (and judged secret or not).
+        let Settings {
+            addr,
+            database_url,
+            data_dir,
+            jwt_secret: _,
+            token_issuer,
+            access_token_ttl,
+            refresh_token_ttl,
+            tls,
+            client_address,
+            throttle,
+            hashing_concurrency,
+            static_dir,
+            workers,
+            pdf_render_version,
+        } = self;
+        f.debug_struct("Settings")
+            .field("addr", addr)
+            .field("database_url", &redact_password(database_url))
+            .field("data_dir", data_dir)
+            .field("jwt_secret", &"[redacted]")
+            .field("token_issuer", token_issuer)
+            .field("access_token_ttl", access_token_ttl)
+            .field("refresh_token_ttl", refresh_token_ttl)
+            .field("tls", tls)
+            .field("client_address", client_address)
+            .field("throttle", throttle)
+            .field("hashing_concurrency", hashing_concurrency)
+            .field("static_dir", static_dir)
+            .field("workers", workers)
+            .field("pdf_render_version", pdf_render_version)
+            .finish()
+    }
+}
+
+/// A URL with the password of its user part replaced: `postgres://app:[redacted]@db/portal`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:[redacted]@{host}{path}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
 }
 
 /// When failed logins lock an account or an address out.
@@ -140,4 +195,48 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_settings_show_neither_the_signing_key_nor_the_database_password() {
+        let dir = std::env::temp_dir().join(format!("settings-{}", uuid::Uuid::new_v4().simple()));
+        let secret = "a-signing-key-of-at-least-32-characters-0123";
+        let settings = Settings::new(
+            "127.0.0.1:0".into(),
+            Some("postgres://portal:s3cr%40t-pass@db.internal:5432/portal?sslmode=require".into()),
+            dir.clone(),
+            Some(secret.into()),
+        )
+        .expect("settings");
+        let printed = format!("{settings:?} {settings:#?}");
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(!printed.contains("s3cr"), "{printed}");
+        assert!(!printed.contains(secret), "{printed}");
+        let bytes = format!("{:?}", secret.as_bytes());
+        assert!(!printed.contains(&bytes[1..20]), "{printed}");
+        assert!(
+            printed
+                .contains("postgres://portal:[redacted]@db.internal:5432/portal?sslmode=require"),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn urls_without_a_password_are_printed_as_they_are() {
+        for url in [
+            "sqlite://data/portal.sqlite3?mode=rwc",
+            "postgres://portal@db/portal",
+            "postgres://db/portal",
+        ] {
+            assert_eq!(redact_password(url), url);
+        }
+        assert_eq!(
+            redact_password("smtps://mailer:p@ss:word@smtp.example:465"),
+            "smtps://mailer:[redacted]@smtp.example:465"
+        );
+    }
 }
