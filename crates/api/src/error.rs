@@ -153,7 +153,9 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 builder.insert_header((header::ALLOW, allow.clone()));
             }
-            ApiError::Unauthorized { code, .. } if *code != "invalid_credentials" => {
+            // The Bearer challenge (RFC 6750) only where a bearer token failed; a wrong password
+            // or a bad refresh cookie is not a bearer failure.
+            ApiError::Unauthorized { code, .. } if BEARER_FAILURES.contains(code) => {
                 builder.insert_header((header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""));
             }
             _ => {}
@@ -175,6 +177,9 @@ impl<E: std::fmt::Display + std::fmt::Debug + std::error::Error> From<sea_orm::T
         ApiError::Internal(format!("transaction: {err}"))
     }
 }
+
+/// The 401 codes of a missing, invalid or expired access token, or one whose session ended.
+const BEARER_FAILURES: &[&str] = &["invalid_token", "token_expired", "session_ended"];
 
 /// The 401 for a wrong username or password, whichever it was.
 pub const INVALID_CREDENTIALS: ApiError = ApiError::Unauthorized {

@@ -90,8 +90,9 @@ pub struct PortalMe {
     pub organization_name: String,
     /// What the organisation releases to the portal.
     pub permissions: PortalPermissions,
-    /// When the user last signed in (before this session).
-    pub last_login_at: Option<String>,
+    /// When the user signed in before this session (RFC 3339, UTC); absent on the first
+    /// sign-in. What a user checks to notice a sign-in that was not theirs.
+    pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What the organisation lets its customers do in the portal.

@@ -4,14 +4,16 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use portal_types::{
     FieldError, PasswordChange, PortalMe, PortalMeUpdate, PortalPermissions, Problem, StaffMe,
 };
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait,
+};
 
 use crate::auth::refresh::{revoke_user_sessions, session_ended};
 use crate::auth::throttle::{self, ThrottleKey};
 use crate::auth::{IssuerSession, PortalSession, Realm};
 use crate::db::documents::released_types;
 use crate::db::entities::{contractor, organization, portal_user, staff_user};
-use crate::db::events;
+use crate::db::{events, stmt};
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
@@ -61,7 +63,34 @@ pub async fn load_portal_me(
         permissions: permissions(org),
         organization: org.slug.clone(),
         organization_name: org.legal_name.clone(),
-        last_login_at: user.last_login_at.map(|t| t.to_rfc3339()),
+        last_login_at: previous_sign_in(state, session).await?,
+    })
+}
+
+/// When the user signed in before this session: the latest `logged_in` event of the user that
+/// precedes the session's first refresh token.
+async fn previous_sign_in(
+    state: &AppState,
+    session: &PortalSession,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    let row = state
+        .db
+        .query_one_raw(stmt(
+            &state.db,
+            "SELECT MAX(e.created_at) AS at FROM events e
+             WHERE e.organization_id = $1 AND e.kind = 'logged_in' AND e.actor_type = 'portal_user'
+               AND e.actor_id = $2
+               AND e.created_at < (SELECT MIN(t.created_at) FROM refresh_tokens t WHERE t.family_id = $3)",
+            vec![
+                session.organization_id.into(),
+                session.portal_user_id.into(),
+                session.session_id.clone().into(),
+            ],
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("", "at")?,
+        None => None,
     })
 }
 

@@ -436,3 +436,95 @@ async fn a_client_behind_a_proxy_cannot_escape_the_address_throttle_by_forging_x
         0
     );
 }
+
+/// `last_login_at` is the sign-in before this session, written as RFC 3339 UTC with `Z` like
+/// every other instant: absent on a first sign-in, and a later session shows the earlier one.
+#[tokio::test]
+async fn last_login_at_is_the_sign_in_before_this_session() {
+    let app = spawn_app().await;
+    let first = app.portal_client("kunde").await;
+    assert_eq!(first.portal_me().await.expect("me").last_login_at, None);
+    let first_sign_in = app
+        .scalar(
+            "SELECT count(*) AS n FROM events WHERE kind = 'logged_in' AND actor_type = 'portal_user'",
+        )
+        .await;
+    assert_eq!(first_sign_in, 1);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let second = app.portal_client("kunde").await;
+    let raw: serde_json::Value = second
+        .request(Method::GET, "/api/v1/portal/me")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let text = raw["last_login_at"]
+        .as_str()
+        .expect("an instant")
+        .to_string();
+    assert!(text.ends_with('Z'), "{text}");
+    let at: chrono::DateTime<chrono::Utc> = text.parse().expect("RFC 3339");
+    let logged: Vec<chrono::DateTime<chrono::Utc>> = {
+        use portal_api::db::entities::event;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        event::Entity::find()
+            .filter(event::Column::Kind.eq("logged_in"))
+            .order_by_asc(event::Column::Id)
+            .all(&app.db)
+            .await
+            .expect("events")
+            .into_iter()
+            .map(|e| e.created_at)
+            .collect()
+    };
+    assert_eq!(logged.len(), 2);
+    assert_eq!(at, logged[0], "the first sign-in, not this one");
+    // the first session, still open, still has no sign-in before it
+    assert_eq!(first.portal_me().await.expect("me").last_login_at, None);
+}
+
+/// `WWW-Authenticate: Bearer` answers a failed bearer token only: a bad refresh cookie or a
+/// wrong password is not a bearer failure and gets no Bearer challenge.
+#[tokio::test]
+async fn only_bearer_token_failures_carry_a_bearer_challenge() {
+    let app = spawn_app().await;
+    let http = reqwest::Client::new();
+    let challenge = |r: &reqwest::Response| {
+        r.headers()
+            .get("www-authenticate")
+            .map(|v| v.to_str().expect("ascii").to_string())
+    };
+    for (request, bearer) in [
+        (
+            http.get(format!("{}/api/v1/portal/me", app.address))
+                .bearer_auth("not-a-token"),
+            true,
+        ),
+        (http.get(format!("{}/api/v1/portal/me", app.address)), true),
+        (
+            http.post(format!("{}/api/v1/portal/auth/refresh", app.address))
+                .header("cookie", "portal_refresh=not-a-refresh-token"),
+            false,
+        ),
+        (
+            http.post(format!("{}/api/v1/issuer/auth/refresh", app.address)),
+            false,
+        ),
+        (
+            http.post(format!("{}/api/v1/portal/auth/login", app.address))
+                .json(&serde_json::json!({"organization": "demo", "username": "acme", "password": "wrong-password"})),
+            false,
+        ),
+    ] {
+        let response = request.send().await.expect("send");
+        assert_eq!(response.status(), 401);
+        let got = challenge(&response);
+        if bearer {
+            assert_eq!(got.as_deref(), Some("Bearer error=\"invalid_token\""));
+        } else {
+            assert_eq!(got, None, "{}", response.url());
+        }
+    }
+}
