@@ -13,8 +13,9 @@ run: build-spa
     cargo build --release -p portal-api
     ./target/release/portal serve --demo --static-dir frontend/dist
 
-# Set up what the tests need and run them all: lint, unit and API tests on SQLite and PostgreSQL, browser tests.
-test: lint test-sqlite test-postgres e2e
+# Set up what the tests need and run them all: lint, dependency audit, unit and API tests on SQLite
+# and PostgreSQL, the SPA's unit tests, contract fuzzing (schemathesis), browser tests.
+test: lint audit test-sqlite test-postgres test-spa contract e2e
 
 # Unit and API tests against SQLite.
 test-sqlite:
@@ -24,6 +25,14 @@ test-sqlite:
 test-postgres: ensure-postgres
     PORTAL_TEST_DB=postgres PORTAL_TEST_PG_URL={{pg_admin_url}} ./scripts/cargo-test
     ./scripts/drop-test-databases {{pg_admin_url}}
+
+# The single-page app's unit tests, on the host (no browser needed).
+test-spa:
+    cargo test --manifest-path frontend/Cargo.toml --locked
+
+# Contract tests: schemathesis fuzzes the served OpenAPI document as a portal user and as staff.
+contract:
+    ./scripts/schemathesis
 
 # Make sure PostgreSQL answers on 127.0.0.1:5432, starting the local cluster if it is stopped.
 ensure-postgres:
@@ -49,6 +58,6 @@ openapi:
 bench *sections:
     ./scripts/bench {{sections}}
 
-# Audit dependencies against the offline advisory database snapshot.
+# Audit both lock files against the offline advisory database snapshot (fails on a new advisory).
 audit:
     ./scripts/audit

@@ -43,12 +43,50 @@ impl Modify for BearerAuth {
 
 /// The whole document.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, api) = actix_web::App::new()
+    let (_, mut api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::api)
         .split_for_parts();
+    document_body_errors(&mut api);
     api
+}
+
+/// Every operation that reads a JSON body can answer 400 (not JSON) and 415 (not sent as
+/// JSON) from the body extractor, before its handler runs: said once here for all of them.
+fn document_body_errors(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ];
+        for operation in operations.into_iter().flatten() {
+            if operation.request_body.is_none() {
+                continue;
+            }
+            let responses = &mut operation.responses.responses;
+            responses
+                .entry("400".to_string())
+                .or_insert_with(|| problem("The body is not valid JSON").into());
+            responses
+                .entry("415".to_string())
+                .or_insert_with(|| problem("The body was not sent as application/json").into());
+        }
+    }
 }
 
 /// The document as the committed `openapi/openapi.json` holds it (pretty, trailing newline).

@@ -66,15 +66,20 @@ pub enum StatusFilter {
 }
 
 impl StatusFilter {
+    /// Every status filter with its query-string name.
+    pub const NAMES: [(StatusFilter, &'static str); 5] = [
+        (StatusFilter::Paid, "paid"),
+        (StatusFilter::Unpaid, "unpaid"),
+        (StatusFilter::PartiallyPaid, "partially_paid"),
+        (StatusFilter::Open, "open"),
+        (StatusFilter::Overdue, "overdue"),
+    ];
+
     fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "paid" => StatusFilter::Paid,
-            "unpaid" => StatusFilter::Unpaid,
-            "partially_paid" => StatusFilter::PartiallyPaid,
-            "open" => StatusFilter::Open,
-            "overdue" => StatusFilter::Overdue,
-            _ => return None,
-        })
+        Self::NAMES
+            .iter()
+            .find(|(_, name)| *name == s)
+            .map(|(status, _)| *status)
     }
 }
 
@@ -112,7 +117,8 @@ pub enum SortColumn {
 }
 
 impl SortColumn {
-    const NAMES: [(SortColumn, &'static str); 14] = [
+    /// Every sortable column with its query-string name.
+    pub const NAMES: [(SortColumn, &'static str); 14] = [
         (SortColumn::Number, "number"),
         (SortColumn::Date, "date"),
         (SortColumn::DueDate, "due_date"),
@@ -274,6 +280,39 @@ fn text_filter(key: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<S
     Some(fold(value)).filter(|s| !s.is_empty())
 }
 
+/// The names of every query parameter of the grid.
+pub const PARAMETERS: [&str; 25] = [
+    "number",
+    "q",
+    "type",
+    "currency",
+    "status",
+    "date_from",
+    "date_to",
+    "due_from",
+    "due_to",
+    "downloaded",
+    "downloaded_from",
+    "downloaded_to",
+    "page",
+    "per_page",
+    "sort",
+    "tax_base_min",
+    "tax_base_max",
+    "vat_min",
+    "vat_max",
+    "total_min",
+    "total_max",
+    "paid_min",
+    "paid_max",
+    "remaining_min",
+    "remaining_max",
+];
+
+fn is_parameter(key: &str) -> bool {
+    PARAMETERS.contains(&key)
+}
+
 impl DocumentQuery {
     /// Parses `key=value` pairs (already percent-decoded). Repeated list keys add up.
     pub fn parse<'a>(
@@ -283,6 +322,10 @@ impl DocumentQuery {
         let mut errors = Vec::new();
         let mut sort_given = false;
         for (key, value) in pairs {
+            // An empty value is no filter (HTML forms send every field, filled or not).
+            if value.trim().is_empty() && is_parameter(key) {
+                continue;
+            }
             match key {
                 "number" => q.number = text_filter(key, value, &mut errors),
                 "q" => q.text = text_filter(key, value, &mut errors),
@@ -369,17 +412,15 @@ impl DocumentQuery {
                             None => (false, item.strip_prefix('+').unwrap_or(item)),
                         };
                         match SortColumn::NAMES.iter().find(|(_, n)| *n == name) {
+                            // A column named again cannot change the order: the first
+                            // mention already decides every tie it could break.
                             Some((column, _)) if !q.sort.iter().any(|k| k.column == *column) => {
                                 q.sort.push(SortKey {
                                     column: *column,
                                     descending,
                                 })
                             }
-                            Some(_) => errors.push(FieldError::new(
-                                "sort",
-                                "duplicate_key",
-                                format!("`{name}` appears twice in sort"),
-                            )),
+                            Some(_) => {}
                             None => errors.push(FieldError::new(
                                 "sort",
                                 "invalid_value",
@@ -429,26 +470,6 @@ impl DocumentQuery {
         }
         if sort_given && q.sort.is_empty() && errors.iter().all(|e| e.field != "sort") {
             errors.push(FieldError::new("sort", "required", "sort names no column"));
-        }
-        for (from, to, a, b) in [
-            (q.date_from, q.date_to, "date_from", "date_to"),
-            (q.due_from, q.due_to, "due_from", "due_to"),
-            (
-                q.downloaded_from,
-                q.downloaded_to,
-                "downloaded_from",
-                "downloaded_to",
-            ),
-        ] {
-            if let (Some(from), Some(to)) = (from, to)
-                && from > to
-            {
-                errors.push(FieldError::new(
-                    b,
-                    "before_start",
-                    format!("{b} is before {a}"),
-                ));
-            }
         }
         if errors.is_empty() {
             Ok(q)
@@ -579,8 +600,18 @@ mod tests {
             [("sort".into(), "invalid_value".into())]
         );
         assert_eq!(
-            fields("sort=date,-date"),
-            [("sort".into(), "duplicate_key".into())]
+            parse("sort=date,-date,number").expect("ok").sort,
+            [
+                SortKey {
+                    column: SortColumn::Date,
+                    descending: false
+                },
+                SortKey {
+                    column: SortColumn::Number,
+                    descending: false
+                }
+            ],
+            "a column named again counts once, at its first place"
         );
         assert_eq!(
             fields("type=bill"),
@@ -630,16 +661,38 @@ mod tests {
             fields("total_between=1"),
             [("total_between".into(), "unknown_parameter".into())]
         );
-        assert_eq!(
-            fields("date_from=2025-02-01&date_to=2025-01-01"),
-            [("date_to".into(), "before_start".into())]
-        );
-        assert_eq!(fields("sort="), [("sort".into(), "required".into())]);
+        // a range that ends before it starts is no error: it matches nothing
+        assert!(parse("date_from=2025-02-01&date_to=2025-01-01").is_ok());
+        assert_eq!(fields("sort=,"), [("sort".into(), "required".into())]);
         assert_eq!(
             fields("page=x&per_page=999").len(),
             2,
             "every bad parameter is reported"
         );
+    }
+
+    #[test]
+    fn an_empty_value_is_no_filter_as_html_forms_send_it() {
+        let every = PARAMETERS
+            .iter()
+            .map(|p| format!("{p}="))
+            .collect::<Vec<_>>()
+            .join("&");
+        assert_eq!(parse(&every).expect("ok"), DocumentQuery::default());
+        assert_eq!(
+            fields("colour="),
+            [("colour".into(), "unknown_parameter".into())],
+            "an unknown parameter is still refused"
+        );
+    }
+
+    #[test]
+    fn the_amount_parameters_are_the_amount_columns() {
+        for (_, name) in AmountColumn::ALL {
+            for suffix in ["_min", "_max"] {
+                assert!(is_parameter(&format!("{name}{suffix}")), "{name}{suffix}");
+            }
+        }
     }
 
     #[test]

@@ -54,6 +54,17 @@ pub fn non_two_exponents() -> impl Iterator<Item = (&'static str, u32)> {
     EXPONENTS.iter().copied()
 }
 
+/// Every ISO 4217 code the portal knows, sorted.
+pub fn all_codes() -> Vec<&'static str> {
+    let mut codes: Vec<&str> = TWO_DIGIT
+        .iter()
+        .copied()
+        .chain(EXPONENTS.iter().map(|(code, _)| *code))
+        .collect();
+    codes.sort_unstable();
+    codes
+}
+
 /// An ISO 4217 currency with its minor-unit exponent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Currency {

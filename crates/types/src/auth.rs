@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct PortalLoginRequest {
     /// The issuing organisation's slug, as in the portal URL `/p/{organization}`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub organization: String,
     /// The portal user's username (case-insensitive).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
     pub username: String,
     /// The password.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub password: String,
 }
 
@@ -21,8 +24,10 @@ pub struct PortalLoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct IssuerLoginRequest {
     /// The staff user's e-mail address (case-insensitive).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
     pub email: String,
     /// The password.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub password: String,
 }
 
@@ -117,12 +122,15 @@ pub struct PortalPermissions {
 #[serde(deny_unknown_fields)]
 pub struct PortalMeUpdate {
     /// New first name (1–100 characters).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// New last name (1–100 characters).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// New e-mail address; an empty string clears it.
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
@@ -133,9 +141,12 @@ pub struct PortalMeUpdate {
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     /// The password in use now.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub current_password: String,
-    /// The new password.
+    /// The new password: 10–128 characters, not a common password, not the username.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 128))]
     pub new_password: String,
     /// The new password again.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 128))]
     pub new_password_repeat: String,
 }

@@ -18,65 +18,6 @@ use crate::db::events;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Query parameters of the document grid (documentation only: the handler parses the raw
-/// query string so that unknown parameters are refused, not ignored).
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-struct GridParams {
-    /// Case-insensitive substring of the number.
-    number: Option<String>,
-    /// Comma-separated document types: invoice, credit_note, debit_note, offer, reminder, delivery_note, order_confirmation.
-    #[param(rename = "type")]
-    doc_type: Option<String>,
-    /// Comma-separated ISO 4217 currency codes.
-    currency: Option<String>,
-    /// Issue date from (YYYY-MM-DD, inclusive).
-    date_from: Option<String>,
-    /// Issue date to (inclusive).
-    date_to: Option<String>,
-    /// Due date from (inclusive).
-    due_from: Option<String>,
-    /// Due date to (inclusive).
-    due_to: Option<String>,
-    /// Net amount at least (decimal, in the document's currency).
-    tax_base_min: Option<String>,
-    /// Net amount at most.
-    tax_base_max: Option<String>,
-    /// VAT at least.
-    vat_min: Option<String>,
-    /// VAT at most.
-    vat_max: Option<String>,
-    /// Total at least.
-    total_min: Option<String>,
-    /// Total at most.
-    total_max: Option<String>,
-    /// Paid at least (non-payable documents never match).
-    paid_min: Option<String>,
-    /// Paid at most.
-    paid_max: Option<String>,
-    /// Remaining at least (non-payable documents never match).
-    remaining_min: Option<String>,
-    /// Remaining at most.
-    remaining_max: Option<String>,
-    /// Comma-separated payment statuses, any of: paid, unpaid, partially_paid, open, overdue.
-    status: Option<String>,
-    /// true: downloaded at least once; false: never downloaded.
-    downloaded: Option<bool>,
-    /// Last downloaded on or after (YYYY-MM-DD, UTC).
-    downloaded_from: Option<String>,
-    /// Last downloaded on or before.
-    downloaded_to: Option<String>,
-    /// Free text over the number and the line descriptions.
-    q: Option<String>,
-    /// Comma-separated sort keys, `-` for descending: number, date, due_date, type, currency, tax_base, vat, total, paid, remaining, downloaded_at, state, payment_status, overdue. Default `-date`; id breaks ties.
-    sort: Option<String>,
-    /// Page number from 1.
-    page: Option<u32>,
-    /// Rows per page, 1–200 (default 50).
-    per_page: Option<u32>,
-}
-
 /// List the customer's documents: filter on any column, sort on several keys, page, with
 /// per-currency sums of the whole filtered set.
 ///
@@ -86,7 +27,7 @@ struct GridParams {
 #[utoipa::path(
     tag = "portal: documents",
     security(("bearer" = [])),
-    params(GridParams),
+    params(super::params::GridParams),
     responses(
         (status = 200, description = "A page of documents", body = DocumentPage),
         (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),

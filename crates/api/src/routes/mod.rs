@@ -7,6 +7,7 @@ pub mod fallback;
 pub mod grid_body;
 pub mod health;
 pub mod me;
+pub mod params;
 pub mod pdf;
 pub mod spa;
 

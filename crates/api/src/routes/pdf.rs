@@ -23,6 +23,7 @@ use crate::state::AppState;
 pub struct PdfParams {
     /// `attachment` (default: a download, recorded as received) or `inline` (a preview in the
     /// browser, recorded as a view).
+    #[param(inline)]
     disposition: Option<Disposition>,
 }
 
