@@ -11,7 +11,7 @@ default:
 # Build everything and serve the portal with demo data on SQLite at http://127.0.0.1:8080.
 run: build-spa
     cargo build --release -p portal-api
-    ./target/release/portal serve --demo --static-dir frontend/dist
+    ./target/release/portal serve --demo
 
 # Set up what the tests need and run them all: lint, dependency audit, unit and API tests on SQLite
 # and PostgreSQL, the SPA's unit tests, contract fuzzing (schemathesis), browser tests.

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
 const binary = process.env.PORTAL_BIN ?? join(root, 'target', 'release', 'portal');
-const staticDir = process.env.PORTAL_STATIC_DIR ?? join(root, 'frontend', 'dist');
+// The apps embedded in the binary, unless a directory of built apps is named.
+const staticDir = process.env.PORTAL_STATIC_DIR;
 export const stateFile = join(__dirname, 'test-results', '.servers.json');
 
 function freePort(): Promise<number> {
@@ -45,11 +46,14 @@ async function start(name: string) {
   const dataDir = mkdtempSync(join(tmpdir(), `portal-e2e-${name}-`));
   const base = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(
-    binary,
-    ['serve', '--demo', '--static-dir', staticDir, '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--workers', '2'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTAL_LOG: 'warn' } },
-  );
+  const args = ['serve', '--demo', '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--workers', '2'];
+  if (staticDir) args.push('--static-dir', staticDir);
+  // Started in an empty directory of its own: the binary needs nothing beside it.
+  const child = spawn(binary, args, {
+    cwd: dataDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORTAL_LOG: 'warn' },
+  });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   await waitReady(base, child, () => output);

@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// Debian's Chromium, never a downloaded browser (see ../../shared/TOOLCHAIN.md).
+// Debian's Chromium, never a downloaded browser (e2e/run.sh installs it with apt).
 export const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',

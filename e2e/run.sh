@@ -15,9 +15,10 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get install -y chromium chromium-driver
 fi
 
-# The debug build the API tests already made: no second, release compile in CI.
-cargo build -p portal-api
+# The apps first, then the server, which embeds them: the tests drive the binary as it ships.
+# (The debug build the API tests already made; only the embedding crate is compiled again.)
 ./scripts/build-spa
+cargo build -p portal-api
 
 cd e2e
 lock_sum=$(sha256sum package-lock.json | cut -c1-64)
@@ -28,7 +29,6 @@ if [ "$(cat node_modules/.installed-lock 2>/dev/null)" != "$lock_sum" ]; then
 fi
 
 export PORTAL_BIN="${PORTAL_BIN:-$PWD/../target/debug/portal}"
-export PORTAL_STATIC_DIR="${PORTAL_STATIC_DIR:-$PWD/../frontend/dist}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 rm -rf test-results/screenshots
 exec npx --no-install playwright test "$@"

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { chooseLanguage, gridRows, login, main, numbers, portal, quick, screenshot, waitForGrid } from './helpers';
+import { chooseLanguage, documentsFromApi, gridRows, login, main, money, numbers, portal, quick, screenshot, waitForGrid } from './helpers';
 
 type Row = {
   number: string;
@@ -11,7 +11,8 @@ type Row = {
   payment_status: string | null;
   overdue: boolean;
 };
-type DocPage = { items: Row[]; total: number; page: number; per_page: number };
+type Sums = { currency: string; count: number; total: string };
+type DocPage = { items: Row[]; total: number; page: number; per_page: number; sums: Sums[] };
 
 async function openGrid(page: Page, query = '') {
   return waitForGrid(page, () => page.goto(main() + portal('/documents' + query)));
@@ -30,28 +31,31 @@ test.describe('document grid', () => {
     await login(page, main(), 'acme');
   });
 
-  test('shows the Prim columns, marks overdue rows and sums per currency', async ({ page }) => {
+  test('shows the columns, marks overdue rows and sums per currency', async ({ page, request }) => {
     const data: DocPage = await openGrid(page);
+    const api: DocPage = await documentsFromApi(request, main(), 'acme');
     const headers = await page.locator('table.grid-table thead th .th-label').allTextContents();
     expect(headers).toEqual([
       'Number', 'Date', 'Due date', 'Type', 'Currency', 'Tax base', 'VAT', 'Total', 'Paid', 'Remaining', 'Downloaded', 'Download',
     ]);
     await expect(gridRows(page)).toHaveCount(data.items.length);
-    expect(data.total).toBe(20);
+    expect(data.total).toBe(api.total);
+    expect(data.items.length).toBe(Math.min(api.total, 50));
     const overdue = data.items.filter((r) => r.overdue).length;
     expect(overdue).toBeGreaterThan(0);
     await expect(page.locator('table.grid-table tbody tr.overdue')).toHaveCount(overdue);
     await expect(page.locator('table.grid-table tbody tr.overdue .overdue-flag')).toHaveCount(overdue);
     const footer = page.locator('table.grid-table tfoot');
-    await expect(footer.locator('tr')).toHaveCount(2);
-    await expect(footer.locator('tr').nth(0)).toContainText('Total BGN · 5 documents');
-    await expect(footer.locator('tr').nth(0)).toContainText('BGN\u00a02,526.60');
-    await expect(footer.locator('tr').nth(1)).toContainText('Total EUR · 10 documents');
-    await expect(footer.locator('tr').nth(1)).toContainText('€45,116.30');
-    await expect(page.getByText('1–20 of 20')).toBeVisible();
+    expect(api.sums.map((s) => s.currency)).toEqual(['BGN', 'EUR']);
+    await expect(footer.locator('tr')).toHaveCount(api.sums.length);
+    for (const [i, sums] of api.sums.entries()) {
+      await expect(footer.locator('tr').nth(i)).toContainText(`Total ${sums.currency} · ${sums.count} documents`);
+      await expect(footer.locator('tr').nth(i)).toContainText(money('en', sums.currency, sums.total));
+    }
+    await expect(page.getByText(`1–${data.items.length} of ${api.total}`)).toBeVisible();
   });
 
-  test('text filter: number contains', async ({ page }) => {
+  test('text filter: number contains', async ({ page, request }) => {
     await openGrid(page);
     const dialog = await openFilter(page, 'Number');
     const data: DocPage = await waitForGrid(page, () => dialog.getByLabel('Contains').fill('1005'));
@@ -62,7 +66,7 @@ test.describe('document grid', () => {
     await expect(await numbers(page)).toEqual(['0000001005']);
     await expect(page.getByRole('button', { name: 'Filter Number (active)' })).toBeVisible();
     await waitForGrid(page, () => page.getByRole('button', { name: 'Remove filter: Number: “1005”' }).click());
-    await expect(gridRows(page)).toHaveCount(20);
+    await expect(gridRows(page)).toHaveCount(Math.min((await documentsFromApi(request, main(), 'acme')).total, 50));
   });
 
   test('date range filter on the issue date', async ({ page }) => {
@@ -78,13 +82,13 @@ test.describe('document grid', () => {
     await expect(page).toHaveURL(new RegExp(`date_from=${from}&date_to=${to}`));
   });
 
-  test('multi-select filters: type and currency', async ({ page }) => {
+  test('multi-select filters: type and currency', async ({ page, request }) => {
     await openGrid(page);
     let dialog = await openFilter(page, 'Type');
     await screenshot(page, 'en/documents-filter-open', false);
     await waitForGrid(page, () => dialog.getByLabel('Invoice').check());
     let data: DocPage = await waitForGrid(page, () => dialog.getByLabel('Credit note').check());
-    expect(data.total).toBe(13);
+    expect(data.total).toBe((await documentsFromApi(request, main(), 'acme', '?type=invoice,credit_note')).total);
     expect(new Set(data.items.map((r) => r.type))).toEqual(new Set(['invoice', 'credit_note']));
     await expect(page).toHaveURL(/type=invoice,credit_note/);
     await page.keyboard.press('Escape');
@@ -131,11 +135,11 @@ test.describe('document grid', () => {
     await expect(page.getByText('No documents match these filters')).toBeVisible();
     await screenshot(page, 'en/documents-empty');
     await waitForGrid(page, () => page.getByRole('button', { name: 'Clear all filters' }).first().click());
-    await expect(gridRows(page)).toHaveCount(20);
+    await expect(gridRows(page)).toHaveCount(Math.min((await documentsFromApi(request, main(), 'acme')).total, 50));
     const again = await openFilter(page, 'Downloaded');
     await waitForGrid(page, () => again.getByLabel('Not downloaded').check());
     await expect(page).toHaveURL(/downloaded=false/);
-    await expect(gridRows(page)).toHaveCount(20);
+    await expect(gridRows(page)).toHaveCount(Math.min((await documentsFromApi(request, main(), 'acme')).total, 50));
   });
 
   test('quick filters: all, unpaid, paid, overdue', async ({ page }) => {
@@ -156,7 +160,7 @@ test.describe('document grid', () => {
     await expect(gridRows(page)).toHaveCount(data.items.length);
 
     await waitForGrid(page, () => quick(page, 'All').click());
-    await expect(gridRows(page)).toHaveCount(20);
+    await expect(gridRows(page)).toHaveCount(Math.min((await documentsFromApi(request, main(), 'acme')).total, 50));
     await expect(page).toHaveURL(main() + portal('/documents'));
   });
 
@@ -186,22 +190,25 @@ test.describe('document grid', () => {
   });
 
   test('paging and page size', async ({ page }) => {
-    await openGrid(page);
+    const all: DocPage = await openGrid(page);
+    // two pages of ten: the demo customer needs between 11 and 20 documents for this test
+    expect(all.total).toBeGreaterThan(10);
+    expect(all.total).toBeLessThanOrEqual(20);
     let data: DocPage = await waitForGrid(page, () => page.getByLabel('Rows per page').selectOption('10'));
     await expect(page).toHaveURL(/per_page=10/);
     expect(data.items.length).toBe(10);
     await expect(gridRows(page)).toHaveCount(10);
-    await expect(page.getByText('1–10 of 20')).toBeVisible();
+    await expect(page.getByText(`1–10 of ${all.total}`)).toBeVisible();
     await expect(page.getByText('Page 1 of 2')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Previous page' })).toBeDisabled();
     const first = await numbers(page);
 
     data = await waitForGrid(page, () => page.getByRole('button', { name: 'Next page' }).click());
     await expect(page).toHaveURL(/page=2/);
-    await expect(page.getByText('11–20 of 20')).toBeVisible();
+    await expect(page.getByText(`11–${all.total} of ${all.total}`)).toBeVisible();
     await expect(page.getByRole('button', { name: 'Next page' })).toBeDisabled();
     const second = await numbers(page);
-    expect(second.length).toBe(10);
+    expect(second.length).toBe(all.total - 10);
     expect(second.filter((n) => first.includes(n))).toEqual([]);
 
     await waitForGrid(page, () => page.getByRole('button', { name: 'Previous page' }).click());
@@ -286,10 +293,10 @@ test.describe('document grid', () => {
 
   test('on a phone the grid becomes a list of cards', async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await waitForGrid(page, () => page.goto(main() + portal('/documents')));
+    const data: DocPage = await waitForGrid(page, () => page.goto(main() + portal('/documents')));
     await expect(page.locator('table.grid-table')).toHaveCount(0);
     const cards = page.locator('ul.doc-cards > li');
-    await expect(cards).toHaveCount(20);
+    await expect(cards).toHaveCount(data.items.length);
     await expect(cards.first()).toContainText('Total');
     await expect(cards.first().getByRole('button', { name: /^Download .* as PDF$/ })).toBeVisible();
     await expect(page.locator('.doc-cards li.overdue').first()).toBeVisible();

@@ -77,3 +77,31 @@ export async function screenshot(page: Page, name: string, fullPage = true) {
 /** A quick filter button above the grid. */
 export const quick = (page: Page, name: 'All' | 'Unpaid' | 'Paid' | 'Overdue') =>
   page.getByRole('group', { name: 'Show' }).getByRole('button', { name, exact: true });
+
+export type Lang = 'en' | 'bg' | 'de' | 'es';
+
+/**
+ * How the portal writes an amount in each language, written out here independently of the
+ * app's own formatter, so expected figures come from the API's decimal strings, not from demo
+ * data copied into the tests: `€45,116.30`, `45 116,30 €` (bg), `45.116,30 €` (de, es);
+ * BGN as `BGN 2,526.60` (en), `2 526,60 лв.` (bg), `2.526,60 BGN` (de, es).
+ */
+export function money(lang: Lang, currency: string, decimal: string): string {
+  const nbsp = '\u00a0';
+  const negative = decimal.startsWith('-');
+  const [int, frac] = decimal.replace(/^-/, '').split('.');
+  const group = { en: ',', bg: nbsp, de: '.', es: '.' }[lang];
+  const point = lang === 'en' ? '.' : ',';
+  const digits = int.replace(/\B(?=(\d{3})+(?!\d))/g, group) + (frac ? point + frac : '');
+  const symbol = currency === 'EUR' ? '€' : lang === 'bg' && currency === 'BGN' ? 'лв.' : currency;
+  const amount = lang === 'en' ? (currency === 'EUR' ? symbol + digits : symbol + nbsp + digits) : digits + nbsp + symbol;
+  return negative ? '-' + amount : amount;
+}
+
+/** The API's answer to a documents query, with a fresh token of `username`. */
+export async function documentsFromApi(request: APIRequestContext, base: string, username: string, query = '') {
+  const token = await apiToken(request, base, username);
+  const res = await request.get(`${base}/api/v1/portal/documents${query}`, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status()).toBe(200);
+  return res.json();
+}

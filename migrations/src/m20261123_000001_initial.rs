@@ -1,4 +1,4 @@
-//! The whole data model of DESIGN.md: organisations with portal settings, staff, contractors,
+//! The whole data model: organisations with portal settings, staff, contractors,
 //! portal users, documents with lines, payments, comments with attachments, the audit trail,
 //! API keys, webhooks, refresh tokens, the outbox and login throttling.
 

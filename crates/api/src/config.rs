@@ -35,7 +35,8 @@ pub struct Settings {
     pub throttle: ThrottlePolicy,
     /// Concurrent argon2 computations (the rest wait, then get 503).
     pub hashing_concurrency: usize,
-    /// Directory with the built single-page apps (`portal/`, `admin/`), if any.
+    /// A directory with built single-page apps (`portal.html`, `assets/`) to serve from disk
+    /// instead of the ones embedded in the binary (development).
     pub static_dir: Option<PathBuf>,
     /// HTTP worker threads (0 = one per core).
     pub workers: usize,

@@ -10,9 +10,8 @@ use portal_api::{db, demo, openapi};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc rather than glibc's malloc: a grid request allocates a few hundred small blocks
-/// (rows, strings, buffers), and under callgrind the same 500 requests took 12 % fewer
-/// instructions (0.68M to 0.60M each); in alternating wrk runs the server's CPU per request
-/// was lower in every pair (bench/PROFILE.md).
+/// (rows, strings, buffers), and the same requests took fewer instructions and less CPU with it
+/// (figures in bench/PROFILE.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -148,6 +147,15 @@ async fn main() -> anyhow::Result<()> {
                     tracing::info!("demo data seeded");
                 }
                 conn.close().await?;
+            }
+            match &settings.static_dir {
+                Some(dir) => tracing::info!(dir = %dir.display(), "serving the web apps from disk"),
+                None if portal_api::routes::spa::embedded() => {
+                    tracing::info!("serving the web apps embedded in this binary")
+                }
+                None => tracing::warn!(
+                    "this binary carries no web apps (built before `just build-spa`): serving the API only"
+                ),
             }
             let app = Application::build(settings).await?;
             tracing::info!(port = app.port(), "listening");

@@ -38,24 +38,7 @@ impl Application {
         );
         let passwords = PasswordPool::new(settings.hashing_concurrency)?;
         let workers = settings.workers;
-        // Four hot-read connections per core. On SQLite they are shared: a request hands each
-        // query to the blocking pool and back, and with fewer connections the cores idle during
-        // those hand-offs (1, 2, 4, 8 readers on two cores gave 1,560, 1,970, 2,290, 2,580 grid
-        // requests/s). On PostgreSQL each HTTP worker gets its share (see `PgReader`), so the
-        // total stays the same whatever the number of workers.
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let readers = 4 * cores;
-        let workers_running = if settings.workers > 0 {
-            settings.workers
-        } else {
-            cores
-        };
-        let readers = if settings.database_url.starts_with("sqlite:") {
-            readers
-        } else {
-            readers.div_ceil(workers_running)
-        };
-        let reads = db::HotReads::new(&db, &settings.database_url, readers);
+        let reads = db::HotReads::sized_for(&db, &settings);
         let shared = AppState {
             db,
             settings,

@@ -46,6 +46,25 @@ impl HotReads {
         }
     }
 
+    /// The readers for a server with `settings`: four connections per core (why four: see
+    /// bench/PROFILE.md). On SQLite they are shared by the workers; on PostgreSQL each HTTP
+    /// worker gets its share (see [`PgReader`]), so the total stays the same whatever the
+    /// number of workers.
+    pub fn sized_for(db: &DatabaseConnection, settings: &crate::config::Settings) -> HotReads {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let total = 4 * cores;
+        let workers = if settings.workers > 0 {
+            settings.workers
+        } else {
+            cores
+        };
+        let size = match db.get_database_backend() {
+            DbBackend::Postgres => total.div_ceil(workers),
+            _ => total,
+        };
+        HotReads::new(db, &settings.database_url, size)
+    }
+
     /// The readers one HTTP worker uses: on PostgreSQL a pool of its own, opened on the
     /// worker's runtime (see [`PgReader`]); the SQLite readers run on the blocking pool and are
     /// shared.

@@ -3,10 +3,11 @@
 //! Why not sqlx, as everywhere else: sqlx-sqlite runs each connection on a thread of its own and
 //! hands every row to the async side through a channel, copying every value
 //! (`sqlite3_value_dup`); in perf profiles of the document grid that machinery outweighed
-//! SQLite's own work. Moving the grid and the session check here took the grid on scale S from
-//! about 1,550 to 2,550 requests/s on two cores (bench/PROFILE.md). Here a query runs start to
-//! finish on the blocking pool with the rows read in place. Writes, migrations and everything not on the hot path stay on
-//! SeaORM; these connections are `query_only`, so they cannot write by mistake.
+//! SQLite's own work (figures in bench/PROFILE.md). Here a query runs start to finish on the
+//! blocking pool with the rows read in place. Writes, migrations and everything not on the hot
+//! path stay on SeaORM. The connections are opened read-write and switched to `query_only`, so
+//! they cannot write by mistake (a `READ_ONLY` open of a WAL database has extra conditions on
+//! its `-wal` and `-shm` files, which this avoids).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

@@ -1,16 +1,22 @@
-//! Serves the built single-page apps from `--static-dir`: content-hashed assets under
-//! `/assets/` with a year of caching, and each app's `index.html` for every URL of the app, so
-//! deep links and reloads work.
+//! Serves the built single-page apps: content-hashed assets under `/assets/` with a year of
+//! caching, and each app's page for every URL of the app, so deep links and reloads work.
 //!
-//! Layout of the directory (made by `frontend/build.sh`): `portal.html`, `assets/<name>-<hash>.<ext>`.
+//! The files are those embedded in the binary when it was built (`build.rs` takes
+//! `frontend/dist`, made by `frontend/build.sh`: `portal.html`, `assets/<name>-<hash>.<ext>`),
+//! or, with `--static-dir`, a directory of the same layout read from disk (for development).
+//! A binary built before the apps were says at the app's URL how to build them.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 use crate::error::ApiError;
 use crate::state::AppState;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/spa.rs"));
+}
 
 fn content_type(name: &str) -> &'static str {
     match name.rsplit('.').next().unwrap_or_default() {
@@ -22,20 +28,36 @@ fn content_type(name: &str) -> &'static str {
         "ico" => "image/x-icon",
         "woff2" => "font/woff2",
         "json" => "application/json",
+        "html" => "text/html; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
 
-fn static_dir(state: &AppState) -> Result<PathBuf, ApiError> {
-    state.settings.static_dir.clone().ok_or(ApiError::NotFound)
+/// A file of the apps by its path inside the build output (`portal.html`,
+/// `assets/portal-1a2b….wasm`): from `--static-dir` when given, else from the binary.
+async fn file(state: &AppState, path: &str) -> Option<Vec<u8>> {
+    match &state.settings.static_dir {
+        Some(dir) => tokio::fs::read(dir.join(Path::new(path))).await.ok(),
+        None => embedded::FILES
+            .binary_search_by(|(name, _)| (*name).cmp(path))
+            .ok()
+            .map(|i| embedded::FILES[i].1.to_vec()),
+    }
+}
+
+/// Whether the binary carries the apps.
+pub fn embedded() -> bool {
+    embedded::FILES
+        .iter()
+        .any(|(name, _)| name.ends_with(".html"))
 }
 
 /// `GET /assets/{file}`: an immutable, content-hashed asset.
 pub async fn asset(
     state: web::Data<AppState>,
-    file: web::Path<String>,
+    name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let name = file.into_inner();
+    let name = name.into_inner();
     let safe = !name.is_empty()
         && !name.starts_with('.')
         && name
@@ -44,9 +66,9 @@ pub async fn asset(
     if !safe {
         return Err(ApiError::NotFound);
     }
-    let bytes = tokio::fs::read(static_dir(&state)?.join("assets").join(&name))
+    let bytes = file(&state, &format!("assets/{name}"))
         .await
-        .map_err(|_| ApiError::NotFound)?;
+        .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type(content_type(&name))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
@@ -54,14 +76,48 @@ pub async fn asset(
 }
 
 /// `GET /p/{organization}/…`: the customer portal's page, whatever the route inside it.
-pub async fn portal_page(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let html = tokio::fs::read(static_dir(&state)?.join("portal.html"))
-        .await
-        .map_err(|_| ApiError::NotFound)?;
-    Ok(HttpResponse::Ok()
+pub async fn portal_page(state: web::Data<AppState>) -> HttpResponse {
+    match file(&state, "portal.html").await {
+        Some(html) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(html),
+        None => not_built(state.settings.static_dir.as_deref()),
+    }
+}
+
+/// The page a server without the portal's app answers with: what is missing and how to get it.
+fn not_built(static_dir: Option<&Path>) -> HttpResponse {
+    let why = match static_dir {
+        Some(dir) => format!(
+            "<p><code>--static-dir {}</code> holds no <code>portal.html</code>.</p>",
+            html_escape(&dir.display().to_string())
+        ),
+        None => "<p>This <code>portal</code> binary was built before the customer portal's \
+                 web app, so it serves the API only.</p>"
+            .to_string(),
+    };
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>The customer portal app is not built</title></head><body>\
+         <h1>The customer portal app is not built</h1>{why}\
+         <p>Build the app, then the server, which embeds it:</p>\
+         <pre>just build-spa\ncargo build --release -p portal-api</pre>\
+         <p>(<code>just run</code> does both.) Or serve a built app from disk with \
+         <code>portal serve --static-dir frontend/dist</code>.</p>\
+         <p>The API is available: <a href=\"/api/docs/\">/api/docs/</a>.</p></body></html>"
+    );
+    HttpResponse::NotFound()
         .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(html))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Registers the SPA routes (plain actix routes: they are not part of the API document).
@@ -69,4 +125,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/assets/{file}", web::get().to(asset))
         .route("/p/{organization}", web::get().to(portal_page))
         .route("/p/{organization}/{tail:.*}", web::get().to(portal_page));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_files_are_sorted_for_lookup() {
+        let names: Vec<&str> = embedded::FILES.iter().map(|(name, _)| *name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+    }
 }

@@ -127,6 +127,14 @@ impl TestApp {
     }
 }
 
+/// The data directory (SQLite file, PDF cache) goes with the test. (PostgreSQL test databases
+/// are dropped together after the run, by `scripts/drop-test-databases`.)
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.settings.data_dir);
+    }
+}
+
 fn which_database() -> String {
     std::env::var("PORTAL_TEST_DB").unwrap_or_else(|_| "sqlite".into())
 }

@@ -30,6 +30,7 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         .args(["-layout", path.to_str().expect("path"), "-"])
         .output()
         .expect("pdftotext must be installed (apt-get install -y poppler-utils)");
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ");
     text.split_whitespace().collect::<Vec<_>>().join(" ")

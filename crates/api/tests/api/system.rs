@@ -155,3 +155,94 @@ async fn the_api_reference_page_needs_no_internet() {
             .contains("/api/v1/openapi.json")
     );
 }
+
+#[tokio::test]
+async fn a_test_servers_data_directory_is_removed_when_the_test_ends() {
+    let app = crate::helpers::spawn_app().await;
+    let dir = app.settings.data_dir.clone();
+    app.client().health().await.expect("health");
+    assert!(dir.exists());
+    drop(app);
+    assert!(!dir.exists(), "{} is left behind", dir.display());
+}
+
+/// The apps are served from `--static-dir` when given: the page for every URL of the portal,
+/// the hashed assets with a year of caching.
+#[tokio::test]
+async fn the_portal_app_is_served_from_a_static_dir_for_every_url_inside_it() {
+    let dir = std::env::temp_dir().join(format!("spa-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(dir.join("assets")).expect("dir");
+    std::fs::write(
+        dir.join("portal.html"),
+        "<!doctype html><title>portal page</title>",
+    )
+    .expect("page");
+    std::fs::write(dir.join("assets/portal-0123abcd.js"), "export {}").expect("asset");
+    let static_dir = dir.clone();
+    let app = crate::helpers::spawn_app_with(move |s| s.static_dir = Some(static_dir)).await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/p/demo",
+        "/p/demo/login",
+        "/p/demo/documents/12?sort=-date",
+    ] {
+        let response = http
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache");
+        assert!(response.text().await.expect("text").contains("portal page"));
+    }
+    let asset = http
+        .get(format!("{}/assets/portal-0123abcd.js", app.address))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(asset.status(), 200);
+    assert_eq!(
+        asset.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    for missing in [
+        "/assets/portal-ffff.js",
+        "/assets/..%2Fportal.html",
+        "/assets/.hidden",
+    ] {
+        let response = http
+            .get(format!("{}{missing}", app.address))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 404, "{missing}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Without the app (a directory that holds none, or a binary built before it), the portal's
+/// URLs say what is missing and how to build it instead of a bare 404.
+#[tokio::test]
+async fn without_the_app_the_portal_url_says_how_to_build_it() {
+    let dir = std::env::temp_dir().join(format!("spa-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let static_dir = dir.clone();
+    let app = crate::helpers::spawn_app_with(move |s| s.static_dir = Some(static_dir)).await;
+    let response = reqwest::get(format!("{}/p/demo/login", app.address))
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 404);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
+    let body = response.text().await.expect("text");
+    assert!(body.contains("just build-spa"), "{body}");
+    assert!(body.contains("/api/docs/"), "{body}");
+    app.client().health().await.expect("the API is served");
+    std::fs::remove_dir_all(&dir).ok();
+}

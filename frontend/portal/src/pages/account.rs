@@ -1,4 +1,4 @@
-//! `/p/{org}/account`: Prim's account form — contractor and username read-only, first and
+//! `/p/{org}/account`: the account form — contractor and username read-only, first and
 //! last name, e-mail, and a new password with its repetition (the API also wants the current
 //! one). Errors are shown next to their field; success says so.
 

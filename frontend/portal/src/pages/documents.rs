@@ -1,4 +1,4 @@
-//! `/p/{org}/documents`: the Prim table, improved. A filter in every column, quick filters,
+//! `/p/{org}/documents`: the document grid. A filter in every column, quick filters,
 //! multi-key sorting, paging, per-currency sums, download — and the whole state in the URL
 //! (see `grid_state.rs`), so the address is the view.
 
