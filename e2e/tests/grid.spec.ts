@@ -125,7 +125,7 @@ test.describe('document grid', () => {
     await expect(dialog.getByLabel('Min')).toHaveValue('1,000');
   });
 
-  test('downloaded yes/no filter, empty state and clearing it', async ({ page }) => {
+  test('downloaded yes/no filter, empty state and clearing it', async ({ page, request }) => {
     await openGrid(page);
     const dialog = await openFilter(page, 'Downloaded');
     await waitForGrid(page, () => dialog.getByLabel('Downloaded', { exact: true }).check());
@@ -142,7 +142,7 @@ test.describe('document grid', () => {
     await expect(gridRows(page)).toHaveCount(Math.min((await documentsFromApi(request, main(), 'acme')).total, 50));
   });
 
-  test('quick filters: all, unpaid, paid, overdue', async ({ page }) => {
+  test('quick filters: all, unpaid, paid, overdue', async ({ page, request }) => {
     await openGrid(page);
     let data: DocPage = await waitForGrid(page, () => quick(page, 'Unpaid').click());
     await expect(page).toHaveURL(/status=unpaid,partially_paid/);

@@ -597,6 +597,30 @@ async fn only_released_document_types_are_visible() {
     assert!(rows.is_empty());
 }
 
+/// What the SPA is told the portal releases is what the grid shows: both read the stored list
+/// through one parser, so an entry it does not know is in neither.
+#[tokio::test]
+async fn the_released_types_the_spa_is_told_are_the_ones_the_grid_shows() {
+    let app = spawn_app().await;
+    app.db
+        .execute_unprepared(
+            "UPDATE organizations SET portal_document_types = 'invoice,bogus,,credit_note'",
+        )
+        .await
+        .expect("update");
+    let client = app.portal_client("acme").await;
+    let me = client.portal_me().await.expect("me");
+    assert_eq!(me.permissions.document_types, ["invoice", "credit_note"]);
+    let (rows, _, _) = all_pages(&client, "").await;
+    let mut shown: Vec<String> = rows
+        .iter()
+        .map(|r| r.doc_type.as_str().to_string())
+        .collect();
+    shown.sort();
+    shown.dedup();
+    assert_eq!(shown, ["credit_note", "invoice"]);
+}
+
 #[tokio::test]
 async fn a_customer_never_sees_another_customers_documents() {
     let app = spawn_app().await;
