@@ -7,6 +7,7 @@ use base64::Engine;
 use rand::RngCore;
 
 use crate::auth::client_address::ClientAddressSource;
+pub use portal_store::throttle::ThrottlePolicy;
 
 /// Everything `startup::Application::build` needs. Its `Debug` output leaves out the signing
 /// key and the database password, so a logged or printed `Settings` leaks neither.
@@ -98,30 +99,6 @@ pub fn redact_password(url: &str) -> String {
     }
 }
 
-/// When failed logins lock an account or an address out.
-#[derive(Clone, Copy, Debug)]
-pub struct ThrottlePolicy {
-    /// Failures per account within `window` before it is locked.
-    pub account_failures: u32,
-    /// Failures per client address within `window` before it is locked.
-    pub address_failures: u32,
-    /// The counting window.
-    pub window: Duration,
-    /// How long a lock lasts.
-    pub lockout: Duration,
-}
-
-impl Default for ThrottlePolicy {
-    fn default() -> Self {
-        ThrottlePolicy {
-            account_failures: 5,
-            address_failures: 50,
-            window: Duration::from_secs(15 * 60),
-            lockout: Duration::from_secs(15 * 60),
-        }
-    }
-}
-
 impl Settings {
     /// Defaults for a data directory: SQLite file inside it, key from `secret` or the key file.
     pub fn new(
@@ -157,10 +134,7 @@ impl Settings {
     }
 }
 
-/// The SQLite URL of a file, created when missing.
-pub fn sqlite_url(path: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", path.display())
-}
+pub use portal_store::sqlite_url;
 
 /// Reads the signing key kept in the data directory, creating it (0600) on first start.
 fn load_or_create_key(path: &Path) -> anyhow::Result<Vec<u8>> {

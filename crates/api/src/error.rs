@@ -164,6 +164,12 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<portal_store::StoreError> for ApiError {
+    fn from(err: portal_store::StoreError) -> Self {
+        ApiError::Internal(err.to_string())
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
         ApiError::Internal(format!("database: {err}"))

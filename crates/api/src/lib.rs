@@ -1,12 +1,10 @@
 //! The customer portal's HTTP server: actix-web routes over SeaORM, JWT auth, OpenAPI.
 //!
 //! Start at `startup::Application::build`; routes are in `routes/`, one module per resource,
-//! and reach the database through `db/`.
+//! and reach the database through `portal-store`.
 
 pub mod auth;
 pub mod config;
-pub mod db;
-pub mod demo;
 pub mod error;
 pub mod json;
 pub mod middleware;

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use portal_api::auth::client_address::{ClientAddressSource, ProxyHeader};
 use portal_api::config::Settings;
+use portal_api::openapi;
 use portal_api::startup::Application;
-use portal_api::{db, demo, openapi};
+use portal_store::{self as db, demo};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc rather than glibc's malloc: a grid request allocates a few hundred small blocks
@@ -150,7 +151,7 @@ async fn main() -> anyhow::Result<()> {
             }
             match &settings.static_dir {
                 Some(dir) => tracing::info!(dir = %dir.display(), "serving the web apps from disk"),
-                None if portal_api::routes::spa::embedded() => {
+                None if portal_api::routes::system::spa::embedded() => {
                     tracing::info!("serving the web apps embedded in this binary")
                 }
                 None => tracing::warn!(

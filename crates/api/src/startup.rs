@@ -13,9 +13,10 @@ use crate::auth::{PasswordPool, TokenKeys};
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::middleware::{request_id, security_headers};
-use crate::routes::fallback::{RouteTable, not_found};
+use crate::routes::system::fallback::{RouteTable, not_found};
 use crate::state::AppState;
-use crate::{db, openapi, routes};
+use crate::{openapi, routes};
+use portal_store as db;
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -38,7 +39,7 @@ impl Application {
         );
         let passwords = PasswordPool::new(settings.hashing_concurrency)?;
         let workers = settings.workers;
-        let reads = db::HotReads::sized_for(&db, &settings);
+        let reads = db::HotReads::sized_for(&db, &settings.database_url, settings.workers);
         let shared = AppState {
             db,
             settings,
@@ -87,7 +88,7 @@ impl Application {
                 })
                 .configure(routes::api)
                 .into_app()
-                .configure(routes::spa::routes)
+                .configure(routes::system::spa::routes)
                 .default_service(web::to(not_found))
                 .wrap(Compress::default())
                 .wrap(security_headers(tls))

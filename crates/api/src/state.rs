@@ -5,7 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::{PasswordPool, TokenKeys};
 use crate::config::Settings;
-use crate::db::HotReads;
+use portal_store::HotReads;
 
 /// What every handler may reach.
 #[derive(Clone)]

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use base64::Engine;
 use chrono::NaiveDate;
-use portal_api::auth::refresh::SESSION_ORGANIZATION_SQL;
-use portal_api::db::documents::{PortalScope, grid_sql};
-use portal_api::db::entities::organization;
 use portal_domain::filter::DocumentQuery;
+use portal_store::entities::organization;
+use portal_store::portal::{PortalScope, grid_sql};
+use portal_store::sessions::SESSION_ORGANIZATION_SQL;
 use portal_types::DocumentType;
 use sea_orm::{DbBackend, Statement, Value};
 

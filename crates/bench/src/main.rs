@@ -14,7 +14,7 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use generate::Scale;
 use grid::Load;
-use portal_api::db::entities::organization;
+use portal_store::entities::organization;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement,
 };
@@ -132,8 +132,8 @@ fn interleaved(
 
 /// Connects to (creating if needed) a benchmark database and fills it once.
 async fn prepared_database(url: &str, scale: Scale) -> anyhow::Result<DatabaseConnection> {
-    let db = portal_api::db::connect(url).await?;
-    portal_api::db::migrate(&db).await?;
+    let db = portal_store::connect(url).await?;
+    portal_store::migrate(&db).await?;
     if !generate::present(&db, scale).await? {
         let started = std::time::Instant::now();
         eprintln!(
@@ -141,7 +141,7 @@ async fn prepared_database(url: &str, scale: Scale) -> anyhow::Result<DatabaseCo
             scale.name(),
             scale.documents()
         );
-        let hash = portal_api::auth::password::hash_now(PASSWORD)?;
+        let hash = portal_store::passwords::hash(PASSWORD.as_bytes())?;
         generate::generate(&db, scale, &hash, Utc::now().date_naive()).await?;
         eprintln!("generated in {:.0} s", started.elapsed().as_secs_f64());
     }
@@ -453,7 +453,7 @@ async fn grid_sqlite(binary: &std::path::Path, seconds: u32) -> anyhow::Result<S
     let work = grid::work_dir("sqlite")?;
     let file = std::env::current_dir()?.join("target/bench/portal_bench_s.sqlite3");
     std::fs::create_dir_all(file.parent().unwrap_or(&work))?;
-    let url = portal_api::config::sqlite_url(&file);
+    let url = portal_store::sqlite_url(&file);
     let db = prepared_database(&url, Scale::S).await?;
     let (org, list) = customers(&db, Scale::S).await?;
     let server = grid::start_server(binary, &url, &work.join("data")).await?;

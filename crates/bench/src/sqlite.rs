@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use portal_api::db::sqlite_reader::{bind_by_number, to_sqlite};
+use portal_store::sqlite_reader::{bind_by_number, to_sqlite};
 
 use crate::grid::{BoundSql, Load, percentiles};
 

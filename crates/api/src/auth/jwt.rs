@@ -16,24 +16,7 @@ pub const LEEWAY_SECS: u64 = 5;
 /// The `typ` claim of access tokens.
 pub const ACCESS_TOKEN_TYPE: &str = "access";
 
-/// Which side of the product a token is for; it is also the `aud` claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Realm {
-    /// Customers' portal users.
-    Portal,
-    /// The issuer's staff.
-    Issuer,
-}
-
-impl Realm {
-    /// The audience string and the database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Realm::Portal => "portal",
-            Realm::Issuer => "issuer",
-        }
-    }
-}
+pub use portal_store::sessions::Realm;
 
 /// The claims of an access token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,25 +1,17 @@
-//! argon2id password hashing on the blocking thread pool, behind a semaphore so that a storm
+//! Password hashing (`portal_store::passwords`) on the blocking thread pool, behind a semaphore so that a storm
 //! of logins cannot take every thread: the excess waits briefly, then gets a 503.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
+use portal_store::passwords;
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 
 /// How long a request may wait for a hashing slot before it is told to come back.
 const QUEUE_WAIT: Duration = Duration::from_secs(10);
-
-/// OWASP's argon2id parameters: m = 19456 KiB, t = 2, p = 1.
-fn argon2() -> Result<Argon2<'static>, ApiError> {
-    let params = Params::new(19_456, 2, 1, None).map_err(ApiError::internal)?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-}
 
 /// A bounded pool for password hashing.
 #[derive(Clone)]
@@ -61,8 +53,7 @@ impl PasswordPool {
         let counter = self.verifications.clone();
         let matches = self
             .run(move || {
-                let parsed = PasswordHash::new(&hash).map_err(ApiError::internal)?;
-                let matches = argon2()?.verify_password(&password, &parsed).is_ok();
+                let matches = passwords::verify(&password, &hash)?;
                 counter.fetch_add(1, Ordering::Relaxed);
                 Ok(matches)
             })
@@ -95,15 +86,7 @@ impl PasswordPool {
 }
 
 fn hash_blocking(password: &[u8]) -> Result<String, ApiError> {
-    Ok(argon2()?
-        .hash_password(password)
-        .map_err(ApiError::internal)?
-        .to_string())
-}
-
-/// Hashes without the pool, for seeding data from the command line.
-pub fn hash_now(password: &str) -> Result<String, ApiError> {
-    hash_blocking(password.as_bytes())
+    Ok(passwords::hash(password)?)
 }
 
 #[cfg(test)]

@@ -11,10 +11,12 @@ use actix_web::{FromRequest, HttpRequest, web};
 
 use super::client_address::ClientAddressSource;
 use super::jwt::{Claims, Realm, invalid_token};
-use super::refresh::{ClientInfo, organization_of_live_session};
-use crate::db::entities::organization;
 use crate::error::ApiError;
 use crate::state::AppState;
+use portal_store::entities::organization;
+use portal_store::events::PortalActor;
+use portal_store::portal::PortalScope;
+use portal_store::sessions::{ClientInfo, SessionCheck, organization_of_live_session};
 
 /// A signed-in portal user: the customer side.
 #[derive(Debug, Clone)]
@@ -31,6 +33,24 @@ pub struct PortalSession {
     pub client: ClientInfo,
     /// The organisation row, read with the session check (portal settings, issuer data).
     pub organization: organization::Model,
+}
+
+impl PortalSession {
+    /// What the user may see: its organisation and customer, issued documents of released
+    /// types. The only way to a [`PortalScope`] in the HTTP layer.
+    pub fn scope(&self) -> PortalScope {
+        PortalScope::new(self.organization.clone(), self.contractor_id)
+    }
+
+    /// The user as the audit trail records it.
+    pub fn actor(&self) -> PortalActor<'_> {
+        PortalActor {
+            organization_id: self.organization_id,
+            contractor_id: self.contractor_id,
+            portal_user_id: self.portal_user_id,
+            client: &self.client,
+        }
+    }
 }
 
 /// A signed-in staff user: the issuer side.
@@ -72,11 +92,11 @@ async fn claims(
 ) -> Result<(Claims, organization::Model), ApiError> {
     let token = token.ok_or_else(invalid_token)?;
     let claims = state.tokens.verify(&token, realm)?;
-    let organization =
-        organization_of_live_session(&state.db, &state.reads, claims.org, &claims.sid)
-            .await?
-            .ok_or_else(invalid_token)?;
-    Ok((claims, organization))
+    match organization_of_live_session(&state.db, &state.reads, claims.org, &claims.sid).await? {
+        SessionCheck::Alive(organization) => Ok((claims, organization)),
+        SessionCheck::Ended => Err(super::session_ended()),
+        SessionCheck::NoOrganization => Err(invalid_token()),
+    }
 }
 
 impl FromRequest for PortalSession {

@@ -1,7 +1,7 @@
 //! The portal user's own account: names, e-mail and password.
 
-use portal_api::demo;
 use portal_client::{Client, ClientError};
+use portal_store::demo;
 use portal_types::{PasswordChange, PortalMe};
 use reqwest::Method;
 use serde_json::{Value, json};

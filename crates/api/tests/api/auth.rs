@@ -1,7 +1,7 @@
 //! Signing in, refreshing and signing out, on both sides.
 
-use portal_api::demo;
 use portal_client::{ClientError, Realm};
+use portal_store::demo;
 use reqwest::Method;
 use sea_orm::ConnectionTrait;
 
@@ -467,7 +467,7 @@ async fn last_login_at_is_the_sign_in_before_this_session() {
     assert!(text.ends_with('Z'), "{text}");
     let at: chrono::DateTime<chrono::Utc> = text.parse().expect("RFC 3339");
     let logged: Vec<chrono::DateTime<chrono::Utc>> = {
-        use portal_api::db::entities::event;
+        use portal_store::entities::event;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         event::Entity::find()
             .filter(event::Column::Kind.eq("logged_in"))

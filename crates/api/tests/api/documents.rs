@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
-use portal_api::db::entities::{contractor, document, document_line, portal_user};
 use portal_client::{Client, ClientError};
+use portal_store::entities::{contractor, document, document_line, portal_user};
 use portal_types::{CurrencySums, DocumentPage, DocumentRow};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -837,7 +837,7 @@ async fn the_summary_matches_an_independent_computation() {
     let year_ago = today
         .checked_sub_months(chrono::Months::new(12))
         .expect("date");
-    let payments = portal_api::db::entities::payment::Entity::find()
+    let payments = portal_store::entities::payment::Entity::find()
         .all(&app.db)
         .await
         .expect("payments");

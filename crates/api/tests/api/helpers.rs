@@ -5,8 +5,8 @@ use std::sync::Arc;
 use portal_api::auth::PasswordPool;
 use portal_api::config::{Settings, ThrottlePolicy, sqlite_url};
 use portal_api::startup::Application;
-use portal_api::{db, demo};
 use portal_client::Client;
+use portal_store::{self as db, demo};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 /// The signing secret of test servers, so tests can forge tokens with it.

@@ -2,9 +2,9 @@
 //! issuer never sees another issuer's documents, and a disabled user is shut out at the next
 //! request rather than when the access token expires.
 
-use portal_api::db::entities::{document, organization};
-use portal_api::demo;
 use portal_client::ClientError;
+use portal_store::demo;
+use portal_store::entities::{document, organization};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::documents::visible;

@@ -1,8 +1,8 @@
 //! PDFs: localized content, receipt tracking, caching, isolation.
 
 use chrono::Utc;
-use portal_api::db::entities::document;
 use portal_client::Client;
+use portal_store::entities::document;
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
@@ -293,7 +293,7 @@ async fn the_same_document_under_another_render_version_renders_anew() {
         .await;
     let upgraded = Client::new(&upgraded);
     upgraded
-        .portal_login("demo", "kunde", portal_api::demo::PORTAL_PASSWORD)
+        .portal_login("demo", "kunde", portal_store::demo::PORTAL_PASSWORD)
         .await
         .expect("login");
     let rendered = pdf(&upgraded, doc.id, "")

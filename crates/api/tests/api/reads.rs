@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use portal_api::db::HotReads;
-use portal_api::db::columns::{Columns, required};
-use portal_api::db::sql::Sql;
-use portal_api::error::ApiError;
+use portal_store::HotReads;
+use portal_store::StoreError;
+use portal_store::columns::{Columns, required};
+use portal_store::sql::Sql;
 
 use crate::helpers::spawn_app;
 
@@ -14,7 +14,7 @@ use crate::helpers::spawn_app;
 const SLOW: &str = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c \
 WHERE n < 3000000) SELECT COUNT(*) FROM c";
 
-fn first_number(row: &dyn Columns) -> Result<i64, ApiError> {
+fn first_number(row: &dyn Columns) -> Result<i64, StoreError> {
     required(0, row.int(0)?)
 }
 
@@ -70,7 +70,7 @@ async fn the_hot_readers_decode_every_column_kind_of_both_databases() {
         Option<String>,
         Option<String>,
     );
-    fn decode(row: &dyn Columns) -> Result<Decoded, ApiError> {
+    fn decode(row: &dyn Columns) -> Result<Decoded, StoreError> {
         Ok((
             (0..4).map(|i| row.int(i)).collect::<Result<_, _>>()?,
             (4..7).map(|i| row.date(i)).collect::<Result<_, _>>()?,
@@ -128,8 +128,8 @@ async fn the_hot_readers_decode_every_column_kind_of_both_databases() {
 /// patterns (the bits of their position), so that swapping any two columns would show.
 #[actix_web::test]
 async fn the_session_check_reads_every_organisation_column_into_its_field() {
-    use portal_api::auth::refresh::organization_of_live_session;
-    use portal_api::db::entities::organization;
+    use portal_store::entities::organization;
+    use portal_store::sessions::{SessionCheck, organization_of_live_session};
     use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
     let app = spawn_app().await;
@@ -174,10 +174,13 @@ async fn the_session_check_reads_every_organisation_column_into_its_field() {
         org.portal_email_on_new_document = Set(on(6));
         org.created_at = Set(demo.created_at - chrono::Duration::days(400 + i64::from(bit)));
         let stored = org.update(&app.db).await.expect("updated");
-        let read = organization_of_live_session(&app.db, &reads, demo.id, &sid)
-            .await
-            .expect("the session is alive")
-            .expect("the organisation exists");
+        let SessionCheck::Alive(read) =
+            organization_of_live_session(&app.db, &reads, demo.id, &sid)
+                .await
+                .expect("the session check runs")
+        else {
+            panic!("the session is alive and the organisation exists");
+        };
         assert_eq!(read, stored, "pattern {bit}");
     }
 }

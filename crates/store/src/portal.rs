@@ -1,5 +1,6 @@
-//! The customer's view of documents. Every function takes a [`PortalScope`], which can only be
-//! made from a signed-in portal session: there is no unscoped query here to call by mistake.
+//! The customer's view of documents. Every function takes a [`PortalScope`] (the HTTP layer
+//! makes it from a signed-in portal session only): there is no unscoped query here to call by
+//! mistake.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portal_domain::document::{is_overdue, is_payable, payment_status};
@@ -8,12 +9,11 @@ use portal_domain::money::{Currency, format_minor};
 use portal_types::{CurrencySums, DocumentRow, DocumentState, DocumentType};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
 
-use super::HotReads;
-use super::columns::{Columns, required};
-use super::entities::organization;
-use super::sql::Sql;
-use crate::auth::PortalSession;
-use crate::error::ApiError;
+use crate::HotReads;
+use crate::columns::{Columns, required};
+use crate::entities::organization;
+use crate::error::StoreError;
+use crate::sql::Sql;
 
 /// What a portal user may see: one organisation, one customer, issued documents of the types
 /// the organisation releases.
@@ -30,13 +30,13 @@ pub struct PortalScope {
 }
 
 impl PortalScope {
-    /// The scope of a portal session (its organisation was read with the session check).
-    pub fn of(session: &PortalSession) -> PortalScope {
-        let organization = session.organization.clone();
+    /// The scope of a signed-in portal user: its organisation (as read with the session check)
+    /// and the customer its token was issued for.
+    pub fn new(organization: organization::Model, contractor_id: i64) -> PortalScope {
         let types = released_types(&organization);
         PortalScope {
             organization_id: organization.id,
-            contractor_id: session.contractor_id,
+            contractor_id,
             types,
             organization,
         }
@@ -101,8 +101,8 @@ d.vat_minor, d.total_minor, d.paid_minor, d.remaining_minor, d.state, d.last_dow
 
 impl DocumentRecord {
     /// Reads [`RECORD_COLUMNS`] from the row, the first of them at position `at`.
-    fn read(row: &dyn Columns, at: usize) -> Result<DocumentRecord, ApiError> {
-        let text = |i: usize| -> Result<String, ApiError> {
+    fn read(row: &dyn Columns, at: usize) -> Result<DocumentRecord, StoreError> {
+        let text = |i: usize| -> Result<String, StoreError> {
             Ok(required(at + i, row.text(at + i)?)?.into_owned())
         };
         let int = |i: usize| required(at + i, row.int(at + i)?);
@@ -112,7 +112,7 @@ impl DocumentRecord {
             id: int(0)?,
             number: text(1)?,
             doc_type: DocumentType::parse(&doc_type)
-                .ok_or_else(|| ApiError::internal(format!("bad doc_type {doc_type}")))?,
+                .ok_or_else(|| StoreError::internal(format!("bad doc_type {doc_type}")))?,
             issue_date: required(at + 3, row.date(at + 3)?)?,
             due_date: row.date(at + 4)?,
             currency: text(5)?,
@@ -122,7 +122,7 @@ impl DocumentRecord {
             paid_minor: row.int(at + 9)?,
             remaining_minor: row.int(at + 10)?,
             state: DocumentState::parse(&state)
-                .ok_or_else(|| ApiError::internal(format!("bad state {state}")))?,
+                .ok_or_else(|| StoreError::internal(format!("bad state {state}")))?,
             last_downloaded_at: row.instant(at + 12)?,
         })
     }
@@ -428,7 +428,7 @@ enum GridRecord {
 
 impl GridRecord {
     /// Reads a row of [`grid_sql`]'s statement by position.
-    fn read(row: &dyn Columns) -> Result<GridRecord, ApiError> {
+    fn read(row: &dyn Columns) -> Result<GridRecord, StoreError> {
         let part = required(0, row.int(0)?)?;
         if part == 0 {
             return Ok(GridRecord::Row {
@@ -510,7 +510,7 @@ pub async fn grid(
     scope: &PortalScope,
     q: &DocumentQuery,
     today: NaiveDate,
-) -> Result<GridPage, ApiError> {
+) -> Result<GridPage, StoreError> {
     let sql = grid_sql(scope, q, today);
     let records = reads.query(db, &sql, GridRecord::read).await?;
     let mut page = Vec::with_capacity(records.len());
@@ -558,8 +558,8 @@ pub async fn find_visible(
     db: &impl ConnectionTrait,
     scope: &PortalScope,
     id: i64,
-) -> Result<Option<super::entities::document::Model>, ApiError> {
-    use super::entities::document;
+) -> Result<Option<crate::entities::document::Model>, StoreError> {
+    use crate::entities::document;
     use sea_orm::{ColumnTrait, QueryFilter};
     Ok(document::Entity::find_by_id(id)
         .filter(document::Column::OrganizationId.eq(scope.organization_id))
@@ -575,12 +575,12 @@ pub async fn find_visible(
 /// portal, but never another customer's number, nor a draft's.
 pub async fn related_of(
     db: &impl ConnectionTrait,
-    doc: &super::entities::document::Model,
-) -> Result<Option<super::entities::document::Model>, ApiError> {
+    doc: &crate::entities::document::Model,
+) -> Result<Option<crate::entities::document::Model>, StoreError> {
     let Some(id) = doc.related_document_id else {
         return Ok(None);
     };
-    Ok(super::entities::document::Entity::find_by_id(id)
+    Ok(crate::entities::document::Entity::find_by_id(id)
         .one(db)
         .await?
         .filter(|r| {
@@ -591,12 +591,12 @@ pub async fn related_of(
 }
 
 /// The grid record of an entity row.
-pub fn record_of(m: &super::entities::document::Model) -> Result<DocumentRecord, ApiError> {
+pub fn record_of(m: &crate::entities::document::Model) -> Result<DocumentRecord, StoreError> {
     Ok(DocumentRecord {
         id: m.id,
         number: m.number.clone(),
         doc_type: DocumentType::parse(&m.doc_type)
-            .ok_or_else(|| ApiError::internal(format!("bad doc_type {}", m.doc_type)))?,
+            .ok_or_else(|| StoreError::internal(format!("bad doc_type {}", m.doc_type)))?,
         issue_date: m.issue_date,
         due_date: m.due_date,
         currency: m.currency.clone(),
@@ -606,7 +606,7 @@ pub fn record_of(m: &super::entities::document::Model) -> Result<DocumentRecord,
         paid_minor: m.paid_minor,
         remaining_minor: m.remaining_minor,
         state: DocumentState::parse(&m.state)
-            .ok_or_else(|| ApiError::internal(format!("bad state {}", m.state)))?,
+            .ok_or_else(|| StoreError::internal(format!("bad state {}", m.state)))?,
         last_downloaded_at: m.last_downloaded_at,
     })
 }
@@ -616,7 +616,7 @@ pub async fn mark_viewed(
     db: &impl ConnectionTrait,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let mut sql = Sql::new("UPDATE documents SET first_viewed_at = ");
     sql.bind(now)
         .push(" WHERE id = ")
@@ -630,7 +630,7 @@ pub async fn mark_downloaded(
     db: &impl ConnectionTrait,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let mut sql = Sql::new("UPDATE documents SET last_downloaded_at = ");
     sql.bind(now)
         .push(", first_downloaded_at = COALESCE(first_downloaded_at, ")
@@ -670,7 +670,7 @@ pub async fn summary(
     db: &impl ConnectionTrait,
     scope: &PortalScope,
     today: NaiveDate,
-) -> Result<portal_types::PortalSummary, ApiError> {
+) -> Result<portal_types::PortalSummary, StoreError> {
     let summable = SUMMABLE;
     let mut open = Sql::new(
         "SELECT d.currency AS currency, \

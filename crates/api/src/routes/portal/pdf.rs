@@ -11,11 +11,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrai
 use sha2::{Digest, Sha256};
 
 use crate::auth::PortalSession;
-use crate::db::documents::{self, PortalScope, exponent, find_visible};
-use crate::db::entities::{contractor, document, document_line, organization};
-use crate::db::events;
 use crate::error::ApiError;
 use crate::state::AppState;
+use portal_store::entities::{contractor, document, document_line, organization};
+use portal_store::events;
+use portal_store::portal::{self as documents, PortalScope, exponent, find_visible};
 
 /// `?disposition=inline` previews; the default downloads.
 #[derive(Debug, utoipa::IntoParams)]
@@ -287,7 +287,7 @@ async fn document_pdf(
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
     let params = PdfParams::parse(&query)?;
-    let scope = PortalScope::of(&session);
+    let scope = session.scope();
     let doc = find_visible(&state.db, &scope, id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -301,7 +301,7 @@ async fn document_pdf(
     let model = pdf_model(&state, &scope, &doc).await?;
     let bytes = rendered(&state, model, doc.organization_id, doc.id).await?;
 
-    let now = crate::db::now();
+    let now = portal_store::now();
     let txn = state.db.begin().await?;
     let kind = if inline {
         documents::mark_viewed(&txn, doc.id, now)
@@ -312,7 +312,7 @@ async fn document_pdf(
         Some("downloaded")
     };
     if let Some(kind) = kind {
-        events::record_portal(&txn, &session, kind, Some(doc.id), None).await?;
+        events::record_portal(&txn, session.actor(), kind, Some(doc.id), None).await?;
     }
     txn.commit().await?;
 

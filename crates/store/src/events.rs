@@ -2,9 +2,9 @@
 
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
-use super::entities::event;
-use crate::auth::refresh::ClientInfo;
-use crate::error::ApiError;
+use crate::entities::event;
+use crate::error::StoreError;
+use crate::sessions::ClientInfo;
 
 /// Who did something.
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +37,7 @@ pub struct NewEvent<'a> {
 }
 
 /// Appends an event.
-pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), ApiError> {
+pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), StoreError> {
     let (actor_type, actor_id) = match e.actor {
         Actor::PortalUser(id) => ("portal_user", Some(id)),
         Actor::StaffUser(id) => ("staff_user", Some(id)),
@@ -53,7 +53,7 @@ pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), Ap
         ip: Set(e.client.ip.clone()),
         user_agent: Set(e.client.user_agent.clone()),
         details: Set(e.details.map(|d| d.to_string())),
-        created_at: Set(crate::db::now()),
+        created_at: Set(crate::now()),
         ..Default::default()
     }
     .insert(db)
@@ -61,23 +61,36 @@ pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), Ap
     Ok(())
 }
 
+/// A signed-in portal user, as the audit trail records what it does.
+#[derive(Debug, Clone, Copy)]
+pub struct PortalActor<'a> {
+    /// The user's organisation.
+    pub organization_id: i64,
+    /// The customer it acts for.
+    pub contractor_id: i64,
+    /// The portal user.
+    pub portal_user_id: i64,
+    /// Where the request came from.
+    pub client: &'a ClientInfo,
+}
+
 /// Records something a signed-in portal user did, in the user's organisation and customer.
 pub async fn record_portal(
     db: &impl ConnectionTrait,
-    session: &crate::auth::PortalSession,
+    actor: PortalActor<'_>,
     kind: &'static str,
     document_id: Option<i64>,
     details: Option<serde_json::Value>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     record(
         db,
         NewEvent {
-            organization_id: session.organization_id,
-            contractor_id: Some(session.contractor_id),
+            organization_id: actor.organization_id,
+            contractor_id: Some(actor.contractor_id),
             document_id,
-            actor: Actor::PortalUser(session.portal_user_id),
+            actor: Actor::PortalUser(actor.portal_user_id),
             kind,
-            client: &session.client,
+            client: actor.client,
             details,
         },
     )

@@ -15,30 +15,30 @@ use sea_orm::QueryResult;
 use sea_orm::sqlx::postgres::{PgRow, PgValueFormat};
 use sea_orm::sqlx::{Row as _, TypeInfo as _, ValueRef as _};
 
-use crate::error::ApiError;
+use crate::error::StoreError;
 
 /// One result row, read by 0-based column position. Every method returns `Ok(None)` for NULL
 /// and an error when the column is missing or holds another type.
 pub trait Columns {
     /// An integer column (BIGINT; INTEGER in SQLite).
-    fn int(&self, i: usize) -> Result<Option<i64>, ApiError>;
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError>;
     /// A text column, borrowed from the row where the driver allows it.
-    fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, ApiError>;
+    fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, StoreError>;
     /// A date column (DATE; `YYYY-MM-DD` text in SQLite).
-    fn date(&self, i: usize) -> Result<Option<NaiveDate>, ApiError>;
+    fn date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError>;
     /// An instant column (TIMESTAMPTZ; RFC 3339 text in SQLite).
-    fn instant(&self, i: usize) -> Result<Option<DateTime<Utc>>, ApiError>;
+    fn instant(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError>;
     /// A boolean column (BOOLEAN; 0 or 1 in SQLite).
-    fn boolean(&self, i: usize) -> Result<Option<bool>, ApiError>;
+    fn boolean(&self, i: usize) -> Result<Option<bool>, StoreError>;
 }
 
 /// The value of a column that may not be NULL.
-pub fn required<T>(i: usize, value: Option<T>) -> Result<T, ApiError> {
-    value.ok_or_else(|| ApiError::internal(format!("column {i} is NULL")))
+pub fn required<T>(i: usize, value: Option<T>) -> Result<T, StoreError> {
+    value.ok_or_else(|| StoreError::internal(format!("column {i} is NULL")))
 }
 
-fn column_error(i: usize, err: impl std::fmt::Display) -> ApiError {
-    ApiError::internal(format!("column {i}: {err}"))
+fn column_error(i: usize, err: impl std::fmt::Display) -> StoreError {
+    StoreError::internal(format!("column {i}: {err}"))
 }
 
 /// Integers, dates and text, most of every row, are read from the value's bytes here rather
@@ -47,7 +47,7 @@ fn column_error(i: usize, err: impl std::fmt::Display) -> ApiError {
 /// decoding. Here the column's type is checked by its OID, and a value of another type, width
 /// or encoding is an error, never a guess or a panic.
 impl Columns for PgRow {
-    fn int(&self, i: usize) -> Result<Option<i64>, ApiError> {
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
         let Some((format, bytes)) = pg_value(self, i, &[INT8, INT4, INT2])? else {
             return Ok(None);
         };
@@ -68,7 +68,7 @@ impl Columns for PgRow {
             .map(Some)
             .ok_or_else(|| column_error(i, format!("not an integer ({} bytes)", bytes.len())))
     }
-    fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, ApiError> {
+    fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, StoreError> {
         let Some((_, bytes)) = pg_value(self, i, &[TEXT, VARCHAR, BPCHAR, NAME])? else {
             return Ok(None);
         };
@@ -76,7 +76,7 @@ impl Columns for PgRow {
             .map(|t| Some(Cow::Borrowed(t)))
             .map_err(|e| column_error(i, e))
     }
-    fn date(&self, i: usize) -> Result<Option<NaiveDate>, ApiError> {
+    fn date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError> {
         let Some((format, bytes)) = pg_value(self, i, &[DATE])? else {
             return Ok(None);
         };
@@ -94,10 +94,10 @@ impl Columns for PgRow {
             .map(Some)
             .ok_or_else(|| column_error(i, format!("not a date ({} bytes)", bytes.len())))
     }
-    fn instant(&self, i: usize) -> Result<Option<DateTime<Utc>>, ApiError> {
+    fn instant(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.try_get(i).map_err(|e| column_error(i, e))
     }
-    fn boolean(&self, i: usize) -> Result<Option<bool>, ApiError> {
+    fn boolean(&self, i: usize) -> Result<Option<bool>, StoreError> {
         self.try_get(i).map_err(|e| column_error(i, e))
     }
 }
@@ -118,7 +118,7 @@ fn pg_value<'r>(
     row: &'r PgRow,
     i: usize,
     accepted: &[u32],
-) -> Result<Option<(PgValueFormat, &'r [u8])>, ApiError> {
+) -> Result<Option<(PgValueFormat, &'r [u8])>, StoreError> {
     let value = row.try_get_raw(i).map_err(|e| column_error(i, e))?;
     if value.is_null() {
         return Ok(None);
@@ -133,10 +133,10 @@ fn pg_value<'r>(
 }
 
 impl Columns for rusqlite::Row<'_> {
-    fn int(&self, i: usize) -> Result<Option<i64>, ApiError> {
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
         self.get(i).map_err(|e| column_error(i, e))
     }
-    fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, ApiError> {
+    fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, StoreError> {
         match self.get_ref(i).map_err(|e| column_error(i, e))? {
             ValueRef::Null => Ok(None),
             ValueRef::Text(bytes) => std::str::from_utf8(bytes)
@@ -148,12 +148,12 @@ impl Columns for rusqlite::Row<'_> {
             )),
         }
     }
-    fn date(&self, i: usize) -> Result<Option<NaiveDate>, ApiError> {
+    fn date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError> {
         self.text(i)?
             .map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| column_error(i, e)))
             .transpose()
     }
-    fn instant(&self, i: usize) -> Result<Option<DateTime<Utc>>, ApiError> {
+    fn instant(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.text(i)?
             .map(|t| {
                 DateTime::parse_from_rfc3339(&t)
@@ -162,26 +162,26 @@ impl Columns for rusqlite::Row<'_> {
             })
             .transpose()
     }
-    fn boolean(&self, i: usize) -> Result<Option<bool>, ApiError> {
+    fn boolean(&self, i: usize) -> Result<Option<bool>, StoreError> {
         self.get(i).map_err(|e| column_error(i, e))
     }
 }
 
 impl Columns for QueryResult {
-    fn int(&self, i: usize) -> Result<Option<i64>, ApiError> {
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
         self.try_get_by_index(i).map_err(|e| column_error(i, e))
     }
-    fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, ApiError> {
+    fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, StoreError> {
         let text: Option<String> = self.try_get_by_index(i).map_err(|e| column_error(i, e))?;
         Ok(text.map(Cow::Owned))
     }
-    fn date(&self, i: usize) -> Result<Option<NaiveDate>, ApiError> {
+    fn date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError> {
         self.try_get_by_index(i).map_err(|e| column_error(i, e))
     }
-    fn instant(&self, i: usize) -> Result<Option<DateTime<Utc>>, ApiError> {
+    fn instant(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.try_get_by_index(i).map_err(|e| column_error(i, e))
     }
-    fn boolean(&self, i: usize) -> Result<Option<bool>, ApiError> {
+    fn boolean(&self, i: usize) -> Result<Option<bool>, StoreError> {
         self.try_get_by_index(i).map_err(|e| column_error(i, e))
     }
 }

@@ -1,22 +1,23 @@
-//! The signed-in user's own identity, on both sides.
+//! The signed-in portal user's own account: who it is, names and e-mail, password.
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use portal_types::{
-    FieldError, PasswordChange, PortalMe, PortalMeUpdate, PortalPermissions, Problem, StaffMe,
+    FieldError, PasswordChange, PortalMe, PortalMeUpdate, PortalPermissions, Problem,
 };
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait,
 };
 
-use crate::auth::refresh::{revoke_user_sessions, session_ended};
-use crate::auth::throttle::{self, ThrottleKey};
-use crate::auth::{IssuerSession, PortalSession, Realm};
-use crate::db::documents::released_types;
-use crate::db::entities::{contractor, organization, portal_user, staff_user};
-use crate::db::{events, stmt};
+use crate::auth::session_ended;
+use crate::auth::{PortalSession, Realm};
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
+use portal_store::entities::{contractor, organization, portal_user};
+use portal_store::portal::released_types;
+use portal_store::sessions::revoke_user_sessions;
+use portal_store::throttle::{self, ThrottleKey};
+use portal_store::{events, stmt};
 
 /// The portal's release settings of an organisation, as the customer sees them.
 pub fn permissions(org: &organization::Model) -> PortalPermissions {
@@ -109,36 +110,6 @@ async fn portal_me(
     session: PortalSession,
 ) -> Result<web::Json<PortalMe>, ApiError> {
     Ok(web::Json(load_portal_me(&state, &session).await?))
-}
-
-/// The signed-in staff user and organisation.
-#[utoipa::path(
-    tag = "issuer: account",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The signed-in staff user", body = StaffMe),
-        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/me")]
-async fn issuer_me(
-    state: web::Data<AppState>,
-    session: IssuerSession,
-) -> Result<web::Json<StaffMe>, ApiError> {
-    let user = staff_user::Entity::find_by_id(session.staff_user_id)
-        .one(&state.db)
-        .await?
-        .filter(|u| u.organization_id == session.organization_id)
-        .ok_or_else(session_ended)?;
-    let org = &session.organization;
-    Ok(web::Json(StaffMe {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        role: user.role,
-        organization: org.slug.clone(),
-        organization_name: org.legal_name.clone(),
-    }))
 }
 
 /// A person's name: trimmed, 1–100 characters, no control characters.
@@ -258,11 +229,11 @@ async fn update_portal_me(
         changed.push("email");
     }
     if !changed.is_empty() {
-        active.updated_at = Set(crate::db::now());
+        active.updated_at = Set(portal_store::now());
         active.update(&state.db).await?;
         events::record_portal(
             &state.db,
-            &session,
+            session.actor(),
             "changed_data",
             None,
             Some(serde_json::json!({ "fields": changed })),
@@ -327,8 +298,8 @@ async fn change_password(
         &user.username,
         &state.settings.throttle,
     );
-    let now = crate::db::now();
-    throttle::check(&state.db, std::slice::from_ref(&key), now).await?;
+    let now = portal_store::now();
+    crate::auth::check_throttle(&state.db, std::slice::from_ref(&key), now).await?;
     if !state
         .passwords
         .verify(&body.current_password, Some(&user.password_hash))
@@ -364,7 +335,7 @@ async fn change_password(
         Some(&session.session_id),
     )
     .await?;
-    events::record_portal(&txn, &session, "password_changed", None, None).await?;
+    events::record_portal(&txn, session.actor(), "password_changed", None, None).await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

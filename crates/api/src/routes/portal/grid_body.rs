@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use portal_domain::money::write_minor;
 use portal_types::CurrencySums;
 
-use crate::db::documents::{DocumentRecord, GridPage, exponent};
 use crate::error::ApiError;
+use portal_store::portal::{DocumentRecord, GridPage, exponent};
 
 /// About the JSON size of one grid row, to size the buffer once.
 const ROW_BYTES: usize = 320;

@@ -1,15 +1,40 @@
 //! Login throttling per account and per client address, kept in the database so that the
-//! limit holds across every server process. A locked key answers 429 with `Retry-After`,
-//! whether or not the password would have been right.
+//! limit holds across every server process. The HTTP layer answers a locked key with 429 and
+//! `Retry-After`, whether or not the password would have been right.
+
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
-use crate::config::ThrottlePolicy;
-use crate::db::stmt;
-use crate::error::ApiError;
+use crate::error::StoreError;
+use crate::stmt;
 
-/// A counter: an account (`acct:portal:7:acme`) or an address (`addr:203.0.113.9`).
+/// When failed logins lock an account or an address out.
+#[derive(Clone, Copy, Debug)]
+pub struct ThrottlePolicy {
+    /// Failures per account within `window` before it is locked.
+    pub account_failures: u32,
+    /// Failures per client address within `window` before it is locked.
+    pub address_failures: u32,
+    /// The counting window.
+    pub window: Duration,
+    /// How long a lock lasts.
+    pub lockout: Duration,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        ThrottlePolicy {
+            account_failures: 5,
+            address_failures: 50,
+            window: Duration::from_secs(15 * 60),
+            lockout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// A counter: an account (`acct:portal:demo:acme`) or an address (`addr:203.0.113.9`).
 #[derive(Debug, Clone)]
 pub struct ThrottleKey {
     key: String,
@@ -34,12 +59,12 @@ impl ThrottleKey {
     }
 }
 
-/// Refuses with 429 when any of `keys` is locked.
-pub async fn check(
+/// Whether any of `keys` is locked: `Some(seconds until it opens)` if so.
+pub async fn locked(
     db: &impl ConnectionTrait,
     keys: &[ThrottleKey],
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Option<u64>, StoreError> {
     for key in keys {
         let row = db
             .query_one_raw(stmt(
@@ -51,12 +76,10 @@ pub async fn check(
         if let Some(row) = row {
             let until: DateTime<Utc> = row.try_get("", "locked_until")?;
             let secs = (until - now).num_seconds().max(1);
-            return Err(ApiError::TooManyRequests {
-                retry_after_secs: secs.unsigned_abs(),
-            });
+            return Ok(Some(secs.unsigned_abs()));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Counts a failure against each key, locking those that reach their limit.
@@ -65,11 +88,11 @@ pub async fn record_failure(
     keys: &[ThrottleKey],
     policy: &ThrottlePolicy,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let window_start =
-        now - chrono::Duration::from_std(policy.window).map_err(ApiError::internal)?;
+        now - chrono::Duration::from_std(policy.window).map_err(StoreError::internal)?;
     let lock_until =
-        now + chrono::Duration::from_std(policy.lockout).map_err(ApiError::internal)?;
+        now + chrono::Duration::from_std(policy.lockout).map_err(StoreError::internal)?;
     for key in keys {
         // One statement: concurrent failures from several processes all count.
         db.execute_raw(stmt(
@@ -96,7 +119,7 @@ pub async fn record_failure(
 }
 
 /// Forgets the failures of a key (after a successful login).
-pub async fn reset(db: &impl ConnectionTrait, key: &ThrottleKey) -> Result<(), ApiError> {
+pub async fn reset(db: &impl ConnectionTrait, key: &ThrottleKey) -> Result<(), StoreError> {
     db.execute_raw(stmt(
         db,
         "DELETE FROM login_throttle WHERE key = $1",

@@ -12,8 +12,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::auth::password::hash_now;
-use crate::db::entities::{
+use crate::entities::{
     contractor, document, document_line, organization, payment, portal_user, staff_user,
 };
 
@@ -207,9 +206,9 @@ pub async fn seed_organization(
         "the organisation `{slug}` exists already; nothing was changed"
     );
     let today = Utc::now().date_naive();
-    let now = crate::db::now();
-    let owner_hash = hash_now(OWNER_PASSWORD)?;
-    let portal_hash = hash_now(PORTAL_PASSWORD)?;
+    let now = crate::now();
+    let owner_hash = crate::passwords::hash(OWNER_PASSWORD.as_bytes())?;
+    let portal_hash = crate::passwords::hash(PORTAL_PASSWORD.as_bytes())?;
     let txn = db.begin().await?;
 
     let org = organization::ActiveModel {

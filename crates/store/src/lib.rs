@@ -1,12 +1,22 @@
-//! Database access: connecting, migrating, and the queries the handlers call.
+//! `portal-store`: the customer portal's database, with no HTTP in it. Connecting and
+//! migrating; SeaORM entities; the scopes every query starts from ([`portal::PortalScope`]);
+//! the hand-tuned hot reads ([`HotReads`]); login sessions, throttling, the audit trail; the
+//! demo data. Errors are [`StoreError`]; the HTTP layer decides what a client is told.
 
 pub mod columns;
-pub mod documents;
+pub mod demo;
 pub mod entities;
+pub mod error;
 pub mod events;
+pub mod passwords;
 pub mod pg_reader;
+pub mod portal;
+pub mod sessions;
 pub mod sql;
 pub mod sqlite_reader;
+pub mod throttle;
+
+pub use error::StoreError;
 
 use std::time::Duration;
 
@@ -15,7 +25,6 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value,
 };
 
-use crate::error::ApiError;
 use columns::Columns;
 use pg_reader::PgReader;
 use sql::Sql;
@@ -46,23 +55,19 @@ impl HotReads {
         }
     }
 
-    /// The readers for a server with `settings`: four connections per core (why four: see
-    /// bench/PROFILE.md). On SQLite they are shared by the workers; on PostgreSQL each HTTP
-    /// worker gets its share (see [`PgReader`]), so the total stays the same whatever the
-    /// number of workers.
-    pub fn sized_for(db: &DatabaseConnection, settings: &crate::config::Settings) -> HotReads {
+    /// The readers for a server with `workers` HTTP workers (0: one per core): four
+    /// connections per core (why four: see bench/PROFILE.md). On SQLite they are shared by the
+    /// workers; on PostgreSQL each HTTP worker gets its share (see [`PgReader`]), so the total
+    /// stays the same whatever the number of workers.
+    pub fn sized_for(db: &DatabaseConnection, url: &str, workers: usize) -> HotReads {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let total = 4 * cores;
-        let workers = if settings.workers > 0 {
-            settings.workers
-        } else {
-            cores
-        };
+        let workers = if workers > 0 { workers } else { cores };
         let size = match db.get_database_backend() {
             DbBackend::Postgres => total.div_ceil(workers),
             _ => total,
         };
-        HotReads::new(db, &settings.database_url, size)
+        HotReads::new(db, url, size)
     }
 
     /// The readers one HTTP worker uses: on PostgreSQL a pool of its own, opened on the
@@ -80,8 +85,8 @@ impl HotReads {
         &self,
         db: &impl ConnectionTrait,
         sql: &Sql,
-        read: fn(&dyn Columns) -> Result<T, ApiError>,
-    ) -> Result<Vec<T>, ApiError> {
+        read: fn(&dyn Columns) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
         match self {
             HotReads::Postgres(reader) => reader.query(sql, read).await,
             HotReads::Sqlite(reader) => reader.query(sql, read).await,
@@ -124,6 +129,11 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         options.max_connections(16).min_connections(1);
     }
     Ok(Database::connect(options).await?)
+}
+
+/// The SQLite URL of a file, created when missing.
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
 }
 
 /// Brings the schema up to date.

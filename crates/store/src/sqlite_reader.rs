@@ -18,9 +18,9 @@ use rusqlite::{Connection, OpenFlags};
 use sea_orm::Value;
 use tokio::sync::Semaphore;
 
-use super::columns::Columns;
-use super::sql::Sql;
-use crate::error::ApiError;
+use crate::columns::Columns;
+use crate::error::StoreError;
+use crate::sql::Sql;
 
 /// A pool of read-only rusqlite connections to the portal's SQLite file.
 #[derive(Clone)]
@@ -64,14 +64,14 @@ impl SqliteReader {
     pub async fn query<T: Send + 'static>(
         &self,
         sql: &Sql,
-        read: fn(&dyn Columns) -> Result<T, ApiError>,
-    ) -> Result<Vec<T>, ApiError> {
+        read: fn(&dyn Columns) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
         let permit = self
             .permits
             .clone()
             .acquire_owned()
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(StoreError::internal)?;
         let text = sql.text().to_string();
         let values = sql
             .values()
@@ -84,7 +84,7 @@ impl SqliteReader {
             let pooled = reader.idle.lock().ok().and_then(|mut idle| idle.pop());
             let conn = match pooled {
                 Some(conn) => conn,
-                None => reader.open().map_err(ApiError::internal)?,
+                None => reader.open().map_err(StoreError::internal)?,
             };
             let rows = run(&conn, &text, values, read);
             // A connection whose query failed is dropped rather than reused.
@@ -96,7 +96,7 @@ impl SqliteReader {
             rows
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(StoreError::internal)?
     }
 }
 
@@ -104,13 +104,13 @@ fn run<T>(
     conn: &Connection,
     text: &str,
     values: Vec<SqliteValue>,
-    read: fn(&dyn Columns) -> Result<T, ApiError>,
-) -> Result<Vec<T>, ApiError> {
-    let mut statement = conn.prepare_cached(text).map_err(ApiError::internal)?;
-    bind_by_number(&mut statement, &values).map_err(ApiError::internal)?;
+    read: fn(&dyn Columns) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut statement = conn.prepare_cached(text).map_err(StoreError::internal)?;
+    bind_by_number(&mut statement, &values).map_err(StoreError::internal)?;
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
-    while let Some(row) = rows.next().map_err(ApiError::internal)? {
+    while let Some(row) = rows.next().map_err(StoreError::internal)? {
         out.push(read(row)?);
     }
     Ok(out)
@@ -141,7 +141,7 @@ pub fn bind_by_number(
 /// A bound value as sqlx stores it in SQLite (dates `YYYY-MM-DD`, instants RFC 3339), so the
 /// two drivers compare against the same text. A NULL stays NULL; a kind of value the hot paths
 /// never bind is an error, as on PostgreSQL, never a silent NULL.
-pub fn to_sqlite(v: &Value) -> Result<SqliteValue, ApiError> {
+pub fn to_sqlite(v: &Value) -> Result<SqliteValue, StoreError> {
     Ok(match v {
         Value::BigInt(Some(i)) => SqliteValue::Integer(*i),
         Value::Int(Some(i)) => SqliteValue::Integer(i64::from(*i)),
@@ -158,7 +158,7 @@ pub fn to_sqlite(v: &Value) -> Result<SqliteValue, ApiError> {
         | Value::ChronoDate(None)
         | Value::ChronoDateTimeUtc(None) => SqliteValue::Null,
         other => {
-            return Err(ApiError::internal(format!(
+            return Err(StoreError::internal(format!(
                 "the SQLite reader cannot bind {other:?}"
             )));
         }
@@ -183,7 +183,7 @@ mod tests {
         let rows = run(&conn, sql.text(), values, |r| {
             r.text(0)?
                 .map(|t| t.into_owned())
-                .ok_or_else(|| ApiError::internal("NULL"))
+                .ok_or_else(|| StoreError::internal("NULL"))
         })
         .expect("run");
         assert_eq!(rows, ["b-a-b"]);

@@ -4,9 +4,9 @@ use actix_web::{HttpResponse, get, web};
 use portal_types::{HealthStatus, Problem};
 use sea_orm::ConnectionTrait;
 
-use crate::db::{backend_name, stmt};
 use crate::error::ApiError;
 use crate::state::AppState;
+use portal_store::{backend_name, stmt};
 
 /// Liveness: the process answers.
 #[utoipa::path(tag = "system", responses((status = 200, description = "Alive", body = HealthStatus)))]

@@ -8,13 +8,44 @@ use rand::RngCore;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
 
-use super::jwt::Realm;
-use crate::db::HotReads;
-use crate::db::columns::{Columns, required};
-use crate::db::entities::organization;
-use crate::db::sql::Sql;
-use crate::db::stmt;
-use crate::error::ApiError;
+use crate::HotReads;
+use crate::columns::{Columns, required};
+use crate::entities::organization;
+use crate::error::StoreError;
+use crate::sql::Sql;
+use crate::stmt;
+
+/// Which side of the product a session is for: `portal` (customers' portal users) or `issuer`
+/// (the issuer's staff). Also the access token's audience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Realm {
+    /// Customers' portal users.
+    Portal,
+    /// The issuer's staff.
+    Issuer,
+}
+
+impl Realm {
+    /// The audience string and the database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Realm::Portal => "portal",
+            Realm::Issuer => "issuer",
+        }
+    }
+}
+
+/// What presenting a refresh token came to.
+#[derive(Debug, Clone)]
+pub enum Rotation {
+    /// A new token in the same family; the presented one is used up.
+    Rotated(IssuedRefresh),
+    /// The token had been used before: it leaked (or was raced), and its whole family has
+    /// just been revoked.
+    Reused,
+    /// Unknown, expired or revoked.
+    Invalid,
+}
 
 /// A token to hand to the client, and the session it belongs to.
 #[derive(Debug, Clone)]
@@ -63,10 +94,10 @@ pub async fn issue(
     ttl: std::time::Duration,
     client: &ClientInfo,
     now: DateTime<Utc>,
-) -> Result<IssuedRefresh, ApiError> {
+) -> Result<IssuedRefresh, StoreError> {
     let token = random_token();
     let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let expires = now + chrono::Duration::from_std(ttl).map_err(ApiError::internal)?;
+    let expires = now + chrono::Duration::from_std(ttl).map_err(StoreError::internal)?;
     db.execute_raw(stmt(
         db,
         "INSERT INTO refresh_tokens (token_hash, family_id, realm, user_id, organization_id, created_at, expires_at, ip, user_agent)
@@ -100,8 +131,8 @@ pub async fn rotate(
     presented: &str,
     ttl: std::time::Duration,
     client: &ClientInfo,
-) -> Result<IssuedRefresh, ApiError> {
-    let now = crate::db::now();
+) -> Result<Rotation, StoreError> {
+    let now = crate::now();
     let hash = token_hash(presented);
     let txn = db.begin().await?;
     let claimed = txn
@@ -129,7 +160,7 @@ pub async fn rotate(
         )
         .await?;
         txn.commit().await?;
-        return Ok(issued);
+        return Ok(Rotation::Rotated(issued));
     }
     txn.rollback().await?;
 
@@ -146,38 +177,18 @@ pub async fn rotate(
             let family: String = row.try_get("", "family_id")?;
             tracing::warn!(%family, "refresh token reused: revoking its session");
             revoke_family(db, &family).await?;
-            return Err(ApiError::Unauthorized {
-                code: "refresh_token_reused",
-                detail: "this refresh token was already used; the session has been ended",
-            });
+            return Ok(Rotation::Reused);
         }
     }
-    Err(invalid_refresh())
-}
-
-/// The 401 for a refresh token that is missing, unknown, expired or revoked.
-pub fn invalid_refresh() -> ApiError {
-    ApiError::Unauthorized {
-        code: "invalid_refresh_token",
-        detail: "the session has ended; sign in again",
-    }
-}
-
-/// The 401 for an access token whose login session has ended (logout, password change, token
-/// reuse, or the user disabled, deleted or moved).
-pub fn session_ended() -> ApiError {
-    ApiError::Unauthorized {
-        code: "session_ended",
-        detail: "the session has ended; sign in again",
-    }
+    Ok(Rotation::Invalid)
 }
 
 /// Ends one login session.
-pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> Result<(), ApiError> {
+pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> Result<(), StoreError> {
     db.execute_raw(stmt(
         db,
         "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL",
-        vec![crate::db::now().into(), family.into()],
+        vec![crate::now().into(), family.into()],
     ))
     .await?;
     Ok(())
@@ -189,13 +200,13 @@ pub async fn revoke_user_sessions(
     realm: Realm,
     user_id: i64,
     keep: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     db.execute_raw(stmt(
         db,
         "UPDATE refresh_tokens SET revoked_at = $1
          WHERE realm = $2 AND user_id = $3 AND revoked_at IS NULL AND family_id <> $4",
         vec![
-            crate::db::now().into(),
+            crate::now().into(),
             realm.as_str().into(),
             user_id.into(),
             keep.unwrap_or("").into(),
@@ -221,15 +232,29 @@ o.portal_email_on_new_document, o.created_at, o.updated_at, EXISTS (SELECT 1 FRO
 refresh_tokens t WHERE t.family_id = $2 AND t.revoked_at IS NULL) AS session_alive \
 FROM organizations o WHERE o.id = $1";
 
-/// The caller's organisation if the session is alive; `Ok(None)` when the organisation is gone,
-/// the `session_ended` 401 when the session is. Through the hot readers: every request starts
-/// here.
+/// What the session check found.
+// Returned once per request and unpacked at once: boxing the organisation would only add an
+// allocation to every request.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum SessionCheck {
+    /// The session is alive; the caller's organisation.
+    Alive(organization::Model),
+    /// The session has ended (logout, password change, token reuse, the user disabled,
+    /// deleted or moved).
+    Ended,
+    /// The organisation is gone.
+    NoOrganization,
+}
+
+/// The caller's organisation, if the login session is still alive. Through the hot readers:
+/// every request starts here.
 pub async fn organization_of_live_session(
     db: &impl ConnectionTrait,
     reads: &HotReads,
     organization_id: i64,
     family: &str,
-) -> Result<Option<organization::Model>, ApiError> {
+) -> Result<SessionCheck, StoreError> {
     let mut sql = Sql::new(SESSION_ORGANIZATION_SQL);
     sql.bind_placeholder_value(organization_id)
         .bind_placeholder_value(family);
@@ -238,17 +263,18 @@ pub async fn organization_of_live_session(
         .await?
         .into_iter()
         .next();
-    match found {
-        None => Ok(None),
-        Some((_, false)) => Err(session_ended()),
-        Some((org, true)) => Ok(Some(org)),
-    }
+    Ok(match found {
+        None => SessionCheck::NoOrganization,
+        Some((_, false)) => SessionCheck::Ended,
+        Some((org, true)) => SessionCheck::Alive(org),
+    })
 }
 
 /// A row of [`SESSION_ORGANIZATION_SQL`], in its column order: the organisation and whether
 /// the session is alive. The struct literal names every field, so a new column cannot be missed.
-fn organization_from_row(row: &dyn Columns) -> Result<(organization::Model, bool), ApiError> {
-    let text = |i| -> Result<Option<String>, ApiError> { Ok(row.text(i)?.map(|t| t.into_owned())) };
+fn organization_from_row(row: &dyn Columns) -> Result<(organization::Model, bool), StoreError> {
+    let text =
+        |i| -> Result<Option<String>, StoreError> { Ok(row.text(i)?.map(|t| t.into_owned())) };
     let flag = |i| required(i, row.boolean(i)?);
     let org = organization::Model {
         id: required(0, row.int(0)?)?,
@@ -287,7 +313,7 @@ pub async fn family_of(
     db: &impl ConnectionTrait,
     realm: Realm,
     presented: &str,
-) -> Result<Option<(String, i64, i64)>, ApiError> {
+) -> Result<Option<(String, i64, i64)>, StoreError> {
     let row = db
         .query_one_raw(stmt(
             db,

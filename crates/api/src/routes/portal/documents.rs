@@ -12,11 +12,11 @@ use portal_types::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
 use crate::auth::PortalSession;
-use crate::db::documents::{self, PortalScope, exponent, find_visible, record_of};
-use crate::db::entities::{document, document_line, payment};
-use crate::db::events;
 use crate::error::ApiError;
 use crate::state::AppState;
+use portal_store::entities::{document, document_line, payment};
+use portal_store::events;
+use portal_store::portal::{self as documents, PortalScope, exponent, find_visible, record_of};
 
 /// List the customer's documents: filter on any column, sort on several keys, page, with
 /// per-currency sums of the whole filtered set.
@@ -27,7 +27,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "portal: documents",
     security(("bearer" = [])),
-    params(super::params::GridParams),
+    params(crate::routes::params::GridParams),
     responses(
         (status = 200, description = "A page of documents", body = DocumentPage),
         (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),
@@ -42,7 +42,7 @@ async fn list_documents(
 ) -> Result<HttpResponse, ApiError> {
     let q = DocumentQuery::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::Validation)?;
-    let scope = PortalScope::of(&session);
+    let scope = session.scope();
     let today = Utc::now().date_naive();
     let grid = documents::grid(&state.db, &state.reads, &scope, &q, today).await?;
     let body = super::grid_body::page_json(&grid, q.page, q.per_page, today)?;
@@ -61,7 +61,7 @@ pub async fn load_detail(
     let doc = find_visible(&state.db, scope, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let now = crate::db::now();
+    let now = portal_store::now();
     let today = now.date_naive();
     let lines = document_line::Entity::find()
         .filter(document_line::Column::DocumentId.eq(doc.id))
@@ -95,7 +95,7 @@ pub async fn load_detail(
     // recorded again, as the next one is no longer the first.
     let txn = state.db.begin().await?;
     if documents::mark_viewed(&txn, doc.id, now).await? {
-        events::record_portal(&txn, session, "viewed", Some(doc.id), None).await?;
+        events::record_portal(&txn, session.actor(), "viewed", Some(doc.id), None).await?;
     }
     txn.commit().await?;
     let first_viewed_at = doc.first_viewed_at.or(Some(now));
@@ -152,7 +152,7 @@ async fn get_document(
     session: PortalSession,
     id: web::Path<i64>,
 ) -> Result<web::Json<DocumentDetail>, ApiError> {
-    let scope = PortalScope::of(&session);
+    let scope = session.scope();
     let (_, detail) = load_detail(&state, &session, &scope, id.into_inner()).await?;
     Ok(web::Json(detail))
 }
@@ -172,7 +172,7 @@ async fn summary(
     state: web::Data<AppState>,
     session: PortalSession,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = PortalScope::of(&session);
+    let scope = session.scope();
     let summary = documents::summary(&state.db, &scope, Utc::now().date_naive()).await?;
     Ok(HttpResponse::Ok().json(summary))
 }

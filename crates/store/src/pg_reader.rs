@@ -18,10 +18,10 @@ use sea_orm::sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection};
 use sea_orm::sqlx::{self, Arguments, Connection};
 use tokio::sync::Semaphore;
 
-use super::PING_IDLE_AFTER;
-use super::columns::Columns;
-use super::sql::Sql;
-use crate::error::ApiError;
+use crate::PING_IDLE_AFTER;
+use crate::columns::Columns;
+use crate::error::StoreError;
+use crate::sql::Sql;
 
 /// A bounded pool of PostgreSQL connections for reads that run to completion.
 ///
@@ -59,9 +59,9 @@ impl PgReader {
     pub async fn query<T>(
         &self,
         sql: &Sql,
-        read: fn(&dyn Columns) -> Result<T, ApiError>,
-    ) -> Result<Vec<T>, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
+        read: fn(&dyn Columns) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let _permit = self.permits.acquire().await.map_err(StoreError::internal)?;
         let mut arguments = PgArguments::default();
         for value in sql.values() {
             bind(&mut arguments, value)?;
@@ -72,13 +72,13 @@ impl PgReader {
         let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql.text()), arguments)
             .fetch_all(&mut conn)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(StoreError::internal)?;
         self.give_back(conn);
         rows.iter().map(|row| read(row)).collect()
     }
 
     /// An idle connection (pinged first if it has idled long), or a new one.
-    async fn lease(&self) -> Result<PgConnection, ApiError> {
+    async fn lease(&self) -> Result<PgConnection, StoreError> {
         loop {
             let next = self.idle.lock().ok().and_then(|mut idle| idle.pop());
             match next {
@@ -93,7 +93,7 @@ impl PgReader {
         }
         PgConnection::connect_with(&self.options)
             .await
-            .map_err(ApiError::internal)
+            .map_err(StoreError::internal)
     }
 
     fn give_back(&self, conn: PgConnection) {
@@ -105,7 +105,7 @@ impl PgReader {
 
 /// Binds a value with the Rust type SeaORM's own binding gives it, so a statement is planned
 /// the same whichever pool runs it.
-fn bind(arguments: &mut PgArguments, value: &Value) -> Result<(), ApiError> {
+fn bind(arguments: &mut PgArguments, value: &Value) -> Result<(), StoreError> {
     let added = match value {
         Value::Bool(v) => arguments.add(*v),
         Value::Int(v) => arguments.add(*v),
@@ -114,10 +114,10 @@ fn bind(arguments: &mut PgArguments, value: &Value) -> Result<(), ApiError> {
         Value::ChronoDate(v) => arguments.add(*v),
         Value::ChronoDateTimeUtc(v) => arguments.add(*v),
         other => {
-            return Err(ApiError::internal(format!(
+            return Err(StoreError::internal(format!(
                 "no binding for {other:?} on the read connections"
             )));
         }
     };
-    added.map_err(ApiError::internal)
+    added.map_err(StoreError::internal)
 }

@@ -1,0 +1,147 @@
+//! Staff signing in to the issuer side, refreshing and signing out.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use portal_store::entities::{organization, staff_user};
+use portal_store::events::{self, Actor, NewEvent};
+use portal_store::sessions;
+use portal_store::throttle;
+use portal_types::{IssuerLoginRequest, Problem, TokenResponse};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+
+use crate::auth::signin::{
+    Grant, MAX_LOGIN, MAX_PASSWORD, grant_response, logout_for, refresh_for, required,
+    throttle_keys,
+};
+use crate::auth::{Realm, client_info};
+use crate::error::{ApiError, INVALID_CREDENTIALS};
+use crate::json::ApiJson;
+use crate::state::AppState;
+
+/// Mounted at `/api/v1/issuer/auth`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(issuer_login)
+        .service(issuer_refresh)
+        .service(issuer_logout);
+}
+
+/// Sign in as a member of the issuer's staff.
+#[utoipa::path(
+    tag = "issuer: auth",
+    request_body = IssuerLoginRequest,
+    responses(
+        (status = 200, description = "Signed in; the refresh cookie is set", body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing or malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/login")]
+async fn issuer_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<IssuerLoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    required(&[
+        ("email", &body.email, MAX_LOGIN),
+        ("password", &body.password, MAX_PASSWORD),
+    ])?;
+    let client = client_info(&req);
+    let now = portal_store::now();
+    let email = body.email.trim().to_lowercase();
+    let keys = throttle_keys(&state, Realm::Issuer, "-", &email, &client);
+    crate::auth::check_throttle(&state.db, &keys, now).await?;
+
+    let user = staff_user::Entity::find()
+        .filter(staff_user::Column::EmailLower.eq(&email))
+        .one(&state.db)
+        .await?
+        .filter(|u| u.active);
+    let valid = state
+        .passwords
+        .verify(
+            &body.password,
+            user.as_ref().map(|u| u.password_hash.as_str()),
+        )
+        .await?;
+    let org = match &user {
+        Some(u) if valid => {
+            organization::Entity::find_by_id(u.organization_id)
+                .one(&state.db)
+                .await?
+        }
+        _ => None,
+    };
+    let (Some(user), Some(org)) = (user, org) else {
+        throttle::record_failure(&state.db, &keys, &state.settings.throttle, now).await?;
+        return Err(INVALID_CREDENTIALS);
+    };
+    throttle::reset(&state.db, &keys[0]).await?;
+
+    let refresh = sessions::issue(
+        &state.db,
+        Realm::Issuer,
+        user.id,
+        org.id,
+        None,
+        state.settings.refresh_token_ttl,
+        &client,
+        now,
+    )
+    .await?;
+    let role = user.role.clone();
+    let mut active = user.clone().into_active_model();
+    active.last_login_at = Set(Some(now));
+    active.update(&state.db).await?;
+    events::record(
+        &state.db,
+        NewEvent {
+            organization_id: org.id,
+            contractor_id: None,
+            document_id: None,
+            actor: Actor::StaffUser(user.id),
+            kind: "logged_in",
+            client: &client,
+            details: None,
+        },
+    )
+    .await?;
+    grant_response(
+        &state,
+        Grant {
+            realm: Realm::Issuer,
+            refresh,
+            contractor_id: None,
+            role: Some(role),
+            organization: org.slug,
+            locale: org.default_locale,
+            must_change_password: false,
+        },
+    )
+}
+
+/// Exchange the refresh cookie for a new access token (and a new refresh cookie).
+#[utoipa::path(
+    tag = "issuer: auth",
+    responses(
+        (status = 200, description = "New access token; the refresh cookie is rotated", body = TokenResponse),
+        (status = 401, description = "No valid refresh cookie, or it was reused", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/refresh")]
+async fn issuer_refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    refresh_for(&state, &req, Realm::Issuer).await
+}
+
+/// Sign out: ends the session and clears the refresh cookie.
+#[utoipa::path(tag = "issuer: auth", responses((status = 204, description = "Signed out")))]
+#[post("/logout")]
+async fn issuer_logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    logout_for(&state, &req, Realm::Issuer).await
+}

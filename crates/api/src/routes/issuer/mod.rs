@@ -1,0 +1,13 @@
+//! The issuer side, `/api/v1/issuer`: the issuing organisation's staff.
+
+pub mod auth;
+pub mod me;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every issuer route, mounted at `/api/v1/issuer`.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(scope::scope("/auth").configure(auth::routes))
+        .service(me::issuer_me);
+}

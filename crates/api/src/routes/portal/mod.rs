@@ -1,0 +1,22 @@
+//! The customer side, `/api/v1/portal`: portal users signed in for one customer.
+
+pub mod auth;
+pub mod documents;
+pub mod grid_body;
+pub mod me;
+pub mod pdf;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every portal route, mounted at `/api/v1/portal`.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(scope::scope("/auth").configure(auth::routes))
+        .service(me::portal_me)
+        .service(me::update_portal_me)
+        .service(me::change_password)
+        .service(documents::list_documents)
+        .service(documents::get_document)
+        .service(documents::summary)
+        .service(pdf::document_pdf);
+}

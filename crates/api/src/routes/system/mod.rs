@@ -1,0 +1,6 @@
+//! What is not the API of a realm: health probes, the web apps, and the answer when no route
+//! matches.
+
+pub mod fallback;
+pub mod health;
+pub mod spa;
