@@ -43,6 +43,30 @@ pub struct Settings {
     pub workers: usize,
     /// The PDF renderer's version, part of the PDF cache key ([`portal_pdf::RENDER_VERSION`]).
     pub pdf_render_version: String,
+    /// Outgoing mail.
+    pub mail: MailSettings,
+}
+
+/// How mail leaves, and where its links point.
+#[derive(Clone)]
+pub struct MailSettings {
+    /// `smtp://host:port` (plain; `?tls=required` for STARTTLS) or `smtps://user:pass@host:465`;
+    /// `None` writes each mail as an `.eml` file under `<data dir>/mail/` instead of sending it.
+    pub smtp_url: Option<String>,
+    /// The sender: `Customer portal <portal@example.com>`.
+    pub from: String,
+    /// The address users reach the portal at, for links in mails (`https://portal.example.com`).
+    pub public_url: String,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_password))
+            .field("from", &self.from)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -63,6 +87,7 @@ impl std::fmt::Debug for Settings {
             static_dir,
             workers,
             pdf_render_version,
+            mail,
         } = self;
         f.debug_struct("Settings")
             .field("addr", addr)
@@ -79,6 +104,7 @@ impl std::fmt::Debug for Settings {
             .field("static_dir", static_dir)
             .field("workers", workers)
             .field("pdf_render_version", pdf_render_version)
+            .field("mail", mail)
             .finish()
     }
 }
@@ -116,7 +142,7 @@ impl Settings {
             None => load_or_create_key(&data_dir.join("jwt-secret"))?,
         };
         Ok(Settings {
-            addr,
+            addr: addr.clone(),
             database_url,
             data_dir,
             jwt_secret,
@@ -130,6 +156,11 @@ impl Settings {
             static_dir: None,
             workers: 0,
             pdf_render_version: portal_pdf::RENDER_VERSION.to_string(),
+            mail: MailSettings {
+                smtp_url: None,
+                from: "Customer portal <portal@localhost>".to_string(),
+                public_url: format!("http://{addr}"),
+            },
         })
     }
 }

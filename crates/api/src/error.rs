@@ -34,6 +34,9 @@ pub enum ApiError {
     /// The request conflicts with the current state (409).
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// A field's value clashes with existing data (409), e.g. a username already taken.
+    #[error("conflict")]
+    FieldConflict(Vec<FieldError>),
     /// The body is larger than allowed (413).
     #[error("request body too large")]
     PayloadTooLarge { limit: usize },
@@ -61,6 +64,15 @@ impl ApiError {
         ApiError::Validation(vec![FieldError::new(field, code, message)])
     }
 
+    /// A 409 naming the field whose value clashes with existing data.
+    pub fn conflict_field(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError::FieldConflict(vec![FieldError::new(field, code, message)])
+    }
+
     /// Wraps an unexpected failure.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         ApiError::Internal(err.to_string())
@@ -74,6 +86,7 @@ impl ApiError {
             | ApiError::Unauthorized { code, .. }
             | ApiError::Forbidden { code, .. }
             | ApiError::Conflict { code, .. } => code,
+            ApiError::FieldConflict(_) => "conflict",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -89,6 +102,10 @@ impl ApiError {
             ApiError::Validation(errors) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                 format!("invalid fields: {}", fields.join(", "))
+            }
+            ApiError::FieldConflict(errors) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                format!("already in use: {}", fields.join(", "))
             }
             ApiError::PayloadTooLarge { limit } => {
                 format!("the request body exceeds {limit} bytes")
@@ -114,7 +131,7 @@ impl ApiError {
             detail: Some(self.detail()),
             code: self.code().to_string(),
             errors: match self {
-                ApiError::Validation(errors) => errors.clone(),
+                ApiError::Validation(errors) | ApiError::FieldConflict(errors) => errors.clone(),
                 _ => Vec::new(),
             },
         }
@@ -130,7 +147,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::FieldConflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

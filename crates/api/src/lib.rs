@@ -3,10 +3,12 @@
 //! Start at `startup::Application::build`; routes are in `routes/`, one module per resource,
 //! and reach the database through `portal-store`.
 
+pub mod app;
 pub mod auth;
 pub mod config;
 pub mod error;
 pub mod json;
+pub mod mail;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;

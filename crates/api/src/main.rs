@@ -65,6 +65,8 @@ enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "PORTAL_WORKERS", default_value_t = 0)]
         workers: usize,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Bring the database schema up to date and exit.
     Migrate {
@@ -78,6 +80,21 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+/// Outgoing mail.
+#[derive(Args)]
+struct MailArgs {
+    /// SMTP server: smtp://host:port (plain; add ?tls=required for STARTTLS) or
+    /// smtps://user:password@host:465. Without it, mail is written to <data dir>/mail/*.eml.
+    #[arg(long, env = "PORTAL_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of every mail, e.g. "Acme portal <portal@acme.example>".
+    #[arg(long, env = "PORTAL_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// The address users reach the portal at, for links in mails (default http://<addr>).
+    #[arg(long, env = "PORTAL_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -133,6 +150,7 @@ async fn main() -> anyhow::Result<()> {
             proxy_header,
             static_dir,
             workers,
+            mail,
         } => {
             let mut settings = common.settings(addr)?;
             settings.tls = tls;
@@ -140,6 +158,13 @@ async fn main() -> anyhow::Result<()> {
             settings.client_address = ClientAddressSource::behind(hops, proxy_header);
             settings.static_dir = static_dir;
             settings.workers = workers;
+            settings.mail.smtp_url = mail.smtp_url;
+            if let Some(from) = mail.mail_from {
+                settings.mail.from = from;
+            }
+            if let Some(url) = mail.public_url {
+                settings.mail.public_url = url.trim_end_matches('/').to_string();
+            }
             if seed {
                 let conn = db::connect(&settings.database_url).await?;
                 db::migrate(&conn).await?;

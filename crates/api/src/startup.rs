@@ -12,6 +12,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::{PasswordPool, TokenKeys};
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::mail::Transport;
+use crate::mail::worker::{OutboxSignal, Worker};
 use crate::middleware::{request_id, security_headers};
 use crate::routes::system::fallback::{RouteTable, not_found};
 use crate::state::AppState;
@@ -23,6 +25,7 @@ pub struct Application {
     port: u16,
     server: Server,
     passwords: PasswordPool,
+    outbox: Worker,
 }
 
 impl Application {
@@ -40,8 +43,20 @@ impl Application {
         let passwords = PasswordPool::new(settings.hashing_concurrency)?;
         let workers = settings.workers;
         let reads = db::HotReads::sized_for(&db, &settings.database_url, settings.workers);
+        let signal = OutboxSignal::default();
+        let outbox = Worker {
+            db: db.clone(),
+            transport: Transport::from_settings(&settings)?,
+            from: settings
+                .mail
+                .from
+                .parse()
+                .map_err(|e| anyhow::anyhow!("PORTAL_MAIL_FROM: {e}"))?,
+            signal: signal.clone(),
+        };
         let shared = AppState {
             db,
+            outbox: signal,
             settings,
             tokens,
             passwords: passwords.clone(),
@@ -103,6 +118,7 @@ impl Application {
             port,
             server: server.run(),
             passwords,
+            outbox,
         })
     }
 
@@ -116,8 +132,11 @@ impl Application {
         self.passwords.clone()
     }
 
-    /// Runs until stopped.
+    /// Runs until stopped: the HTTP server, and the outbox worker beside it.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = tokio::spawn(self.outbox.run());
+        let result = self.server.await;
+        worker.abort();
+        result
     }
 }

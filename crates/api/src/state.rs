@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::{PasswordPool, TokenKeys};
 use crate::config::Settings;
+use crate::mail::worker::OutboxSignal;
 use portal_store::HotReads;
 
 /// What every handler may reach.
@@ -20,4 +21,6 @@ pub struct AppState {
     pub passwords: PasswordPool,
     /// The session check and the grid; on PostgreSQL the worker's own connections.
     pub reads: HotReads,
+    /// Wakes the outbox worker after a transaction queued mail.
+    pub outbox: OutboxSignal,
 }

@@ -185,9 +185,20 @@ impl Client {
         realm: Realm,
         body: &B,
     ) -> Result<TokenResponse, ClientError> {
+        self.sign_in(realm, "login", body).await
+    }
+
+    /// `POST {realm}/auth/{action}` answering a token: remembers the token and the refresh
+    /// cookie, as a sign-in.
+    async fn sign_in<B: Serialize>(
+        &self,
+        realm: Realm,
+        action: &str,
+        body: &B,
+    ) -> Result<TokenResponse, ClientError> {
         let response = self
             .http
-            .post(format!("{}{}/auth/login", self.base, realm.prefix()))
+            .post(format!("{}{}/auth/{action}", self.base, realm.prefix()))
             .json(body)
             .send()
             .await?;
@@ -350,6 +361,8 @@ impl Client {
             .await
     }
 }
+
+mod issuer;
 
 /// Turns a non-success response into `ClientError::Api`.
 pub async fn check(response: Response) -> Result<Response, ClientError> {

@@ -2,7 +2,9 @@
 //! document states and payment status, password policy, and parsing of grid filters.
 //! Everything here is a pure function and is unit-tested next to the code.
 
+pub mod access;
 pub mod document;
+pub mod fields;
 pub mod filter;
 pub mod format;
 pub mod locale;

@@ -9,7 +9,6 @@ use portal_domain::filter::fold;
 use portal_types::DocumentType;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set,
-    TransactionTrait,
 };
 
 use crate::entities::{
@@ -209,7 +208,7 @@ pub async fn seed_organization(
     let now = crate::now();
     let owner_hash = crate::passwords::hash(OWNER_PASSWORD.as_bytes())?;
     let portal_hash = crate::passwords::hash(PORTAL_PASSWORD.as_bytes())?;
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
 
     let org = organization::ActiveModel {
         slug: Set(slug.into()),

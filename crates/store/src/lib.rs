@@ -8,6 +8,8 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod issuer;
+pub mod outbox;
 pub mod passwords;
 pub mod pg_reader;
 pub mod portal;
@@ -15,6 +17,7 @@ pub mod sessions;
 pub mod sql;
 pub mod sqlite_reader;
 pub mod throttle;
+pub mod user_tokens;
 
 pub use error::StoreError;
 
@@ -22,7 +25,8 @@ use std::time::Duration;
 
 use portal_migrations::MigratorTrait;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 
 use columns::Columns;
@@ -129,6 +133,20 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         options.max_connections(16).min_connections(1);
     }
     Ok(Database::connect(options).await?)
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`, waiting up to the busy timeout for another writer): a deferred
+/// transaction that reads first and writes later fails outright when another connection wrote
+/// in between, whatever the busy timeout. PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, StoreError> {
+    Ok(db
+        .begin_with_options(TransactionOptions {
+            isolation_level: None,
+            access_mode: None,
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        })
+        .await?)
 }
 
 /// The SQLite URL of a file, created when missing.

@@ -5,7 +5,7 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use sha2::{Digest, Sha256};
 
 use crate::HotReads;
@@ -69,7 +69,8 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
-fn random_token() -> String {
+/// 256 random bits, URL-safe base64.
+pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -134,7 +135,7 @@ pub async fn rotate(
 ) -> Result<Rotation, StoreError> {
     let now = crate::now();
     let hash = token_hash(presented);
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     let claimed = txn
         .query_one_raw(stmt(
             &txn,

@@ -5,13 +5,18 @@
 //! (`"1234.50"`), calendar dates as `YYYY-MM-DD`, instants as RFC 3339 UTC.
 //! With the `openapi` feature every type also derives `utoipa::ToSchema`.
 
+#[macro_use]
+mod macros;
+
 pub mod auth;
 pub mod documents;
+pub mod issuer;
 pub mod problem;
 pub mod system;
 pub mod wire;
 
 pub use auth::*;
 pub use documents::*;
+pub use issuer::*;
 pub use problem::*;
 pub use system::*;

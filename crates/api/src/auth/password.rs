@@ -61,6 +61,12 @@ impl PasswordPool {
         Ok(known && matches)
     }
 
+    /// A stored hash no password anybody knows verifies against: for users invited but without a
+    /// password yet.
+    pub fn unusable_hash(&self) -> String {
+        self.dummy_hash.to_string()
+    }
+
     /// How many argon2 verifications this pool has run.
     pub fn verifications(&self) -> u64 {
         self.verifications.load(Ordering::Relaxed)

@@ -13,10 +13,14 @@ use super::client_address::ClientAddressSource;
 use super::jwt::{Claims, Realm, invalid_token};
 use crate::error::ApiError;
 use crate::state::AppState;
+use portal_domain::access::{self, Permission};
 use portal_store::entities::organization;
+use portal_store::events::Actor;
 use portal_store::events::PortalActor;
+use portal_store::issuer::{IssuerScope, staff};
 use portal_store::portal::PortalScope;
 use portal_store::sessions::{ClientInfo, SessionCheck, organization_of_live_session};
+use portal_types::Role;
 
 /// A signed-in portal user: the customer side.
 #[derive(Debug, Clone)]
@@ -60,8 +64,9 @@ pub struct IssuerSession {
     pub organization_id: i64,
     /// The staff user.
     pub staff_user_id: i64,
-    /// `owner`, `admin`, `accountant` or `sales`.
-    pub role: String,
+    /// The member's role as the database has it now (not as it was at sign-in), so a changed
+    /// role takes effect at the next request.
+    pub role: Role,
     /// The login session (refresh-token family).
     pub session_id: String,
     /// Where the request came from.
@@ -135,15 +140,47 @@ impl FromRequest for IssuerSession {
             let state = state?;
             let (claims, organization) = claims(&state, token, Realm::Issuer).await?;
             let staff_user_id = claims.sub.parse().map_err(|_| invalid_token())?;
+            // Deactivated and deleted members have no live session (triggers end it); the
+            // role is read here rather than trusted from the token.
+            let member = staff::find(&state.db, IssuerScope::new(claims.org), staff_user_id)
+                .await?
+                .filter(|m| m.active)
+                .ok_or_else(super::session_ended)?;
+            let role = Role::parse(&member.role)
+                .ok_or_else(|| ApiError::internal(format!("unknown role {}", member.role)))?;
             Ok(IssuerSession {
                 organization_id: claims.org,
                 staff_user_id,
-                role: claims.role.ok_or_else(invalid_token)?,
+                role,
                 session_id: claims.sid,
                 client,
                 organization,
             })
         })
+    }
+}
+
+impl IssuerSession {
+    /// The organisation's rows: the only way to an [`IssuerScope`] in the HTTP layer.
+    pub fn scope(&self) -> IssuerScope {
+        IssuerScope::new(self.organization_id)
+    }
+
+    /// Refuses with 403, naming what is missing, unless the member's role allows `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if access::allows(self.role, permission) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                code: "insufficient_role",
+                detail: permission.description(),
+            })
+        }
+    }
+
+    /// The member as the audit trail records it.
+    pub fn actor(&self) -> Actor {
+        Actor::StaffUser(self.staff_user_id)
     }
 }
 

@@ -50,7 +50,7 @@ pub(crate) fn refresh_cookie(
         .finish()
 }
 
-pub(crate) struct Grant {
+pub struct Grant {
     pub realm: Realm,
     pub refresh: IssuedRefresh,
     pub contractor_id: Option<i64>,

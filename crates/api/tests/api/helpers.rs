@@ -6,6 +6,8 @@ use portal_api::auth::PasswordPool;
 use portal_api::config::{Settings, ThrottlePolicy, sqlite_url};
 use portal_api::startup::Application;
 use portal_client::Client;
+
+use crate::smtp_sink::SmtpSink;
 use portal_store::{self as db, demo};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
@@ -49,6 +51,46 @@ impl TestApp {
             .issuer_login(demo::OWNER_EMAIL, demo::OWNER_PASSWORD)
             .await
             .expect("demo owner login");
+        client
+    }
+
+    /// A client signed in as a new member of the demo organisation's staff with `role`
+    /// (`{role}@demo.example`, the demo owner's password).
+    pub async fn staff_client(&self, role: &str) -> Client {
+        let email = format!("{role}@demo.example");
+        self.db
+            .execute_unprepared(&format!(
+                "INSERT INTO staff_users (organization_id, email, email_lower, name, password_hash, role, active, invited, password_changed_at, created_at, updated_at)
+                 SELECT organization_id, '{email}', '{email}', 'The {role}', password_hash, '{role}', true, false, created_at, created_at, created_at
+                 FROM staff_users WHERE email_lower = '{owner}'",
+                owner = demo::OWNER_EMAIL
+            ))
+            .await
+            .expect("insert staff");
+        let client = self.client();
+        client
+            .issuer_login(&email, demo::OWNER_PASSWORD)
+            .await
+            .expect("staff login");
+        client
+    }
+
+    /// A second organisation (`rival`, the demo data under another name) and a client signed in
+    /// as its owner: what it may reach of the demo organisation is nothing.
+    pub async fn rival_owner(&self) -> Client {
+        demo::seed_organization(
+            &self.db,
+            "rival",
+            "Rival Trading Ltd",
+            "owner@rival.example",
+        )
+        .await
+        .expect("seed rival");
+        let client = self.client();
+        client
+            .issuer_login("owner@rival.example", demo::OWNER_PASSWORD)
+            .await
+            .expect("rival login");
         client
     }
 
@@ -206,6 +248,18 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         settings,
         passwords,
     }
+}
+
+/// Starts a server with demo data whose mail goes to a real SMTP server on loopback.
+pub async fn spawn_app_with_mail() -> (TestApp, SmtpSink) {
+    let sink = SmtpSink::start().await;
+    let url = sink.url.clone();
+    let app = spawn_app_with(move |s| {
+        s.mail.smtp_url = Some(url);
+        s.mail.public_url = "https://portal.test".into();
+    })
+    .await;
+    (app, sink)
 }
 
 /// Shared handle for concurrent tasks.

@@ -14,6 +14,8 @@ pub struct Model {
     pub provider_reference: Option<String>,
     pub idempotency_key: Option<String>,
     pub created_at: DateTimeUtc,
+    pub reference: Option<String>,
+    pub created_by_staff_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,9 +5,10 @@ use portal_store::entities::{organization, staff_user};
 use portal_store::events::{self, Actor, NewEvent};
 use portal_store::sessions;
 use portal_store::throttle;
-use portal_types::{IssuerLoginRequest, Problem, TokenResponse};
+use portal_types::{IssuerLoginRequest, Problem, SetPassword, TokenResponse};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
+use crate::app;
 use crate::auth::signin::{
     Grant, MAX_LOGIN, MAX_PASSWORD, grant_response, logout_for, refresh_for, required,
     throttle_keys,
@@ -21,7 +22,8 @@ use crate::state::AppState;
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(issuer_login)
         .service(issuer_refresh)
-        .service(issuer_logout);
+        .service(issuer_logout)
+        .service(issuer_set_password);
 }
 
 /// Sign in as a member of the issuer's staff.
@@ -144,4 +146,30 @@ async fn issuer_logout(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     logout_for(&state, &req, Realm::Issuer).await
+}
+
+/// Set a password from an invitation link (or a reset link) and sign in. The link works once
+/// and for 7 days; the member's other sessions end.
+#[utoipa::path(
+    tag = "issuer: auth",
+    request_body = SetPassword,
+    responses(
+        (status = 200, description = "Password set and signed in; the refresh cookie is set", body = TokenResponse),
+        (status = 422, description = "The link is invalid or expired (`token`), or the password too weak (`password`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/set-password")]
+async fn issuer_set_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<SetPassword>,
+) -> Result<HttpResponse, ApiError> {
+    let grant = app::passwords::set_staff_password(
+        &state,
+        &body.0.token,
+        &body.0.password,
+        &client_info(&req),
+    )
+    .await?;
+    grant_response(&state, grant)
 }

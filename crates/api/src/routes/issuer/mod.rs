@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod me;
+pub mod staff;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -9,5 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Every issuer route, mounted at `/api/v1/issuer`.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(scope::scope("/auth").configure(auth::routes))
-        .service(me::issuer_me);
+        .service(me::issuer_me)
+        .service(staff::list_staff)
+        .service(staff::invite_staff)
+        .service(staff::update_staff);
 }

@@ -9,7 +9,7 @@ use portal_domain::money::format_minor;
 use portal_types::{
     DocumentDetail, DocumentLine, DocumentPage, PaymentView, PortalSummary, Problem, VatBreakdown,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::auth::PortalSession;
 use crate::error::ApiError;
@@ -93,7 +93,7 @@ pub async fn load_detail(
 
     // The first view and its event together: were the event lost, the view could never be
     // recorded again, as the next one is no longer the first.
-    let txn = state.db.begin().await?;
+    let txn = portal_store::begin_write(&state.db).await?;
     if documents::mark_viewed(&txn, doc.id, now).await? {
         events::record_portal(&txn, session.actor(), "viewed", Some(doc.id), None).await?;
     }

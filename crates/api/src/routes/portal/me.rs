@@ -4,9 +4,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use portal_types::{
     FieldError, PasswordChange, PortalMe, PortalMeUpdate, PortalPermissions, Problem,
 };
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
 use crate::auth::session_ended;
 use crate::auth::{PortalSession, Realm};
@@ -326,7 +324,7 @@ async fn change_password(
     active.updated_at = Set(now);
     // The new password, the end of the other sessions and the event, all or nothing: a
     // password changed because it leaked must not leave the thief's session alive.
-    let txn = state.db.begin().await?;
+    let txn = portal_store::begin_write(&state.db).await?;
     active.update(&txn).await?;
     revoke_user_sessions(
         &txn,

@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use portal_pdf::{DocumentType, Line, Locale, Party, PdfDocument, VatBreakdown};
 use portal_types::Problem;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use sha2::{Digest, Sha256};
 
 use crate::auth::PortalSession;
@@ -302,7 +302,7 @@ async fn document_pdf(
     let bytes = rendered(&state, model, doc.organization_id, doc.id).await?;
 
     let now = portal_store::now();
-    let txn = state.db.begin().await?;
+    let txn = portal_store::begin_write(&state.db).await?;
     let kind = if inline {
         documents::mark_viewed(&txn, doc.id, now)
             .await?

@@ -1,0 +1,7 @@
+//! Use cases: operations that change several tables own their transaction here, and queue the
+//! mail they cause in it (the outbox), so that either all of it happens or none. Handlers parse
+//! the request, call one use case, and map its answer to a DTO.
+
+pub mod links;
+pub mod passwords;
+pub mod staff;

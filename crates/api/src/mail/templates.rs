@@ -1,0 +1,376 @@
+//! The mails, in the recipient's language (bg, en, de, es): plain text and the same in HTML.
+//! Document names come from the PDF's labels (`portal_pdf::title`), amounts and dates from the
+//! domain's formatting, so a mail says exactly what the PDF says.
+
+use chrono::NaiveDate;
+use portal_domain::format::{format_date, format_money};
+use portal_domain::locale::Locale;
+use portal_store::outbox::Email;
+use portal_types::DocumentType;
+
+/// The words of one mail in one language: a subject, a greeting, paragraphs, a button label.
+pub struct Words {
+    subject: String,
+    greeting: String,
+    paragraphs: Vec<String>,
+    action: &'static str,
+    footer: String,
+}
+
+fn greeting(locale: Locale, name: Option<&str>) -> String {
+    match (locale, name.filter(|n| !n.trim().is_empty())) {
+        (Locale::Bg, Some(n)) => format!("Здравейте, {n},"),
+        (Locale::Bg, None) => "Здравейте,".to_string(),
+        (Locale::En, Some(n)) => format!("Hello {n},"),
+        (Locale::En, None) => "Hello,".to_string(),
+        (Locale::De, Some(n)) => format!("Guten Tag {n},"),
+        (Locale::De, None) => "Guten Tag,".to_string(),
+        (Locale::Es, Some(n)) => format!("Hola, {n}:"),
+        (Locale::Es, None) => "Hola:".to_string(),
+    }
+}
+
+fn ignore_if_unexpected(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Bg => "Ако не очаквате това писмо, можете да го пренебрегнете.",
+        Locale::En => "If you did not expect this mail, you can ignore it.",
+        Locale::De => "Wenn Sie diese E-Mail nicht erwartet haben, können Sie sie ignorieren.",
+        Locale::Es => "Si no esperaba este correo, puede ignorarlo.",
+    }
+}
+
+fn sent_for(locale: Locale, organization: &str) -> String {
+    match locale {
+        Locale::Bg => format!("Изпратено от клиентския портал на {organization}."),
+        Locale::En => format!("Sent by the customer portal of {organization}."),
+        Locale::De => format!("Gesendet vom Kundenportal von {organization}."),
+        Locale::Es => format!("Enviado por el portal de clientes de {organization}."),
+    }
+}
+
+/// An invitation to a customer's portal user: set a password through the link.
+pub fn portal_invitation(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    username: &str,
+    valid_days: i64,
+) -> Words {
+    let (subject, invited, login, valid, action) = match locale {
+        Locale::Bg => (
+            format!("Покана за клиентския портал на {organization}"),
+            format!(
+                "{organization} ви кани в своя клиентски портал: там са всички документи, издадени за вас, и какво е платено и какво не."
+            ),
+            format!(
+                "Вашето потребителско име е „{username}“. Изберете парола чрез бутона по-долу."
+            ),
+            format!("Връзката е валидна {valid_days} дни и може да се използва веднъж."),
+            "Изберете парола",
+        ),
+        Locale::En => (
+            format!("Your invitation to the customer portal of {organization}"),
+            format!(
+                "{organization} invites you to its customer portal, where you find every document issued to you and what is paid and what is open."
+            ),
+            format!("Your username is “{username}”. Choose a password with the button below."),
+            format!("The link is valid for {valid_days} days and works once."),
+            "Choose a password",
+        ),
+        Locale::De => (
+            format!("Ihre Einladung zum Kundenportal von {organization}"),
+            format!(
+                "{organization} lädt Sie in sein Kundenportal ein: Dort finden Sie alle Dokumente, die für Sie ausgestellt wurden, und was bezahlt und was offen ist."
+            ),
+            format!(
+                "Ihr Benutzername ist „{username}“. Wählen Sie über die Schaltfläche unten ein Passwort."
+            ),
+            format!("Der Link ist {valid_days} Tage gültig und funktioniert einmal."),
+            "Passwort wählen",
+        ),
+        Locale::Es => (
+            format!("Su invitación al portal de clientes de {organization}"),
+            format!(
+                "{organization} le invita a su portal de clientes, donde encontrará todos los documentos emitidos a su nombre y qué está pagado y qué está pendiente."
+            ),
+            format!(
+                "Su nombre de usuario es «{username}». Elija una contraseña con el botón de abajo."
+            ),
+            format!("El enlace es válido durante {valid_days} días y funciona una sola vez."),
+            "Elegir contraseña",
+        ),
+    };
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs: vec![invited, login, valid],
+        action,
+        footer: sent_for(locale, organization),
+    }
+}
+
+/// A link to set a new password, after the user asked for one.
+pub fn password_reset(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    valid_hours: i64,
+) -> Words {
+    let (subject, asked, valid, action) = match locale {
+        Locale::Bg => (
+            format!("Нова парола за клиентския портал на {organization}"),
+            "Получихме заявка за нова парола за вашия профил. Изберете я чрез бутона по-долу.".to_string(),
+            format!("Връзката е валидна {valid_hours} часа и може да се използва веднъж. Текущата ви парола остава валидна, докато не изберете нова."),
+            "Изберете нова парола",
+        ),
+        Locale::En => (
+            format!("A new password for the customer portal of {organization}"),
+            "We were asked for a new password for your account. Choose it with the button below.".to_string(),
+            format!("The link is valid for {valid_hours} hours and works once. Your current password keeps working until you choose a new one."),
+            "Choose a new password",
+        ),
+        Locale::De => (
+            format!("Neues Passwort für das Kundenportal von {organization}"),
+            "Für Ihr Konto wurde ein neues Passwort angefordert. Wählen Sie es über die Schaltfläche unten.".to_string(),
+            format!("Der Link ist {valid_hours} Stunden gültig und funktioniert einmal. Ihr bisheriges Passwort gilt weiter, bis Sie ein neues wählen."),
+            "Neues Passwort wählen",
+        ),
+        Locale::Es => (
+            format!("Nueva contraseña para el portal de clientes de {organization}"),
+            "Hemos recibido una solicitud de nueva contraseña para su cuenta. Elíjala con el botón de abajo.".to_string(),
+            format!("El enlace es válido durante {valid_hours} horas y funciona una sola vez. Su contraseña actual sigue sirviendo hasta que elija una nueva."),
+            "Elegir nueva contraseña",
+        ),
+    };
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs: vec![asked, valid, ignore_if_unexpected(locale).to_string()],
+        action,
+        footer: sent_for(locale, organization),
+    }
+}
+
+/// A new document in the portal.
+#[allow(clippy::too_many_arguments)]
+pub fn new_document(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    doc_type: DocumentType,
+    number: &str,
+    total_minor: i64,
+    exponent: u32,
+    currency: &str,
+    due_date: Option<NaiveDate>,
+) -> Words {
+    let title = portal_pdf::title(doc_type, locale);
+    let total = format_money(locale, total_minor, exponent, currency);
+    let due = due_date.map(|d| format_date(locale, d));
+    let (subject, issued, amount, action) = match locale {
+        Locale::Bg => (
+            format!("{title} № {number} от {organization}"),
+            format!("{organization} издаде за вас документ: {title} № {number}."),
+            match &due {
+                Some(due) => format!("Сума: {total}, с падеж {due}."),
+                None => format!("Сума: {total}."),
+            },
+            "Отворете документа",
+        ),
+        Locale::En => (
+            format!("{title} {number} from {organization}"),
+            format!("{organization} has issued a document to you: {title} {number}."),
+            match &due {
+                Some(due) => format!("Amount: {total}, due {due}."),
+                None => format!("Amount: {total}."),
+            },
+            "Open the document",
+        ),
+        Locale::De => (
+            format!("{title} Nr. {number} von {organization}"),
+            format!("{organization} hat ein Dokument für Sie ausgestellt: {title} Nr. {number}."),
+            match &due {
+                Some(due) => format!("Betrag: {total}, fällig am {due}."),
+                None => format!("Betrag: {total}."),
+            },
+            "Dokument öffnen",
+        ),
+        Locale::Es => (
+            format!("{title} n.º {number} de {organization}"),
+            format!("{organization} ha emitido un documento a su nombre: {title} n.º {number}."),
+            match &due {
+                Some(due) => format!("Importe: {total}, vencimiento el {due}."),
+                None => format!("Importe: {total}."),
+            },
+            "Abrir el documento",
+        ),
+    };
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs: vec![issued, amount],
+        action,
+        footer: sent_for(locale, organization),
+    }
+}
+
+/// An invitation to the issuer's staff: set a password and sign in to the admin.
+pub fn staff_invitation(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    inviter: &str,
+    valid_days: i64,
+) -> Words {
+    let (subject, invited, valid, action) = match locale {
+        Locale::Bg => (
+            format!("Покана за екипа на {organization} в клиентския портал"),
+            format!("{inviter} ви кани да управлявате клиентския портал на {organization}."),
+            format!(
+                "Изберете парола чрез бутона по-долу. Връзката е валидна {valid_days} дни и може да се използва веднъж."
+            ),
+            "Изберете парола",
+        ),
+        Locale::En => (
+            format!("Join the {organization} team in the customer portal"),
+            format!("{inviter} invites you to run the customer portal of {organization}."),
+            format!(
+                "Choose a password with the button below. The link is valid for {valid_days} days and works once."
+            ),
+            "Choose a password",
+        ),
+        Locale::De => (
+            format!("Einladung ins Team von {organization} im Kundenportal"),
+            format!("{inviter} lädt Sie ein, das Kundenportal von {organization} zu betreuen."),
+            format!(
+                "Wählen Sie über die Schaltfläche unten ein Passwort. Der Link ist {valid_days} Tage gültig und funktioniert einmal."
+            ),
+            "Passwort wählen",
+        ),
+        Locale::Es => (
+            format!("Únase al equipo de {organization} en el portal de clientes"),
+            format!("{inviter} le invita a gestionar el portal de clientes de {organization}."),
+            format!(
+                "Elija una contraseña con el botón de abajo. El enlace es válido durante {valid_days} días y funciona una sola vez."
+            ),
+            "Elegir contraseña",
+        ),
+    };
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs: vec![invited, valid, ignore_if_unexpected(locale).to_string()],
+        action,
+        footer: sent_for(locale, organization),
+    }
+}
+
+/// The mail to `to`: the words with the link, as plain text and as HTML.
+pub fn compose(locale: Locale, to: &str, to_name: Option<&str>, words: Words, link: &str) -> Email {
+    let mut text = format!("{}\n\n", words.greeting);
+    for p in &words.paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "{}: {link}\n\n-- \n{}\n",
+        words.action, words.footer
+    ));
+
+    let mut html = format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2933\">\
+         <p>{}</p>",
+        locale.as_str(),
+        escape(&words.subject),
+        escape(&words.greeting)
+    );
+    for p in &words.paragraphs {
+        html.push_str(&format!("<p>{}</p>", escape(p)));
+    }
+    html.push_str(&format!(
+        "<p><a href=\"{}\" style=\"display:inline-block;padding:10px 18px;background:#1d4ed8;color:#ffffff;\
+         text-decoration:none;border-radius:4px\">{}</a></p>\
+         <p style=\"font-size:13px;color:#52606d\">{}</p></body></html>",
+        escape(link),
+        escape(words.action),
+        escape(&words.footer)
+    ));
+    Email {
+        to: to.to_string(),
+        to_name: to_name.map(str::to_string),
+        subject: words.subject,
+        text,
+        html,
+        language: locale.as_str().to_string(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mail_exists_in_every_language_and_carries_its_link_once_per_body() {
+        let link = "https://portal.example/p/demo/set-password?token=abc&x=1";
+        for locale in Locale::ALL {
+            for words in [
+                portal_invitation(locale, "Demo <Ltd>", Some("Ana"), "ana", 7),
+                password_reset(locale, "Demo <Ltd>", None, 2),
+                new_document(
+                    locale,
+                    "Demo <Ltd>",
+                    Some("Ana"),
+                    DocumentType::Invoice,
+                    "0000000042",
+                    123_456,
+                    2,
+                    "EUR",
+                    NaiveDate::from_ymd_opt(2026, 12, 31),
+                ),
+                staff_invitation(locale, "Demo <Ltd>", Some("Bo"), "Ana", 7),
+            ] {
+                let mail = compose(locale, "ana@example.com", Some("Ana"), words, link);
+                assert_eq!(mail.text.matches(link).count(), 1, "{}", mail.text);
+                assert_eq!(
+                    mail.html.matches("token=abc&amp;x=1").count(),
+                    1,
+                    "{}",
+                    mail.html
+                );
+                assert!(mail.html.contains("Demo &lt;Ltd&gt;"), "{}", mail.html);
+                assert!(!mail.html.contains("Demo <Ltd>"), "markup is escaped");
+                assert_eq!(mail.language, locale.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn a_document_mail_names_the_document_and_amount_as_the_pdf_does() {
+        let words = new_document(
+            Locale::De,
+            "Demo GmbH",
+            None,
+            DocumentType::Invoice,
+            "0000000042",
+            123_456,
+            2,
+            "EUR",
+            NaiveDate::from_ymd_opt(2026, 12, 31),
+        );
+        assert_eq!(words.subject, "Rechnung Nr. 0000000042 von Demo GmbH");
+        assert!(
+            words.paragraphs[1].contains("1.234,56\u{a0}€"),
+            "{}",
+            words.paragraphs[1]
+        );
+        assert!(words.paragraphs[1].contains("31.12.2026"));
+    }
+}

@@ -1,0 +1,83 @@
+//! Drains the outbox inside `portal serve`: claims one due message at a time
+//! (`portal_store::outbox::claim`, exactly one process gets each), delivers it and records the
+//! outcome, with back-off on failure. It wakes when this process queues a message and otherwise
+//! looks every second, so messages queued by another process go out too.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use portal_store::outbox::{self, Claimed, Email};
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+
+use super::Transport;
+
+/// How often an idle worker looks for due messages queued by other processes.
+const POLL: Duration = Duration::from_secs(1);
+
+/// A handle to wake the worker after queuing a message.
+#[derive(Clone, Default)]
+pub struct OutboxSignal(Arc<Notify>);
+
+impl OutboxSignal {
+    /// Wakes the worker (call after the queuing transaction committed).
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// The outbox worker of one process.
+pub struct Worker {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// Where mail goes.
+    pub transport: Transport,
+    /// The sender of every mail.
+    pub from: Mailbox,
+    /// Wakes the worker early.
+    pub signal: OutboxSignal,
+}
+
+impl Worker {
+    /// Runs until the process ends.
+    pub async fn run(self) {
+        loop {
+            match self.deliver_due().await {
+                Ok(()) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox: cannot reach the database"),
+            }
+            tokio::select! {
+                () = self.signal.0.notified() => {}
+                () = tokio::time::sleep(POLL) => {}
+            }
+        }
+    }
+
+    /// Delivers every message that is due now.
+    pub async fn deliver_due(&self) -> Result<(), portal_store::StoreError> {
+        while let Some(claimed) = outbox::claim(&self.db, portal_store::now()).await? {
+            let outcome = self.deliver(&claimed).await;
+            let now = portal_store::now();
+            match outcome {
+                Ok(()) => outbox::mark_sent(&self.db, claimed.id, now).await?,
+                Err(error) => {
+                    tracing::warn!(id = claimed.id, attempts = claimed.attempts, %error, "outbox: delivery failed");
+                    outbox::mark_failed_attempt(&self.db, &claimed, &error, now).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn deliver(&self, claimed: &Claimed) -> Result<(), String> {
+        match claimed.kind.as_str() {
+            "email" => {
+                let email: Email = serde_json::from_str(&claimed.payload)
+                    .map_err(|e| format!("unreadable payload: {e}"))?;
+                self.transport.send(&self.from, &email, claimed.id).await
+            }
+            other => Err(format!("no delivery for outbox messages of kind {other}")),
+        }
+    }
+}

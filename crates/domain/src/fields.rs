@@ -1,0 +1,117 @@
+//! Parsers for what people type into forms: names, e-mail addresses, free text. Each returns
+//! the cleaned value or the [`FieldError`] that names the field, so a handler collects every
+//! error of a request at once.
+
+use portal_types::FieldError;
+
+/// A required line of text: trimmed, 1–`max` characters, no control characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let value = value.trim();
+    let length = value.chars().count();
+    if length == 0 {
+        Err(FieldError::new(
+            field,
+            "required",
+            format!("`{field}` must not be empty"),
+        ))
+    } else if length > max {
+        Err(FieldError::new(
+            field,
+            "too_long",
+            format!("`{field}` must have at most {max} characters"),
+        ))
+    } else if value.chars().any(char::is_control) {
+        Err(FieldError::new(
+            field,
+            "invalid_characters",
+            format!("`{field}` contains control characters"),
+        ))
+    } else {
+        Ok(value.to_string())
+    }
+}
+
+/// An optional line of text: like [`required_text`], but empty is `None`.
+pub fn optional_text(field: &str, value: &str, max: usize) -> Result<Option<String>, FieldError> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    required_text(field, value, max).map(Some)
+}
+
+/// A person's name: 1–100 characters.
+pub fn person_name(field: &str, value: &str) -> Result<String, FieldError> {
+    required_text(field, value, 100)
+}
+
+/// An e-mail address, loosely (what a mail server decides, we do not): one `@`, something
+/// before it, a dotted domain after it, no spaces, at most 254 characters. Trimmed.
+pub fn email(field: &str, value: &str) -> Result<String, FieldError> {
+    let value = value.trim();
+    let ok = value.len() <= 254
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(FieldError::new(
+            field,
+            "invalid_email",
+            "not an e-mail address",
+        ))
+    }
+}
+
+/// An optional e-mail address: empty is `None`.
+pub fn optional_email(field: &str, value: &str) -> Result<Option<String>, FieldError> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    email(field, value).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_bounded_and_printable() {
+        assert_eq!(required_text("name", "  Ana ", 10).as_deref(), Ok("Ana"));
+        assert_eq!(
+            required_text("name", "  ", 10).map_err(|e| e.code),
+            Err("required".into())
+        );
+        assert_eq!(
+            required_text("name", "abcdefghijk", 10).map_err(|e| e.code),
+            Err("too_long".into())
+        );
+        assert_eq!(
+            required_text("name", "a\u{7}b", 10).map_err(|e| e.code),
+            Err("invalid_characters".into())
+        );
+        assert_eq!(optional_text("street", " ", 10), Ok(None));
+    }
+
+    #[test]
+    fn e_mail_addresses() {
+        for good in ["a@b.co", " ana.maria+tag@example.com ", "x@sub.domain.bg"] {
+            assert!(email("email", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@.co", "a@b.", "a b@c.de", "a@b@c.de",
+        ] {
+            assert_eq!(
+                email("email", bad).map_err(|e| e.code),
+                Err("invalid_email".into()),
+                "{bad}"
+            );
+        }
+        assert_eq!(optional_email("email", "  "), Ok(None));
+    }
+}
