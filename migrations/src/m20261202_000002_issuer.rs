@@ -54,6 +54,9 @@ const COMMON: &[&str] = &[
         PRIMARY KEY (organization_id, idempotency_key)
     )",
     "ALTER TABLE contractors ADD COLUMN archived_at {ts}",
+    // Name, tax id, VAT number and e-mail, lower-cased by the application with Unicode rules
+    // (SQLite's lower() knows only ASCII), for the contractor search.
+    "ALTER TABLE contractors ADD COLUMN search_text TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE staff_users ADD COLUMN invited BOOLEAN NOT NULL DEFAULT FALSE",
     "CREATE INDEX events_org_kind ON events (organization_id, kind, created_at)",
     "CREATE INDEX documents_issuer_contractor ON documents (organization_id, contractor_id, issue_date, id)",

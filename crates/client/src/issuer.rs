@@ -61,3 +61,59 @@ impl Client {
         self.sign_in(Realm::Portal, "set-password", &body).await
     }
 }
+
+impl Client {
+    /// `GET /api/v1/issuer/contractors?…` with the given query pairs.
+    pub async fn contractors(&self, query: &[(&str, &str)]) -> Result<ContractorPage, ClientError> {
+        self.send(
+            self.request(Method::GET, "/api/v1/issuer/contractors")
+                .query(query),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/issuer/contractors`.
+    pub async fn create_contractor(
+        &self,
+        input: &NewContractor,
+    ) -> Result<Contractor, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/v1/issuer/contractors")
+                .json(input),
+        )
+        .await
+    }
+
+    /// `GET /api/v1/issuer/contractors/{id}`.
+    pub async fn contractor(&self, id: i64) -> Result<Contractor, ClientError> {
+        self.send(self.request(Method::GET, &format!("/api/v1/issuer/contractors/{id}")))
+            .await
+    }
+
+    /// `PATCH /api/v1/issuer/contractors/{id}`.
+    pub async fn update_contractor(
+        &self,
+        id: i64,
+        update: &ContractorUpdate,
+    ) -> Result<Contractor, ClientError> {
+        self.send(
+            self.request(Method::PATCH, &format!("/api/v1/issuer/contractors/{id}"))
+                .json(update),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/issuer/contractors/{id}/archive` (`archived`) or `…/restore`.
+    pub async fn archive_contractor(
+        &self,
+        id: i64,
+        archived: bool,
+    ) -> Result<Contractor, ClientError> {
+        let action = if archived { "archive" } else { "restore" };
+        self.send(self.request(
+            Method::POST,
+            &format!("/api/v1/issuer/contractors/{id}/{action}"),
+        ))
+        .await
+    }
+}

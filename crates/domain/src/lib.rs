@@ -7,6 +7,7 @@ pub mod document;
 pub mod fields;
 pub mod filter;
 pub mod format;
+pub mod identifiers;
 pub mod locale;
 pub mod money;
 pub mod password;

@@ -109,3 +109,193 @@ pub struct PasswordResetRequest {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
     pub login: String,
 }
+
+string_enum! {
+    /// Whether a contractor buys from the organisation, sells to it, or both.
+    ContractorKind {
+        /// A customer.
+        Client => "client",
+        /// A supplier.
+        Supplier => "supplier",
+        /// Both.
+        Both => "both",
+    }
+}
+
+/// A postal address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// Street and number.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub street: Option<String>,
+    /// City.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub city: Option<String>,
+    /// Postal code.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (`BG`, `DE`, `ES`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z]{2}$"))]
+    pub country: Option<String>,
+}
+
+/// A customer (or supplier) record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contractor {
+    /// Contractor id.
+    pub id: i64,
+    /// Legal name.
+    pub name: String,
+    /// Customer, supplier or both.
+    pub kind: ContractorKind,
+    /// Company or tax registration number.
+    pub tax_id: Option<String>,
+    /// VAT identification number with its country prefix (`BG123456789`).
+    pub vat_number: Option<String>,
+    /// Postal address.
+    pub address: Address,
+    /// E-mail address for documents.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Bank account (IBAN).
+    pub iban: Option<String>,
+    /// BIC / SWIFT code.
+    pub bic: Option<String>,
+    /// Language of its portal, documents and mails: `bg`, `en`, `de` or `es`.
+    pub locale: String,
+    /// The staff member responsible for it.
+    pub salesperson_id: Option<i64>,
+    /// Its portal users may sign in.
+    pub portal_access: bool,
+    /// When it was archived; archived contractors are left out of lists unless asked for and
+    /// cannot sign in to the portal.
+    pub archived_at: Option<DateTime<Utc>>,
+    /// Where its people sign in to the portal.
+    pub portal_url: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/issuer/contractors`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewContractor {
+    /// Legal name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub name: String,
+    /// Customer, supplier or both (default: customer).
+    #[serde(default)]
+    pub kind: Option<ContractorKind>,
+    /// Company or tax registration number.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub tax_id: Option<String>,
+    /// VAT number with its country prefix, checked against that country's format.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
+    pub vat_number: Option<String>,
+    /// Postal address.
+    #[serde(default)]
+    pub address: Option<Address>,
+    /// E-mail address.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    pub email: Option<String>,
+    /// Phone number.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub phone: Option<String>,
+    /// IBAN, checked by its checksum (spaces allowed).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub iban: Option<String>,
+    /// BIC / SWIFT code (8 or 11 characters).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 11))]
+    pub bic: Option<String>,
+    /// `bg`, `en`, `de` or `es` (default: the organisation's).
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// A staff member of the organisation.
+    #[serde(default)]
+    pub salesperson_id: Option<i64>,
+    /// Its portal users may sign in (default: the organisation's portal setting).
+    #[serde(default)]
+    pub portal_access: Option<bool>,
+}
+
+/// `PATCH /api/v1/issuer/contractors/{id}`: fields left out stay unchanged; for text fields an
+/// empty string clears the value, `salesperson_id: 0` clears the salesperson.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContractorUpdate {
+    /// Legal name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub name: Option<String>,
+    /// Customer, supplier or both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ContractorKind>,
+    /// Company or tax registration number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub tax_id: Option<String>,
+    /// VAT number with its country prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
+    pub vat_number: Option<String>,
+    /// Postal address; the fields given replace the stored ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    pub email: Option<String>,
+    /// Phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub phone: Option<String>,
+    /// IBAN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub iban: Option<String>,
+    /// BIC / SWIFT code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 11))]
+    pub bic: Option<String>,
+    /// `bg`, `en`, `de` or `es`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// A staff member of the organisation; `0` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salesperson_id: Option<i64>,
+    /// Its portal users may sign in; `false` ends their sessions at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_access: Option<bool>,
+}
+
+/// A page of contractors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContractorPage {
+    /// This page.
+    pub items: Vec<Contractor>,
+    /// Matching contractors over all pages.
+    pub total: u64,
+    /// Page number from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}

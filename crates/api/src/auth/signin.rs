@@ -157,7 +157,12 @@ pub(crate) async fn portal_account(
         .one(&state.db)
         .await?;
     Ok(contractor
-        .filter(|c| c.portal_access && c.organization_id == org.id && user.state != "disabled")
+        .filter(|c| {
+            c.portal_access
+                && c.archived_at.is_none()
+                && c.organization_id == org.id
+                && user.state != "disabled"
+        })
         .map(|c| (user, c)))
 }
 

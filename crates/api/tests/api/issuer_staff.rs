@@ -49,7 +49,10 @@ async fn an_invited_colleague_sets_a_password_from_the_mail_and_signs_in() {
     sink.wait_for(1).await;
     let mails = sink.to("ada@demo.example");
     assert_eq!(mails[0].to, ["Ada@Demo.Example"]);
-    assert_eq!(mails[0].from, "portal@localhost", "the envelope sender is PORTAL_MAIL_FROM");
+    assert_eq!(
+        mails[0].from, "portal@localhost",
+        "the envelope sender is PORTAL_MAIL_FROM"
+    );
     assert_eq!(
         mails[0].subject(),
         "Join the Demo Trading Ltd team in the customer portal"

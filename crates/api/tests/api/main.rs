@@ -8,6 +8,7 @@ mod documents;
 mod errors;
 mod helpers;
 mod isolation;
+mod issuer_contractors;
 mod issuer_staff;
 mod pdf;
 mod reads;

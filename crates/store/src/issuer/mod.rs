@@ -3,6 +3,7 @@
 //! key), and every statement starts with its organisation: another organisation's row is not
 //! found, never changed.
 
+pub mod contractors;
 pub mod staff;
 
 /// One organisation, as its staff sees it.

@@ -1,7 +1,9 @@
 //! The issuer side, `/api/v1/issuer`: the issuing organisation's staff.
 
 pub mod auth;
+pub mod contractors;
 pub mod me;
+pub mod query;
 pub mod staff;
 
 use utoipa_actix_web::scope;
@@ -13,5 +15,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(me::issuer_me)
         .service(staff::list_staff)
         .service(staff::invite_staff)
-        .service(staff::update_staff);
+        .service(staff::update_staff)
+        .service(contractors::list_contractors)
+        .service(contractors::create_contractor)
+        .service(contractors::get_contractor)
+        .service(contractors::update_contractor)
+        .service(contractors::archive_contractor)
+        .service(contractors::restore_contractor);
 }

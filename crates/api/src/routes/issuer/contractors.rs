@@ -1,0 +1,243 @@
+//! The organisation's contractors: search and page, create, read, change, archive, restore.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use portal_store::entities::contractor;
+use portal_store::issuer::contractors::{self, ContractorFilter, ContractorSort};
+use portal_types::{
+    Address, Contractor, ContractorKind, ContractorPage, ContractorUpdate, NewContractor, Problem,
+};
+
+use super::query::Query;
+use crate::app;
+use crate::auth::IssuerSession;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+
+/// The contractor as the API shows it.
+pub fn view(state: &AppState, slug: &str, c: contractor::Model) -> Result<Contractor, ApiError> {
+    Ok(Contractor {
+        kind: ContractorKind::parse(&c.kind)
+            .ok_or_else(|| ApiError::internal(format!("unknown contractor kind {}", c.kind)))?,
+        portal_url: app::links::portal(&state.settings, slug, ""),
+        id: c.id,
+        name: c.name,
+        tax_id: c.tax_id,
+        vat_number: c.vat_number,
+        address: Address {
+            street: c.street,
+            city: c.city,
+            postal_code: c.postal_code,
+            country: c.country,
+        },
+        email: c.email,
+        phone: c.phone,
+        iban: c.iban,
+        bic: c.bic,
+        locale: c.locale,
+        salesperson_id: c.salesperson_id,
+        portal_access: c.portal_access,
+        archived_at: c.archived_at,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    })
+}
+
+/// Query parameters of the contractor list (documentation; the handler parses the raw query).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ContractorParams {
+    /// Case-insensitive substring of the name, tax id, VAT number or e-mail.
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// `client` (customers, with those that are both), `supplier` (likewise) or `both`.
+    #[param(inline)]
+    kind: Option<ContractorKind>,
+    /// With (`true`) or without (`false`) portal access.
+    portal_access: Option<bool>,
+    /// `true`: archived ones only; `false` (default): active ones only; `all`: both.
+    #[param(pattern = "^(true|false|all)$")]
+    archived: Option<String>,
+    /// `name` (default), `-created_at` (newest first) or `created_at`.
+    #[param(pattern = "^(name|created_at|-created_at)$")]
+    sort: Option<String>,
+    /// Page number from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    page: Option<u32>,
+    /// Rows per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    per_page: Option<u32>,
+}
+
+/// Search and page through the contractors.
+#[utoipa::path(
+    tag = "issuer: contractors",
+    security(("bearer" = [])),
+    params(ContractorParams),
+    responses(
+        (status = 200, description = "A page of contractors", body = ContractorPage),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is invalid; `errors` names it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/contractors")]
+async fn list_contractors(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<web::Json<ContractorPage>, ApiError> {
+    let mut q = Query::new(&query, &["q", "kind", "portal_access", "archived", "sort"]);
+    let text = q.text("q");
+    let kind = q.one_of("kind", &["client", "supplier", "both"]);
+    let portal_access = q.boolean("portal_access");
+    let archived = match q.one_of("archived", &["true", "false", "all"]) {
+        Some("true") => Some(true),
+        Some("all") => None,
+        _ => Some(false),
+    };
+    let sort = match q.one_of("sort", &["name", "created_at", "-created_at"]) {
+        Some("created_at") => ContractorSort::Oldest,
+        Some("-created_at") => ContractorSort::Newest,
+        _ => ContractorSort::Name,
+    };
+    let (page, per_page) = q.paging();
+    q.finish()?;
+    let filter = ContractorFilter {
+        q: text,
+        kind: kind.map(str::to_string),
+        portal_access,
+        archived,
+        sort,
+        page,
+        per_page,
+    };
+    let (rows, total) = contractors::list(&state.db, session.scope(), &filter).await?;
+    let slug = &session.organization.slug;
+    Ok(web::Json(ContractorPage {
+        items: rows
+            .into_iter()
+            .map(|c| view(&state, slug, c))
+            .collect::<Result<_, _>>()?,
+        total,
+        page,
+        per_page,
+    }))
+}
+
+/// Create a contractor (owner, admin, sales). The VAT number is checked against its country's
+/// format, the IBAN by its checksum.
+#[utoipa::path(
+    tag = "issuer: contractors",
+    security(("bearer" = [])),
+    request_body = NewContractor,
+    responses(
+        (status = 201, description = "Created", body = Contractor),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage contractors", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/contractors")]
+async fn create_contractor(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    body: ApiJson<NewContractor>,
+) -> Result<HttpResponse, ApiError> {
+    let created = app::contractors::create(&state, &session, body.0).await?;
+    Ok(HttpResponse::Created().json(view(&state, &session.organization.slug, created)?))
+}
+
+/// One contractor.
+#[utoipa::path(
+    tag = "issuer: contractors",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Contractor id")),
+    responses(
+        (status = 200, description = "The contractor", body = Contractor),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contractor in this organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/contractors/{id}")]
+async fn get_contractor(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<web::Json<Contractor>, ApiError> {
+    let found = contractors::find(&state.db, session.scope(), id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(view(&state, &session.organization.slug, found)?))
+}
+
+/// Change a contractor (owner, admin, sales). Withdrawing portal access ends its users'
+/// sessions at once.
+#[utoipa::path(
+    tag = "issuer: contractors",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Contractor id")),
+    request_body = ContractorUpdate,
+    responses(
+        (status = 200, description = "Saved", body = Contractor),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage contractors", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contractor in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/contractors/{id}")]
+async fn update_contractor(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+    body: ApiJson<ContractorUpdate>,
+) -> Result<web::Json<Contractor>, ApiError> {
+    let saved = app::contractors::update(&state, &session, id.into_inner(), body.0).await?;
+    Ok(web::Json(view(&state, &session.organization.slug, saved)?))
+}
+
+/// Archive a contractor: left out of lists, and its portal users can no longer sign in
+/// (portal access is withdrawn, their sessions end). Its documents stay.
+#[utoipa::path(
+    tag = "issuer: contractors",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Contractor id")),
+    responses(
+        (status = 200, description = "Archived", body = Contractor),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage contractors", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contractor in this organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/contractors/{id}/archive")]
+async fn archive_contractor(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<web::Json<Contractor>, ApiError> {
+    let saved = app::contractors::set_archived(&state, &session, id.into_inner(), true).await?;
+    Ok(web::Json(view(&state, &session.organization.slug, saved)?))
+}
+
+/// Restore an archived contractor (portal access stays off until given again).
+#[utoipa::path(
+    tag = "issuer: contractors",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Contractor id")),
+    responses(
+        (status = 200, description = "Restored", body = Contractor),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage contractors", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contractor in this organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/contractors/{id}/restore")]
+async fn restore_contractor(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<web::Json<Contractor>, ApiError> {
+    let saved = app::contractors::set_archived(&state, &session, id.into_inner(), false).await?;
+    Ok(web::Json(view(&state, &session.organization.slug, saved)?))
+}
