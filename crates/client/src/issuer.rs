@@ -117,3 +117,88 @@ impl Client {
         .await
     }
 }
+
+impl Client {
+    /// `GET /api/v1/issuer/contractors/{id}/portal-users`.
+    pub async fn portal_users(&self, contractor_id: i64) -> Result<PortalUserList, ClientError> {
+        self.send(self.request(
+            Method::GET,
+            &format!("/api/v1/issuer/contractors/{contractor_id}/portal-users"),
+        ))
+        .await
+    }
+
+    /// `POST /api/v1/issuer/contractors/{id}/portal-users`.
+    pub async fn create_portal_user(
+        &self,
+        contractor_id: i64,
+        input: &NewPortalUser,
+    ) -> Result<PortalUser, ClientError> {
+        self.send(
+            self.request(
+                Method::POST,
+                &format!("/api/v1/issuer/contractors/{contractor_id}/portal-users"),
+            )
+            .json(input),
+        )
+        .await
+    }
+
+    /// `GET /api/v1/issuer/portal-users/{id}`.
+    pub async fn portal_user(&self, id: i64) -> Result<PortalUser, ClientError> {
+        self.send(self.request(Method::GET, &format!("/api/v1/issuer/portal-users/{id}")))
+            .await
+    }
+
+    /// `PATCH /api/v1/issuer/portal-users/{id}`.
+    pub async fn update_portal_user(
+        &self,
+        id: i64,
+        update: &PortalUserUpdate,
+    ) -> Result<PortalUser, ClientError> {
+        self.send(
+            self.request(Method::PATCH, &format!("/api/v1/issuer/portal-users/{id}"))
+                .json(update),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/issuer/portal-users/{id}/invitation`: send the invitation again.
+    pub async fn resend_invitation(&self, id: i64) -> Result<PortalUser, ClientError> {
+        self.send(self.request(
+            Method::POST,
+            &format!("/api/v1/issuer/portal-users/{id}/invitation"),
+        ))
+        .await
+    }
+
+    /// `DELETE /api/v1/issuer/portal-users/{id}`.
+    pub async fn delete_portal_user(&self, id: i64) -> Result<(), ClientError> {
+        crate::check(
+            self.request(Method::DELETE, &format!("/api/v1/issuer/portal-users/{id}"))
+                .send()
+                .await?,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `POST /api/v1/portal/auth/password-reset`: ask for a reset link (always 202).
+    pub async fn request_password_reset(
+        &self,
+        organization: &str,
+        login: &str,
+    ) -> Result<(), ClientError> {
+        crate::check(
+            self.request(Method::POST, "/api/v1/portal/auth/password-reset")
+                .json(&PasswordResetRequest {
+                    organization: organization.to_string(),
+                    login: login.to_string(),
+                })
+                .send()
+                .await?,
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -13,6 +13,19 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether a unique constraint refused the write (another request got there first).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Db(
+                sea_orm::DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+                | sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)),
+            ) => e
+                .as_database_error()
+                .is_some_and(|d| d.is_unique_violation()),
+            _ => false,
+        }
+    }
+
     /// Wraps an unexpected failure.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         StoreError::Internal(err.to_string())

@@ -299,3 +299,109 @@ pub struct ContractorPage {
     /// Rows per page.
     pub per_page: u32,
 }
+
+string_enum! {
+    /// Where a portal user stands.
+    PortalUserState {
+        /// Created or invited, has not signed in yet.
+        Invited => "invited",
+        /// Has signed in (or was given a password and may).
+        Active => "active",
+        /// May not sign in; its sessions have ended.
+        Disabled => "disabled",
+    }
+}
+
+/// A person who signs in to the portal for a contractor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalUser {
+    /// Portal user id.
+    pub id: i64,
+    /// The contractor it signs in for.
+    pub contractor_id: i64,
+    /// Sign-in name, unique within the organisation (case-insensitive).
+    pub username: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail address (invitations and password resets go there).
+    pub email: Option<String>,
+    /// Invited, active or disabled.
+    pub state: PortalUserState,
+    /// Must choose a new password at the next sign-in.
+    pub must_change_password: bool,
+    /// Last sign-in.
+    pub last_login_at: Option<DateTime<Utc>>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/issuer/contractors/{id}/portal-users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalUserList {
+    /// The contractor's portal users, by username.
+    pub items: Vec<PortalUser>,
+    /// How many.
+    pub total: u64,
+}
+
+/// `POST /api/v1/issuer/contractors/{id}/portal-users`. With a `password` the user may sign in
+/// at once (and, unless told otherwise, must choose its own password then); without one, an
+/// `email` is required and the user is invited by mail to set a password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPortalUser {
+    /// Sign-in name, unique within the organisation.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub username: String,
+    /// First name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub first_name: String,
+    /// Last name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub last_name: String,
+    /// E-mail address; required when no password is given.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    pub email: Option<String>,
+    /// A password typed by the issuer (10–128 characters, not a common one).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 128))]
+    pub password: Option<String>,
+    /// Must choose a new password at the first sign-in (default: true when a password is
+    /// given).
+    #[serde(default)]
+    pub must_change_password: Option<bool>,
+}
+
+/// `PATCH /api/v1/issuer/portal-users/{id}`: fields left out stay unchanged; an empty `email`
+/// clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PortalUserUpdate {
+    /// First name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub last_name: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    pub email: Option<String>,
+    /// `false` disables the user (its sessions end at once); `true` enables it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Must choose a new password at the next sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub must_change_password: Option<bool>,
+}

@@ -5,4 +5,5 @@
 pub mod contractors;
 pub mod links;
 pub mod passwords;
+pub mod portal_users;
 pub mod staff;

@@ -4,6 +4,7 @@
 //! found, never changed.
 
 pub mod contractors;
+pub mod portal_users;
 pub mod staff;
 
 /// One organisation, as its staff sees it.

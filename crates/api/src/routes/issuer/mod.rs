@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod contractors;
 pub mod me;
+pub mod portal_users;
 pub mod query;
 pub mod staff;
 
@@ -21,5 +22,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(contractors::get_contractor)
         .service(contractors::update_contractor)
         .service(contractors::archive_contractor)
-        .service(contractors::restore_contractor);
+        .service(contractors::restore_contractor)
+        .service(portal_users::list_portal_users)
+        .service(portal_users::create_portal_user)
+        .service(portal_users::get_portal_user)
+        .service(portal_users::update_portal_user)
+        .service(portal_users::resend_invitation)
+        .service(portal_users::delete_portal_user);
 }

@@ -5,9 +5,11 @@ use portal_store::entities::organization;
 use portal_store::events::{self, Actor, NewEvent};
 use portal_store::sessions;
 use portal_store::throttle;
-use portal_types::{PortalLoginRequest, Problem, TokenResponse};
+use portal_store::throttle::ThrottleKey;
+use portal_types::{PasswordResetRequest, PortalLoginRequest, Problem, SetPassword, TokenResponse};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
+use crate::app;
 use crate::auth::signin::{
     Grant, MAX_LOGIN, MAX_PASSWORD, MAX_SLUG, grant_response, logout_for, portal_account,
     refresh_for, required, throttle_keys,
@@ -21,7 +23,9 @@ use crate::state::AppState;
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(portal_login)
         .service(portal_refresh)
-        .service(portal_logout);
+        .service(portal_logout)
+        .service(password_reset)
+        .service(portal_set_password);
 }
 
 /// Sign in to the customer portal.
@@ -146,4 +150,75 @@ async fn portal_logout(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     logout_for(&state, &req, Realm::Portal).await
+}
+
+/// Forgot password: mails a reset link (valid for 2 hours, in the customer's language) to every
+/// portal user of the organisation whose username or e-mail is `login`. Always answers 202 the
+/// same way, without waiting for the lookup, whether or not such a user exists; repeated
+/// requests for one login or from one address get 429.
+#[utoipa::path(
+    tag = "portal: auth",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "If such a user exists, a reset link is on its way"),
+        (status = 422, description = "A field is missing or malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/password-reset")]
+async fn password_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<PasswordResetRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    required(&[
+        ("organization", &body.organization, MAX_SLUG),
+        ("login", &body.login, MAX_LOGIN),
+    ])?;
+    let client = client_info(&req);
+    let now = portal_store::now();
+    let slug = body.organization.trim().to_lowercase();
+    let policy = &state.settings.throttle;
+    let mut keys = vec![ThrottleKey::account("reset", &slug, &body.login, policy)];
+    if let Some(ip) = &client.ip {
+        keys.push(ThrottleKey::address(ip, policy));
+    }
+    crate::auth::check_throttle(&state.db, &keys, now).await?;
+    // Every request counts, for a login that exists or not: the limit says nothing either.
+    throttle::record_failure(&state.db, &keys, policy, now).await?;
+    let state = state.into_inner();
+    actix_web::rt::spawn(async move {
+        if let Err(e) = app::portal_users::request_reset(&state, &slug, &body.login, &client).await
+        {
+            tracing::error!(error = %e, "password reset request failed");
+        }
+    });
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Set a password from an invitation or reset link and sign in. The link works once and until
+/// it expires; the user's other sessions end.
+#[utoipa::path(
+    tag = "portal: auth",
+    request_body = SetPassword,
+    responses(
+        (status = 200, description = "Password set and signed in; the refresh cookie is set", body = TokenResponse),
+        (status = 422, description = "The link is invalid or expired (`token`), or the password too weak (`password`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/set-password")]
+async fn portal_set_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<SetPassword>,
+) -> Result<HttpResponse, ApiError> {
+    let grant = app::passwords::set_portal_password(
+        &state,
+        &body.0.token,
+        &body.0.password,
+        &client_info(&req),
+    )
+    .await?;
+    grant_response(&state, grant)
 }
