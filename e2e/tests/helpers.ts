@@ -1,6 +1,6 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The server for tests that only read. */
@@ -104,4 +104,51 @@ export async function documentsFromApi(request: APIRequestContext, base: string,
   const res = await request.get(`${base}/api/v1/portal/documents${query}`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status()).toBe(200);
   return res.json();
+}
+
+/**
+ * The mails a test server wrote (no SMTP server is configured in the browser tests, so each
+ * mail is an .eml file under its data directory), newest last, decoded from quoted-printable.
+ */
+export function mailsOf(server: 'main' | 'scratch'): { to: string; text: string }[] {
+  const state = JSON.parse(readFileSync(join(__dirname, '..', 'test-results', '.servers.json'), 'utf8')) as {
+    name: string;
+    dataDir: string;
+  }[];
+  const dir = join(state.find((s) => s.name === server)!.dataDir, 'mail');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort()
+    .map((f) => {
+      const raw = readFileSync(join(dir, f), 'utf8');
+      const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+      const to = /^To: .*?<?([^<>\s]+@[^<>\s]+)>?\s*$/m.exec(raw)?.[1] ?? '';
+      return { to, text };
+    });
+}
+
+/** The link to `path` in the newest mail to `address` (waits up to ten seconds for it). */
+export async function linkInMail(server: 'main' | 'scratch', address: string, path: string): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const mail = mailsOf(server).filter((m) => m.to === address).pop();
+        link = mail && new RegExp(`https?://\\S*${path}\\?token=[A-Za-z0-9_-]+`).exec(mail.text)?.[0];
+        return link;
+      },
+      { timeout: 10_000 },
+    )
+    .toBeTruthy();
+  return link!;
+}
+
+/** An issuer access token of the demo owner (for setting up data through the API). */
+export async function ownerToken(request: APIRequestContext, base: string) {
+  const res = await request.post(`${base}/api/v1/issuer/auth/login`, {
+    data: { email: 'owner@demo.example', password: 'demo-owner-pass' },
+  });
+  expect(res.status()).toBe(200);
+  return (await res.json()).access_token as string;
 }

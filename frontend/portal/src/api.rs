@@ -9,7 +9,9 @@ use std::cell::RefCell;
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use portal_types::{FieldError, PortalLoginRequest, Problem, TokenResponse};
+use portal_types::{
+    FieldError, PasswordResetRequest, PortalLoginRequest, Problem, SetPassword, TokenResponse,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -207,6 +209,38 @@ async fn token(response: Response) -> Result<TokenResponse, ApiError> {
 pub async fn login(request: &PortalLoginRequest) -> Result<TokenResponse, ApiError> {
     let body = serde_json::to_string(request).map_err(|_| ApiError::Decode)?;
     let response = raw("POST", &format!("{BASE}/auth/login"), Some(&body), None).await?;
+    token(response).await
+}
+
+/// `POST /auth/password-reset`: asks for a reset link (the answer says nothing of whether the
+/// login exists).
+pub async fn request_password_reset(request: &PasswordResetRequest) -> Result<(), ApiError> {
+    let body = serde_json::to_string(request).map_err(|_| ApiError::Decode)?;
+    let response = raw(
+        "POST",
+        &format!("{BASE}/auth/password-reset"),
+        Some(&body),
+        None,
+    )
+    .await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(failure(response).await)
+    }
+}
+
+/// `POST /auth/set-password`: a new password from a link; signs the user in. The caller
+/// accepts the token into the session.
+pub async fn set_password(request: &SetPassword) -> Result<TokenResponse, ApiError> {
+    let body = serde_json::to_string(request).map_err(|_| ApiError::Decode)?;
+    let response = raw(
+        "POST",
+        &format!("{BASE}/auth/set-password"),
+        Some(&body),
+        None,
+    )
+    .await?;
     token(response).await
 }
 

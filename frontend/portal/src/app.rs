@@ -17,6 +17,7 @@ use crate::pages::document::DocumentPage;
 use crate::pages::documents::DocumentsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::password::{ForgotPasswordPage, SetPasswordPage};
 use crate::pages::summary::SummaryPage;
 
 /// The signed-in user, loaded once per session.
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <StandaloneNotFound /> }>
                 <Route path=path!("/p/:org/login") view=LoginPage />
+                <Route path=path!("/p/:org/forgot-password") view=ForgotPasswordPage />
+                <Route path=path!("/p/:org/set-password") view=SetPasswordPage />
                 <ParentRoute path=path!("/p/:org") view=Shell>
                     <Route path=path!("") view=SummaryPage />
                     <Route path=path!("documents") view=DocumentsPage />

@@ -234,6 +234,11 @@ pub fn LoginPage() -> impl IntoView {
                             }}
                         </button>
                     </form>
+                    <p class="login-links">
+                        <a href=move || {
+                            portal_path(&org.get(), "/forgot-password")
+                        }>{tr(|t| t.forgot_link)}</a>
+                    </p>
                 </div>
             </main>
         </div>

@@ -5,4 +5,5 @@ pub mod document;
 pub mod documents;
 pub mod login;
 pub mod not_found;
+pub mod password;
 pub mod summary;
