@@ -202,3 +202,157 @@ impl Client {
         Ok(())
     }
 }
+
+impl Client {
+    /// `GET /api/v1/issuer/documents?…` with the given query pairs.
+    pub async fn issuer_documents(
+        &self,
+        query: &[(&str, &str)],
+    ) -> Result<IssuerDocumentPage, ClientError> {
+        self.send(
+            self.request(Method::GET, "/api/v1/issuer/documents")
+                .query(query),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/issuer/documents`: a draft.
+    pub async fn create_document(
+        &self,
+        input: &NewDocument,
+    ) -> Result<IssuerDocument, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/v1/issuer/documents")
+                .json(input),
+        )
+        .await
+    }
+
+    /// `GET /api/v1/issuer/documents/{id}`.
+    pub async fn issuer_document(&self, id: i64) -> Result<IssuerDocument, ClientError> {
+        self.send(self.request(Method::GET, &format!("/api/v1/issuer/documents/{id}")))
+            .await
+    }
+
+    /// `PATCH /api/v1/issuer/documents/{id}` (drafts).
+    pub async fn update_document(
+        &self,
+        id: i64,
+        update: &DocumentUpdate,
+    ) -> Result<IssuerDocument, ClientError> {
+        self.send(
+            self.request(Method::PATCH, &format!("/api/v1/issuer/documents/{id}"))
+                .json(update),
+        )
+        .await
+    }
+
+    /// `DELETE /api/v1/issuer/documents/{id}` (drafts).
+    pub async fn delete_document(&self, id: i64) -> Result<(), ClientError> {
+        crate::check(
+            self.request(Method::DELETE, &format!("/api/v1/issuer/documents/{id}"))
+                .send()
+                .await?,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `POST /api/v1/issuer/documents/{id}/{action}` for `issue`, `cancel` or `credit-note`.
+    pub async fn document_action(
+        &self,
+        id: i64,
+        action: &str,
+    ) -> Result<IssuerDocument, ClientError> {
+        self.send(self.request(
+            Method::POST,
+            &format!("/api/v1/issuer/documents/{id}/{action}"),
+        ))
+        .await
+    }
+
+    /// `GET /api/v1/issuer/documents/{id}/pdf`.
+    pub async fn issuer_document_pdf(&self, id: i64) -> Result<Vec<u8>, ClientError> {
+        let response = crate::check(
+            self.request(Method::GET, &format!("/api/v1/issuer/documents/{id}/pdf"))
+                .send()
+                .await?,
+        )
+        .await?;
+        Ok(response.bytes().await?.to_vec())
+    }
+
+    /// `GET /api/v1/issuer/documents/{id}/payments`.
+    pub async fn payments(&self, document_id: i64) -> Result<PaymentList, ClientError> {
+        self.send(self.request(
+            Method::GET,
+            &format!("/api/v1/issuer/documents/{document_id}/payments"),
+        ))
+        .await
+    }
+
+    /// `POST /api/v1/issuer/documents/{id}/payments`, with an `Idempotency-Key` when given.
+    pub async fn record_payment(
+        &self,
+        document_id: i64,
+        payment: &NewPayment,
+        idempotency_key: Option<&str>,
+    ) -> Result<Payment, ClientError> {
+        let mut builder = self
+            .request(
+                Method::POST,
+                &format!("/api/v1/issuer/documents/{document_id}/payments"),
+            )
+            .json(payment);
+        if let Some(key) = idempotency_key {
+            builder = builder.header("idempotency-key", key);
+        }
+        self.send(builder).await
+    }
+
+    /// `DELETE /api/v1/issuer/payments/{id}`.
+    pub async fn delete_payment(&self, id: i64) -> Result<(), ClientError> {
+        crate::check(
+            self.request(Method::DELETE, &format!("/api/v1/issuer/payments/{id}"))
+                .send()
+                .await?,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+impl Client {
+    /// `GET /api/v1/issuer/settings`.
+    pub async fn settings(&self) -> Result<OrganizationSettings, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/issuer/settings"))
+            .await
+    }
+
+    /// `PATCH /api/v1/issuer/settings`.
+    pub async fn update_settings(
+        &self,
+        update: &SettingsUpdate,
+    ) -> Result<OrganizationSettings, ClientError> {
+        self.send(
+            self.request(Method::PATCH, "/api/v1/issuer/settings")
+                .json(update),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/issuer/settings/portal/apply-to-all`.
+    pub async fn apply_portal_access_to_all(&self) -> Result<AppliedToAll, ClientError> {
+        self.send(self.request(Method::POST, "/api/v1/issuer/settings/portal/apply-to-all"))
+            .await
+    }
+
+    /// `GET /api/v1/issuer/events?…` with the given query pairs.
+    pub async fn events(&self, query: &[(&str, &str)]) -> Result<EventPage, ClientError> {
+        self.send(
+            self.request(Method::GET, "/api/v1/issuer/events")
+                .query(query),
+        )
+        .await
+    }
+}

@@ -114,11 +114,15 @@ pub enum SortColumn {
     PaymentStatus,
     /// Overdue first or last.
     Overdue,
+    /// The contractor's name (the issuer's grid only).
+    Contractor,
+    /// When the customer first opened it (the issuer's grid only).
+    ViewedAt,
 }
 
 impl SortColumn {
     /// Every sortable column with its query-string name.
-    pub const NAMES: [(SortColumn, &'static str); 14] = [
+    pub const NAMES: [(SortColumn, &'static str); 16] = [
         (SortColumn::Number, "number"),
         (SortColumn::Date, "date"),
         (SortColumn::DueDate, "due_date"),
@@ -133,7 +137,14 @@ impl SortColumn {
         (SortColumn::State, "state"),
         (SortColumn::PaymentStatus, "payment_status"),
         (SortColumn::Overdue, "overdue"),
+        (SortColumn::Contractor, "contractor"),
+        (SortColumn::ViewedAt, "viewed_at"),
     ];
+
+    /// Whether only the issuer's grid sorts by it.
+    pub fn issuer_only(self) -> bool {
+        matches!(self, SortColumn::Contractor | SortColumn::ViewedAt)
+    }
 
     /// The query-string name.
     pub fn name(self) -> &'static str {
@@ -182,6 +193,12 @@ pub struct DocumentQuery {
     pub downloaded_to: Option<NaiveDate>,
     /// Free text over the number and line descriptions (already lower-cased).
     pub text: Option<String>,
+    /// The issuer's grid only: any of these contractors (empty: all).
+    pub contractors: Vec<i64>,
+    /// The issuer's grid only: any of these states (empty: all).
+    pub states: Vec<portal_types::DocumentState>,
+    /// The issuer's grid only: opened by the customer (`Some(true)`) or not yet.
+    pub viewed: Option<bool>,
     /// Sort keys, most significant first; never empty.
     pub sort: Vec<SortKey>,
     /// Page, from 1.
@@ -206,6 +223,9 @@ impl Default for DocumentQuery {
             downloaded_from: None,
             downloaded_to: None,
             text: None,
+            contractors: Vec::new(),
+            states: Vec::new(),
+            viewed: None,
             sort: vec![SortKey {
                 column: SortColumn::Date,
                 descending: true,
@@ -309,6 +329,19 @@ pub const PARAMETERS: [&str; 25] = [
     "remaining_max",
 ];
 
+/// The parameters only the issuer's grid has.
+pub const ISSUER_PARAMETERS: [&str; 3] = ["contractor", "state", "viewed"];
+
+/// Whose grid a query string is for: the issuer's has more columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A customer's portal user.
+    Portal,
+    /// The issuer's staff.
+    Issuer,
+}
+
+#[cfg(test)]
 fn is_parameter(key: &str) -> bool {
     PARAMETERS.contains(&key)
 }
@@ -318,15 +351,64 @@ impl DocumentQuery {
     pub fn parse<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<DocumentQuery, Vec<FieldError>> {
+        Self::parse_for(Audience::Portal, pairs)
+    }
+
+    /// Parses the query string of `audience`'s grid: the issuer's adds `contractor`, `state`
+    /// and `viewed`, and sorting by `contractor` and `viewed_at`.
+    pub fn parse_for<'a>(
+        audience: Audience,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<DocumentQuery, Vec<FieldError>> {
+        let issuer = audience == Audience::Issuer;
         let mut q = DocumentQuery::default();
         let mut errors = Vec::new();
         let mut sort_given = false;
         for (key, value) in pairs {
             // An empty value is no filter (HTML forms send every field, filled or not).
-            if value.trim().is_empty() && is_parameter(key) {
+            if value.trim().is_empty()
+                && (PARAMETERS.contains(&key) || (issuer && ISSUER_PARAMETERS.contains(&key)))
+            {
                 continue;
             }
             match key {
+                "contractor" if issuer => {
+                    for id in list(value) {
+                        match id.parse::<i64>() {
+                            Ok(id) if id > 0 && !q.contractors.contains(&id) => {
+                                q.contractors.push(id)
+                            }
+                            Ok(id) if id > 0 => {}
+                            _ => errors.push(FieldError::new(
+                                key,
+                                "invalid_value",
+                                format!("`{id}` is not a contractor id"),
+                            )),
+                        }
+                    }
+                }
+                "state" if issuer => {
+                    for name in list(value) {
+                        match portal_types::DocumentState::parse(name) {
+                            Some(s) if !q.states.contains(&s) => q.states.push(s),
+                            Some(_) => {}
+                            None => errors.push(FieldError::new(
+                                key,
+                                "invalid_value",
+                                format!("`{name}` is not a document state"),
+                            )),
+                        }
+                    }
+                }
+                "viewed" if issuer => match value.trim() {
+                    "true" => q.viewed = Some(true),
+                    "false" => q.viewed = Some(false),
+                    other => errors.push(FieldError::new(
+                        key,
+                        "invalid_value",
+                        format!("`{other}` is not true or false"),
+                    )),
+                },
                 "number" => q.number = text_filter(key, value, &mut errors),
                 "q" => q.text = text_filter(key, value, &mut errors),
                 "type" => {
@@ -411,7 +493,10 @@ impl DocumentQuery {
                             Some(rest) => (true, rest),
                             None => (false, item.strip_prefix('+').unwrap_or(item)),
                         };
-                        match SortColumn::NAMES.iter().find(|(_, n)| *n == name) {
+                        match SortColumn::NAMES
+                            .iter()
+                            .find(|(c, n)| *n == name && (issuer || !c.issuer_only()))
+                        {
                             // A column named again cannot change the order: the first
                             // mention already decides every tie it could break.
                             Some((column, _)) if !q.sort.iter().any(|k| k.column == *column) => {
@@ -683,6 +768,35 @@ mod tests {
             fields("colour="),
             [("colour".into(), "unknown_parameter".into())],
             "an unknown parameter is still refused"
+        );
+    }
+
+    #[test]
+    fn the_issuer_grid_has_more_filters_and_sort_keys_the_portal_refuses() {
+        let pairs = [
+            ("contractor", "7,9"),
+            ("state", "draft,issued"),
+            ("viewed", "false"),
+            ("sort", "contractor,-viewed_at"),
+        ];
+        let q = DocumentQuery::parse_for(Audience::Issuer, pairs).expect("issuer");
+        assert_eq!(q.contractors, [7, 9]);
+        assert_eq!(
+            q.states,
+            [
+                portal_types::DocumentState::Draft,
+                portal_types::DocumentState::Issued
+            ]
+        );
+        assert_eq!(q.viewed, Some(false));
+        assert_eq!(q.sort[0].column, SortColumn::Contractor);
+        let refused = DocumentQuery::parse(pairs).expect_err("portal");
+        let mut fields: Vec<&str> = refused.iter().map(|e| e.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(fields, ["contractor", "sort", "sort", "state", "viewed"]);
+        assert!(
+            DocumentQuery::parse([("contractor", "")]).is_err(),
+            "unknown even when empty"
         );
     }
 

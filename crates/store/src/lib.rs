@@ -8,6 +8,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod idempotency;
 pub mod issuer;
 pub mod outbox;
 pub mod passwords;

@@ -236,7 +236,25 @@ fn codes_by_exponent() -> &'static [(u32, String)] {
 }
 
 /// Appends the grid's filters (everything except the scope).
-fn apply_filters(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
+pub(crate) fn apply_filters(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
+    // The issuer's grid only (the portal's parser never fills these).
+    if !q.contractors.is_empty() {
+        sql.push(" AND d.contractor_id IN ")
+            .bind_list(q.contractors.iter().copied());
+    }
+    if !q.states.is_empty() {
+        sql.push(" AND d.state IN ")
+            .bind_list(q.states.iter().map(|s| s.as_str()));
+    }
+    match q.viewed {
+        Some(true) => {
+            sql.push(" AND d.first_viewed_at IS NOT NULL");
+        }
+        Some(false) => {
+            sql.push(" AND d.first_viewed_at IS NULL");
+        }
+        None => {}
+    }
     if let Some(number) = &q.number {
         sql.push(" AND d.number_folded LIKE ")
             .bind(like_pattern(number))
@@ -349,6 +367,9 @@ fn push_sort_expression(sql: &mut Sql, column: SortColumn, today: NaiveDate) {
         SortColumn::Remaining => "d.remaining_minor",
         SortColumn::DownloadedAt => "d.last_downloaded_at",
         SortColumn::State => "d.state",
+        // The issuer's grid joins the contractor as `c`.
+        SortColumn::Contractor => "c.name",
+        SortColumn::ViewedAt => "d.first_viewed_at",
         // unpaid, partially paid, paid; not payable or cancelled last
         SortColumn::PaymentStatus => {
             "(CASE WHEN d.paid_minor IS NULL OR d.state = 'cancelled' THEN NULL \
@@ -369,7 +390,7 @@ fn push_sort_expression(sql: &mut Sql, column: SortColumn, today: NaiveDate) {
 
 /// Appends `ORDER BY`: the requested keys with NULLs last, then id in the direction of the last
 /// key (so the default `-date` walks the `(…, issue_date, id)` index backwards).
-fn apply_sort(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
+pub(crate) fn apply_sort(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
     sql.push(" ORDER BY ");
     for key in &q.sort {
         push_sort_expression(sql, key.column, today);
@@ -383,6 +404,7 @@ fn apply_sort(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
                 | SortColumn::Paid
                 | SortColumn::Remaining
                 | SortColumn::DownloadedAt
+                | SortColumn::ViewedAt
                 | SortColumn::PaymentStatus
         );
         sql.push(if nullable { " NULLS LAST, " } else { ", " });
@@ -394,7 +416,7 @@ fn apply_sort(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
 /// The documents whose amounts count toward what is owed, in SQL: payable ones (the writer
 /// gives exactly those payment columns, from `portal_domain::document::is_payable`) that are not
 /// cancelled (`counts_in_sums`).
-const SUMMABLE: &str = "d.paid_minor IS NOT NULL AND d.state <> 'cancelled'";
+pub(crate) const SUMMABLE: &str = "d.paid_minor IS NOT NULL AND d.state <> 'cancelled'";
 
 /// One page of the grid: rows, total count and per-currency sums.
 pub struct GridPage {

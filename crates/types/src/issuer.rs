@@ -405,3 +405,95 @@ pub struct PortalUserUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub must_change_password: Option<bool>,
 }
+
+/// What the portal lets customers do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalActions {
+    /// PDFs may be downloaded.
+    pub download: bool,
+    /// Comments may be written.
+    pub comment: bool,
+    /// Offers may be accepted or rejected.
+    pub accept_offers: bool,
+    /// Documents may be paid online.
+    pub pay: bool,
+}
+
+/// The portal's settings (Billomat's "customer portal" settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalSettings {
+    /// The document types customers see.
+    pub document_types: Vec<crate::DocumentType>,
+    /// What customers may do.
+    pub actions: PortalActions,
+    /// New contractors get portal access unless told otherwise.
+    pub access_by_default: bool,
+    /// Customers' portal users are mailed when a document is issued to them.
+    pub email_new_documents: bool,
+}
+
+/// `GET /api/v1/issuer/settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganizationSettings {
+    /// The customer portal.
+    pub portal: PortalSettings,
+}
+
+/// Changes of [`PortalActions`]: fields left out stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PortalActionsUpdate {
+    /// PDFs may be downloaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download: Option<bool>,
+    /// Comments may be written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<bool>,
+    /// Offers may be accepted or rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_offers: Option<bool>,
+    /// Documents may be paid online.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay: Option<bool>,
+}
+
+/// Changes of [`PortalSettings`]: fields left out stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PortalSettingsUpdate {
+    /// The document types customers see (the whole list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_types: Option<Vec<crate::DocumentType>>,
+    /// What customers may do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<PortalActionsUpdate>,
+    /// New contractors get portal access unless told otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_by_default: Option<bool>,
+    /// Mail customers' portal users about new documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_new_documents: Option<bool>,
+}
+
+/// `PATCH /api/v1/issuer/settings`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SettingsUpdate {
+    /// The customer portal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<PortalSettingsUpdate>,
+}
+
+/// `POST /api/v1/issuer/settings/portal/apply-to-all`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppliedToAll {
+    /// Contractors that got portal access now (archived ones are left out).
+    pub updated: u64,
+}

@@ -3,7 +3,11 @@
 //! the request, call one use case, and map its answer to a DTO.
 
 pub mod contractors;
+pub mod documents;
 pub mod links;
 pub mod passwords;
+pub mod payments;
+pub mod pdf;
 pub mod portal_users;
+pub mod settings;
 pub mod staff;

@@ -209,6 +209,13 @@ async fn fresh_database(data_dir: &std::path::Path) -> String {
 }
 
 async fn start(settings: Settings) -> (String, PasswordPool) {
+    // PORTAL_TEST_LOG=debug (any filter) shows the servers' logs of a test run.
+    if let Ok(filter) = std::env::var("PORTAL_TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    }
     let app = Application::build(settings).await.expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let passwords = app.passwords();

@@ -9,6 +9,7 @@ mod errors;
 mod helpers;
 mod isolation;
 mod issuer_contractors;
+mod issuer_documents;
 mod issuer_portal_users;
 mod issuer_staff;
 mod pdf;

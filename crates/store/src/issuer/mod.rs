@@ -4,6 +4,8 @@
 //! found, never changed.
 
 pub mod contractors;
+pub mod documents;
+pub mod events;
 pub mod portal_users;
 pub mod staff;
 

@@ -2,9 +2,12 @@
 
 pub mod auth;
 pub mod contractors;
+pub mod documents;
 pub mod me;
+pub mod payments;
 pub mod portal_users;
 pub mod query;
+pub mod settings;
 pub mod staff;
 
 use utoipa_actix_web::scope;
@@ -28,5 +31,21 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(portal_users::get_portal_user)
         .service(portal_users::update_portal_user)
         .service(portal_users::resend_invitation)
-        .service(portal_users::delete_portal_user);
+        .service(portal_users::delete_portal_user)
+        .service(documents::list_documents)
+        .service(documents::create_document)
+        .service(documents::get_document)
+        .service(documents::update_document)
+        .service(documents::delete_document)
+        .service(documents::issue_document)
+        .service(documents::cancel_document)
+        .service(documents::credit_note)
+        .service(documents::document_pdf)
+        .service(payments::list_payments)
+        .service(payments::record_payment)
+        .service(payments::delete_payment)
+        .service(settings::get_settings)
+        .service(settings::update_settings)
+        .service(settings::apply_to_all)
+        .service(settings::list_events);
 }

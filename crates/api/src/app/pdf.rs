@@ -1,0 +1,191 @@
+//! A document's PDF: the model from the database rows, rendered in-process and cached by the
+//! renderer's version and the document's content (`<data dir>/pdf-cache/<org>/<document>/`).
+//! Used by the portal's download, the issuer's preview and issuing.
+
+use std::path::PathBuf;
+
+use portal_pdf::{DocumentType, Line, Locale, Party, PdfDocument, VatBreakdown};
+use portal_store::entities::{contractor, document, organization};
+use portal_store::issuer::documents as stored;
+use portal_store::portal::exponent;
+use sea_orm::{ConnectionTrait, EntityTrait};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn party_of_org(org: &organization::Model) -> Party {
+    Party {
+        name: org.legal_name.clone(),
+        tax_id: org.tax_id.clone(),
+        vat_number: org.vat_number.clone(),
+        address_lines: address(&org.street, &org.postal_code, &org.city, Some(&org.country)),
+        iban: org.iban.clone(),
+        bic: org.bic.clone(),
+        bank_name: org.bank_name.clone(),
+    }
+}
+
+fn party_of_contractor(c: &contractor::Model) -> Party {
+    Party {
+        name: c.name.clone(),
+        tax_id: c.tax_id.clone(),
+        vat_number: c.vat_number.clone(),
+        address_lines: address(&c.street, &c.postal_code, &c.city, c.country.as_ref()),
+        ..Party::default()
+    }
+}
+
+fn address(
+    street: &Option<String>,
+    postal: &Option<String>,
+    city: &Option<String>,
+    country: Option<&String>,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(s) = street.as_ref().filter(|s| !s.is_empty()) {
+        lines.push(s.clone());
+    }
+    let place = [postal.as_deref(), city.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !place.trim().is_empty() {
+        lines.push(place);
+    }
+    if let Some(c) = country.filter(|c| !c.is_empty()) {
+        lines.push(c.clone());
+    }
+    lines
+}
+
+/// Everything the PDF shows, from the database rows.
+pub async fn pdf_model(
+    db: &impl ConnectionTrait,
+    organization: &organization::Model,
+    doc: &document::Model,
+) -> Result<PdfDocument, ApiError> {
+    let customer = contractor::Entity::find_by_id(doc.contractor_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let lines = stored::lines(db, doc.id).await?;
+    let related = portal_store::portal::related_of(db, doc).await?;
+    let kind = DocumentType::parse(&doc.doc_type)
+        .ok_or_else(|| ApiError::internal("unknown document type"))?;
+    let bp = |v: i64| u32::try_from(v).unwrap_or(0);
+    let breakdown: Vec<VatBreakdown> =
+        portal_domain::document::by_rate(lines.iter().map(|l| (l.vat_rate_bp, l.net_minor)))
+            .into_iter()
+            .map(|r| VatBreakdown {
+                rate_bp: bp(r.rate_bp),
+                base_minor: r.base,
+                vat_minor: r.vat,
+            })
+            .collect();
+    Ok(PdfDocument {
+        locale: Locale::parse(&customer.locale).unwrap_or_default(),
+        kind,
+        number: doc.number.clone(),
+        issue_date: doc.issue_date,
+        supply_date: None,
+        due_date: doc.due_date,
+        currency: doc.currency.clone(),
+        currency_exponent: exponent(&doc.currency),
+        issuer: party_of_org(organization),
+        customer: party_of_contractor(&customer),
+        lines: lines
+            .iter()
+            .map(|l| Line {
+                description: l.description.clone(),
+                quantity: portal_domain::document::format_quantity(l.quantity_milli),
+                unit: l.unit.clone(),
+                unit_price_minor: l.unit_price_minor,
+                discount_bp: bp(l.discount_bp),
+                vat_rate_bp: bp(l.vat_rate_bp),
+                net_minor: l.net_minor,
+            })
+            .collect(),
+        vat_breakdown: breakdown,
+        tax_base_minor: doc.tax_base_minor,
+        vat_minor: doc.vat_minor,
+        total_minor: doc.total_minor,
+        paid_minor: doc.paid_minor,
+        remaining_minor: doc.remaining_minor,
+        notes: doc.notes.clone(),
+        related_document_number: related.map(|r| r.number),
+    })
+}
+
+/// The rendered PDF, from the cache when the same content was rendered before by the same
+/// renderer. The cache key is a hash of the render version and of a stable serialisation of
+/// everything the PDF shows, so a payment, an edit, new issuer data or a new release of the
+/// renderer (layout, labels, fonts) all make a new entry and a stale PDF is never served.
+pub async fn rendered(
+    state: &AppState,
+    model: PdfDocument,
+    organization_id: i64,
+    document_id: i64,
+) -> Result<Vec<u8>, ApiError> {
+    let key = cache_key(&state.settings.pdf_render_version, &model)?;
+    // One directory per document, so that a new version can drop the old ones cheaply.
+    let dir: PathBuf = state
+        .settings
+        .data_dir
+        .join("pdf-cache")
+        .join(organization_id.to_string())
+        .join(document_id.to_string());
+    let path = dir.join(format!("{key}.pdf"));
+    if let Ok(bytes) = tokio::fs::read(&path).await {
+        return Ok(bytes);
+    }
+    let bytes = tokio::task::spawn_blocking(move || portal_pdf::render(&model))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    // Best effort: a failed cache write costs a render next time, nothing more.
+    let tmp = dir.join(format!("{key}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let written = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(&tmp, &bytes).await?;
+        tokio::fs::rename(&tmp, &path).await
+    }
+    .await;
+    match written {
+        Ok(()) => remove_older_versions(&dir, &path).await,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not cache a rendered PDF");
+            let _ = tokio::fs::remove_file(&tmp).await;
+        }
+    }
+    Ok(bytes)
+}
+
+/// `sha256(render version, NUL, JSON of the model)`, 24 hex digits.
+fn cache_key(render_version: &str, model: &PdfDocument) -> Result<String, ApiError> {
+    let mut hash = Sha256::new();
+    hash.update(render_version.as_bytes());
+    hash.update([0]);
+    hash.update(serde_json::to_vec(model).map_err(ApiError::internal)?);
+    Ok(hash
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// Drops the cached PDFs of a document's earlier versions (a reader still holding one open
+/// keeps reading it; temporary files of renders in flight are left alone).
+async fn remove_older_versions(dir: &std::path::Path, current: &std::path::Path) {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
+        return;
+    };
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let path = entry.path();
+        if path != current && path.extension().is_some_and(|e| e == "pdf") {
+            let _ = tokio::fs::remove_file(&path).await;
+        }
+    }
+}

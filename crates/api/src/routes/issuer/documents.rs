@@ -1,0 +1,422 @@
+//! The organisation's documents: the grid (every column filtered and sorted, per-currency
+//! sums, who has not opened what), drafts created, changed and deleted, issued, cancelled,
+//! credited; one document with its lines, payments and trail; its PDF.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{NaiveDate, Utc};
+use portal_domain::document::{by_rate, format_percent, format_quantity};
+use portal_domain::filter::{Audience, DocumentQuery};
+use portal_domain::money::format_minor;
+use portal_store::entities::{document, event};
+use portal_store::issuer::documents::{self as stored, CurrencyTotals, GridRow};
+use portal_store::issuer::events as trail;
+use portal_store::portal::{exponent, record_of};
+use portal_types::{
+    CurrencySums, DocumentLine, DocumentUpdate, Event, IssuerDocument, IssuerDocumentPage,
+    IssuerDocumentRow, NewDocument, Problem, VatBreakdown,
+};
+
+use crate::app;
+use crate::auth::IssuerSession;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+
+/// A document's row as the issuer sees it.
+pub fn row(
+    doc: &document::Model,
+    contractor_name: String,
+    today: NaiveDate,
+) -> Result<IssuerDocumentRow, ApiError> {
+    let record = record_of(doc)?;
+    let status = record.status(today);
+    let exp = exponent(&doc.currency);
+    let amount = |v: Option<i64>| status.payable.then(|| format_minor(v.unwrap_or(0), exp));
+    Ok(IssuerDocumentRow {
+        id: doc.id,
+        number: (doc.state != "draft").then(|| doc.number.clone()),
+        doc_type: record.doc_type,
+        state: record.state,
+        contractor_id: doc.contractor_id,
+        contractor_name,
+        date: doc.issue_date,
+        due_date: doc.due_date,
+        currency: doc.currency.clone(),
+        tax_base: format_minor(doc.tax_base_minor, exp),
+        vat: format_minor(doc.vat_minor, exp),
+        total: format_minor(doc.total_minor, exp),
+        paid: amount(doc.paid_minor),
+        remaining: amount(doc.remaining_minor),
+        payment_status: status.payment_status,
+        overdue: status.overdue,
+        viewed_at: doc.first_viewed_at,
+        first_downloaded_at: doc.first_downloaded_at,
+        last_downloaded_at: doc.last_downloaded_at,
+    })
+}
+
+/// An event as the API shows it.
+pub fn event_view(e: event::Model) -> Event {
+    Event {
+        id: e.id,
+        kind: e.kind,
+        actor_type: e.actor_type,
+        actor_id: e.actor_id,
+        contractor_id: e.contractor_id,
+        document_id: e.document_id,
+        ip: e.ip,
+        user_agent: e.user_agent,
+        details: e.details.and_then(|d| serde_json::from_str(&d).ok()),
+        created_at: e.created_at,
+    }
+}
+
+fn sums(totals: &[CurrencyTotals]) -> Vec<CurrencySums> {
+    totals
+        .iter()
+        .filter(|t| t.summed > 0)
+        .map(|t| {
+            let exp = exponent(&t.currency);
+            let f = |v: Option<i64>| format_minor(v.unwrap_or(0), exp);
+            CurrencySums {
+                currency: t.currency.clone(),
+                count: u64::try_from(t.summed).unwrap_or(0),
+                tax_base: f(t.tax_base),
+                vat: f(t.vat),
+                total: f(t.total),
+                paid: f(t.paid),
+                remaining: f(t.remaining),
+            }
+        })
+        .collect()
+}
+
+/// Query parameters of the issuer's grid: the portal grid's (see
+/// `GET /api/v1/portal/documents`) and these.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct IssuerGridParams {
+    /// Comma-separated contractor ids.
+    contractor: Option<String>,
+    /// Comma-separated states: draft, issued, cancelled, accepted, rejected, expired.
+    state: Option<String>,
+    /// `false`: the customer has not opened it yet; `true`: it has.
+    viewed: Option<bool>,
+}
+
+/// The issuer's document grid: the portal grid's filters, sort keys, paging and per-currency
+/// sums over the whole organisation, drafts included, plus `contractor`, `state` and `viewed`
+/// filters and `contractor` and `viewed_at` sort keys. Who has not opened an invoice yet:
+/// `?type=invoice&state=issued&viewed=false`.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(crate::routes::params::GridParams, IssuerGridParams),
+    responses(
+        (status = 200, description = "A page of documents", body = IssuerDocumentPage),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is invalid; `errors` names it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/documents")]
+async fn list_documents(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<web::Json<IssuerDocumentPage>, ApiError> {
+    let q = DocumentQuery::parse_for(
+        Audience::Issuer,
+        query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .map_err(ApiError::Validation)?;
+    let today = Utc::now().date_naive();
+    let (rows, totals) = stored::grid(&state.db, session.scope(), &q, today).await?;
+    Ok(web::Json(IssuerDocumentPage {
+        items: rows
+            .into_iter()
+            .map(
+                |GridRow {
+                     document,
+                     contractor_name,
+                 }| row(&document, contractor_name, today),
+            )
+            .collect::<Result<_, _>>()?,
+        total: totals
+            .iter()
+            .map(|t| u64::try_from(t.matched).unwrap_or(0))
+            .sum(),
+        page: q.page,
+        per_page: q.per_page,
+        sums: sums(&totals),
+    }))
+}
+
+/// One document with its lines, VAT per rate, payments and trail.
+pub async fn detail(
+    state: &AppState,
+    session: &IssuerSession,
+    doc: document::Model,
+) -> Result<IssuerDocument, ApiError> {
+    let scope = session.scope();
+    let today = Utc::now().date_naive();
+    let exp = exponent(&doc.currency);
+    let lines = stored::lines(&state.db, doc.id).await?;
+    let customer = portal_store::issuer::contractors::find(&state.db, scope, doc.contractor_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let related = match doc.related_document_id {
+        Some(id) => stored::find(&state.db, scope, id).await?,
+        None => None,
+    };
+    let payments = stored::payments(&state.db, doc.id).await?;
+    let events = trail::of_document(&state.db, scope, doc.id).await?;
+    Ok(IssuerDocument {
+        row: row(&doc, customer.name, today)?,
+        vat_breakdown: by_rate(lines.iter().map(|l| (l.vat_rate_bp, l.net_minor)))
+            .into_iter()
+            .map(|r| VatBreakdown {
+                rate: format_percent(r.rate_bp),
+                tax_base: format_minor(r.base, exp),
+                vat: format_minor(r.vat, exp),
+            })
+            .collect(),
+        lines: lines
+            .iter()
+            .map(|l| DocumentLine {
+                position: l.position,
+                description: l.description.clone(),
+                quantity: format_quantity(l.quantity_milli),
+                unit: l.unit.clone(),
+                unit_price: format_minor(l.unit_price_minor, exp),
+                discount_percent: format_percent(l.discount_bp),
+                vat_rate: format_percent(l.vat_rate_bp),
+                net: format_minor(l.net_minor, exp),
+                vat: format_minor(l.vat_minor, exp),
+            })
+            .collect(),
+        payments: payments
+            .iter()
+            .map(|p| app::payments::view(p, &doc.currency))
+            .collect(),
+        notes: doc.notes.clone(),
+        related_document_id: related.as_ref().map(|r| r.id),
+        related_document_number: related.filter(|r| r.state != "draft").map(|r| r.number),
+        portal_url: app::links::portal(
+            &state.settings,
+            &session.organization.slug,
+            &format!("/documents/{}", doc.id),
+        ),
+        events: events.into_iter().map(event_view).collect(),
+        created_at: doc.created_at,
+        updated_at: doc.updated_at,
+    })
+}
+
+/// Create a draft (owner, admin, accountant). Totals are computed on the server from the lines:
+/// per line, then VAT once per rate.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    request_body = NewDocument,
+    responses(
+        (status = 201, description = "The draft", body = IssuerDocument),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage documents", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid; `errors` names each (`lines[0].quantity`, …)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/documents")]
+async fn create_document(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    body: ApiJson<NewDocument>,
+) -> Result<HttpResponse, ApiError> {
+    let doc = app::documents::create(&state, &session, body.0).await?;
+    Ok(HttpResponse::Created().json(detail(&state, &session, doc).await?))
+}
+
+/// One document.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Document id")),
+    responses(
+        (status = 200, description = "The document", body = IssuerDocument),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/documents/{id}")]
+async fn get_document(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<web::Json<IssuerDocument>, ApiError> {
+    let doc = stored::find(&state.db, session.scope(), id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(detail(&state, &session, doc).await?))
+}
+
+/// Change a draft (owner, admin, accountant); `lines` replaces every line.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Document id")),
+    request_body = DocumentUpdate,
+    responses(
+        (status = 200, description = "Saved", body = IssuerDocument),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage documents", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It is not a draft", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/documents/{id}")]
+async fn update_document(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+    body: ApiJson<DocumentUpdate>,
+) -> Result<web::Json<IssuerDocument>, ApiError> {
+    let doc = app::documents::update(&state, &session, id.into_inner(), body.0).await?;
+    Ok(web::Json(detail(&state, &session, doc).await?))
+}
+
+/// Delete a draft (owner, admin, accountant).
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Document id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage documents", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It is not a draft", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/documents/{id}")]
+async fn delete_document(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    app::documents::delete(&state, &session, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Issue a draft (owner, admin, accountant): it takes the next number of its organisation and
+/// type (gap-free), its PDF is rendered, the customer sees it in the portal at once, and —
+/// where the organisation mails new documents and the portal shows the type — the customer's
+/// portal users are mailed a link in their language.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Document id")),
+    responses(
+        (status = 200, description = "Issued", body = IssuerDocument),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage documents", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Issued already, or its contractor is archived", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/documents/{id}/issue")]
+async fn issue_document(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<web::Json<IssuerDocument>, ApiError> {
+    let doc = app::documents::issue(&state, &session, id.into_inner()).await?;
+    Ok(web::Json(detail(&state, &session, doc).await?))
+}
+
+/// Cancel an issued document (owner, admin, accountant): it stays visible, marked cancelled
+/// and out of the sums. A document with payments is not cancelled.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Document id")),
+    responses(
+        (status = 200, description = "Cancelled", body = IssuerDocument),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage documents", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A draft, cancelled already, or payments are recorded on it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/documents/{id}/cancel")]
+async fn cancel_document(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<web::Json<IssuerDocument>, ApiError> {
+    let doc = app::documents::cancel(&state, &session, id.into_inner()).await?;
+    Ok(web::Json(detail(&state, &session, doc).await?))
+}
+
+/// Draft a credit note for an issued invoice or debit note (owner, admin, accountant): the
+/// same lines with the quantities negated, referring to it.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The invoice's id")),
+    responses(
+        (status = 201, description = "The credit note's draft", body = IssuerDocument),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage documents", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not an issued invoice or debit note", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/documents/{id}/credit-note")]
+async fn credit_note(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let doc = app::documents::credit_note(&state, &session, id.into_inner()).await?;
+    Ok(HttpResponse::Created().json(detail(&state, &session, doc).await?))
+}
+
+/// The document as PDF, drafts included (a preview: the customer's receipt is not recorded).
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Document id")),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/documents/{id}/pdf")]
+async fn document_pdf(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let doc = stored::find(&state.db, session.scope(), id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let model = app::pdf::pdf_model(&state.db, &session.organization, &doc).await?;
+    let bytes = app::pdf::rendered(&state, model, doc.organization_id, doc.id).await?;
+    let number = if doc.state == "draft" {
+        "draft".to_string()
+    } else {
+        doc.number.clone()
+    };
+    let name = crate::routes::portal::pdf::filename(&doc.doc_type, &number);
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
