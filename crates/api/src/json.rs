@@ -10,6 +10,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use portal_types::FieldError;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -21,7 +22,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+impl<T: DeserializeOwned + Serialize + 'static> FromRequest for ApiJson<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -66,7 +67,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 }
 
 /// Parses a JSON body into `T`, turning serde's messages into field errors.
-pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub fn parse<T: DeserializeOwned + Serialize>(body: &[u8]) -> Result<T, ApiError> {
     // serde would also fill a struct from a JSON array; our bodies are objects.
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if matches!(
@@ -93,6 +94,19 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         }
     })?;
     de.end().map_err(|e| malformed(&e))?;
+    // serde fills a struct from a JSON array too (its fields by position); the contract has
+    // objects there, so an array where the DTO writes an object is a type error of that field.
+    if body.contains(&b'[')
+        && let Ok(tree) = serde_json::from_slice::<serde_json::Value>(body)
+        && let Ok(written) = serde_json::to_value(&value)
+        && let Some(field) = array_for_object(&tree, &written, "")
+    {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            "invalid_type",
+            "must be a JSON object",
+        )]));
+    }
     // JSON can carry U+0000 only as the escape `\u0000`; no text column can store it
     // (PostgreSQL refuses it), so a body holding one is refused here, naming the field.
     if body.windows(6).any(|w| w == b"\\u0000")
@@ -106,6 +120,39 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         )]));
     }
     Ok(value)
+}
+
+/// The path of the first place where the request has an array and the DTO, written back,
+/// an object.
+fn array_for_object(
+    sent: &serde_json::Value,
+    written: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
+    use serde_json::Value;
+    let join = |name: &str| {
+        if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    match (sent, written) {
+        (Value::Array(_), Value::Object(_)) => Some(if path.is_empty() {
+            "body".to_string()
+        } else {
+            path.to_string()
+        }),
+        (Value::Object(sent), Value::Object(written)) => written
+            .iter()
+            .find_map(|(k, w)| array_for_object(sent.get(k)?, w, &join(k))),
+        (Value::Array(sent), Value::Array(written)) => sent
+            .iter()
+            .zip(written)
+            .enumerate()
+            .find_map(|(i, (s, w))| array_for_object(s, w, &format!("{path}[{i}]"))),
+        _ => None,
+    }
 }
 
 /// The path of the first string (or key) holding U+0000.
@@ -276,6 +323,34 @@ mod tests {
         assert!(
             parse::<PortalLoginRequest>(
                 br#"{"organization":"demo","username":"a\\u0000","password":"x"}"#
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_nested_object_sent_as_an_array_is_a_type_error_naming_it() {
+        let e = match parse::<portal_types::SettingsUpdate>(
+            br#"{"portal": {"actions": [true, false], "document_types": []}}"#,
+        ) {
+            Err(ApiError::Validation(errors)) => errors,
+            other => panic!("expected a validation error, got {other:?}"),
+        };
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("portal.actions", "invalid_type")
+        );
+        let lines = parse::<portal_types::NewDocument>(
+            br#"{"contractor_id": 1, "type": "invoice", "lines": [["x", "1", "", "1", null, "20"]]}"#,
+        );
+        match lines {
+            Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "lines[0]"),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+        // arrays where the contract has arrays are fine
+        assert!(
+            parse::<portal_types::SettingsUpdate>(
+                br#"{"portal": {"document_types": ["invoice"]}}"#
             )
             .is_ok()
         );

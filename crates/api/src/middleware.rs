@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
@@ -55,6 +55,30 @@ pub async fn request_id(
     }
 }
 
+/// The last line of defence: a handler that panics (a bug; nothing a client sends should reach
+/// one) answers a problem+json 500 and is logged, instead of dropping the connection.
+pub async fn catch_panic(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(next.call(req))
+        .catch_unwind()
+        .await
+    {
+        Ok(result) => result.map(ServiceResponse::map_into_boxed_body),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            // An error (not a response) from a middleware is answered with its problem+json.
+            Err(crate::error::ApiError::internal(format!("a handler panicked: {message}")).into())
+        }
+    }
+}
+
 /// Security headers added to every response that does not set its own.
 pub fn security_headers(tls: bool) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
@@ -75,5 +99,49 @@ pub fn security_headers(tls: bool) -> DefaultHeaders {
         ))
     } else {
         headers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::middleware::from_fn;
+    use actix_web::{App, HttpResponse, test, web};
+
+    use super::catch_panic;
+
+    #[actix_web::test]
+    async fn a_panicking_handler_answers_a_problem_500_not_a_dropped_connection() {
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(catch_panic))
+                .route(
+                    "/boom",
+                    web::get().to(|| async {
+                        let bytes = "€".as_bytes();
+                        let _ = std::str::from_utf8(&bytes[..1]).expect("a bug");
+                        HttpResponse::Ok().finish()
+                    }),
+                )
+                .route("/fine", web::get().to(HttpResponse::Ok)),
+        )
+        .await;
+        // The server answers an error from the middleware stack with its error response.
+        let error =
+            test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request())
+                .await
+                .err()
+                .expect("the panic becomes an error");
+        let response = error.error_response();
+        assert_eq!(response.status(), 500);
+        assert_eq!(
+            response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/problem+json")
+        );
+        let response =
+            test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+        assert_eq!(response.status(), 200);
     }
 }

@@ -14,7 +14,7 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::mail::Transport;
 use crate::mail::worker::{OutboxSignal, Worker};
-use crate::middleware::{request_id, security_headers};
+use crate::middleware::{catch_panic, request_id, security_headers};
 use crate::routes::system::fallback::{RouteTable, not_found};
 use crate::state::AppState;
 use crate::{openapi, routes};
@@ -105,6 +105,7 @@ impl Application {
                 .into_app()
                 .configure(routes::system::spa::routes)
                 .default_service(web::to(not_found))
+                .wrap(from_fn(catch_panic))
                 .wrap(Compress::default())
                 .wrap(security_headers(tls))
                 .wrap(from_fn(request_id))

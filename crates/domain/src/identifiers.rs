@@ -17,7 +17,9 @@ fn compact(value: &str) -> String {
 /// mod-97 checksum is 1. Returned compact (`BG80BNBG96611020345678`).
 pub fn iban(field: &str, value: &str) -> Result<String, FieldError> {
     let iban = compact(value);
-    let shape = (15..=34).contains(&iban.len())
+    // ASCII first: the slices below are by byte.
+    let shape = iban.is_ascii()
+        && (15..=34).contains(&iban.len())
         && iban.chars().all(|c| c.is_ascii_alphanumeric())
         && iban[..2].chars().all(|c| c.is_ascii_uppercase())
         && iban[2..4].chars().all(|c| c.is_ascii_digit());
@@ -50,7 +52,8 @@ pub fn iban(field: &str, value: &str) -> Result<String, FieldError> {
 /// letters or digits (branch).
 pub fn bic(field: &str, value: &str) -> Result<String, FieldError> {
     let bic = compact(value);
-    let ok = matches!(bic.len(), 8 | 11)
+    let ok = bic.is_ascii()
+        && matches!(bic.len(), 8 | 11)
         && bic[..6].chars().all(|c| c.is_ascii_uppercase())
         && bic[6..].chars().all(|c| c.is_ascii_alphanumeric());
     if ok {
@@ -152,7 +155,7 @@ fn matches_format(value: &str, format: &str) -> bool {
 /// through.
 pub fn vat_number(field: &str, value: &str) -> Result<String, FieldError> {
     let vat = compact(value);
-    if vat.len() < 4 || !vat[..2].chars().all(|c| c.is_ascii_uppercase()) {
+    if !vat.is_ascii() || vat.len() < 4 || !vat[..2].chars().all(|c| c.is_ascii_uppercase()) {
         return Err(FieldError::new(
             field,
             "invalid_vat_number",
@@ -213,6 +216,30 @@ mod tests {
         );
         for bad in ["", "DE89", "12345678901234567", "DE8937040044053201300!"] {
             assert_eq!(code(iban("iban", bad)), "invalid_iban", "{bad}");
+        }
+    }
+
+    /// Characters of several bytes where the parsers slice by byte: refused, never a panic.
+    #[test]
+    fn any_text_is_refused_or_accepted_without_a_panic() {
+        for text in [
+            "\u{1330f}\u{1330f}\u{1330f}",
+            "Dä890000000000000",
+            "AAAAAäB",
+            "ÄÖÜ1234567890123",
+            "²Q1ø",
+            "BGäö12345678",
+            "€",
+        ] {
+            let _ = iban("iban", text);
+            let _ = bic("bic", text);
+            let _ = vat_number("vat_number", text);
+            let _ = country("country", text);
+            assert!(
+                iban("iban", text).is_err() && bic("bic", text).is_err(),
+                "{text}"
+            );
+            assert!(vat_number("vat_number", text).is_err(), "{text}");
         }
     }
 

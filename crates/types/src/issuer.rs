@@ -141,7 +141,7 @@ pub struct Address {
     pub postal_code: Option<String>,
     /// ISO 3166-1 alpha-2 country code (`BG`, `DE`, `ES`).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z]{2}$"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([A-Za-z]{2})?$"))]
     pub country: Option<String>,
 }
 

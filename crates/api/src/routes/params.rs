@@ -60,15 +60,15 @@ pub const AMOUNT_PATTERN: &str = r"^[+-]?([0-9]{1,14}(\.[0-9]{0,4}0*)?|\.[0-9]{1
 /// Text without control characters.
 pub const TEXT_PATTERN: &str = r"^[^\u0000-\u001F\u007F-\u009F]*$";
 
-/// The document grid's query parameters as documented: [`GridFields`], each of which may also
-/// be sent empty, which is the same as leaving it out (as HTML forms send it).
-pub struct GridParams;
+/// The query parameters `T` documents, each of which may also be sent empty, which is the same
+/// as leaving it out (as HTML forms send it; the handlers' parsers skip empty values).
+pub struct OrEmpty<T>(std::marker::PhantomData<T>);
 
-impl utoipa::IntoParams for GridParams {
+impl<T: utoipa::IntoParams> utoipa::IntoParams for OrEmpty<T> {
     fn into_params(
         parameter_in_provider: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
     ) -> Vec<utoipa::openapi::path::Parameter> {
-        GridFields::into_params(parameter_in_provider)
+        T::into_params(parameter_in_provider)
             .into_iter()
             .map(|mut p| {
                 p.schema = p.schema.map(or_empty);
@@ -77,6 +77,9 @@ impl utoipa::IntoParams for GridParams {
             .collect()
     }
 }
+
+/// The document grid's query parameters.
+pub type GridParams = OrEmpty<GridFields>;
 
 /// `schema`, or an empty string (an array may already be empty: it stays as it is).
 fn or_empty(schema: RefOr<Schema>) -> RefOr<Schema> {
@@ -93,7 +96,7 @@ fn or_empty(schema: RefOr<Schema>) -> RefOr<Schema> {
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
-struct GridFields {
+pub struct GridFields {
     /// Case-insensitive substring of the number.
     #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     number: Option<String>,

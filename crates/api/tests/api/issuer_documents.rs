@@ -100,7 +100,16 @@ async fn totals_are_computed_on_the_server_per_line_and_once_per_vat_rate() {
     let (_, kunde) = kunde(&app).await;
     // the line as typed, and (quantity in thousandths, price in cents, discount and VAT in
     // basis points) as this test reads it
-    type Spec<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, i128, i128, i128, i128);
+    type Spec<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        i128,
+        i128,
+        i128,
+        i128,
+    );
     let spec: [Spec; 4] = [
         ("3", "19.99", None, "19", 3000, 1999, 0, 1900),
         ("1.5", "80.00", Some("12.5"), "19", 1500, 8000, 1250, 1900),
@@ -215,7 +224,12 @@ async fn an_issued_invoice_is_in_the_customers_portal_at_once_and_mailed_in_its_
     assert_eq!(seen.row.total, "357.00");
 
     let mail = sink.wait_for(1).await.remove(0);
-    let address = customer.portal_me().await.expect("me").email.expect("an address");
+    let address = customer
+        .portal_me()
+        .await
+        .expect("me")
+        .email
+        .expect("an address");
     assert_eq!(mail.to, [address]);
     assert_eq!(mail.header("Content-Language").as_deref(), Some("de"));
     assert_eq!(

@@ -49,7 +49,7 @@ pub fn view(state: &AppState, slug: &str, c: contractor::Model) -> Result<Contra
 #[allow(dead_code)]
 struct ContractorParams {
     /// Case-insensitive substring of the name, tax id, VAT number or e-mail.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     q: Option<String>,
     /// `client` (customers, with those that are both), `supplier` (likewise) or `both`.
     #[param(inline)]
@@ -74,7 +74,7 @@ struct ContractorParams {
 #[utoipa::path(
     tag = "issuer: contractors",
     security(("bearer" = [])),
-    params(ContractorParams),
+    params(crate::routes::params::OrEmpty<ContractorParams>),
     responses(
         (status = 200, description = "A page of contractors", body = ContractorPage),
         (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),

@@ -98,13 +98,32 @@ fn sums(totals: &[CurrencyTotals]) -> Vec<CurrencySums> {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 struct IssuerGridParams {
-    /// Comma-separated contractor ids.
-    contractor: Option<String>,
-    /// Comma-separated states: draft, issued, cancelled, accepted, rejected, expired.
-    state: Option<String>,
+    /// Contractor ids, any of them.
+    #[param(style = Form, explode = false, inline)]
+    contractor: Option<Vec<ContractorId>>,
+    /// States, any of them.
+    #[param(style = Form, explode = false, inline)]
+    state: Option<Vec<portal_types::DocumentState>>,
     /// `false`: the customer has not opened it yet; `true`: it has.
     viewed: Option<bool>,
 }
+
+/// A contractor id (from 1).
+struct ContractorId;
+
+impl utoipa::PartialSchema for ContractorId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Int64,
+            )))
+            .minimum(Some(1))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ContractorId {}
 
 /// The issuer's document grid: the portal grid's filters, sort keys, paging and per-currency
 /// sums over the whole organisation, drafts included, plus `contractor`, `state` and `viewed`
@@ -113,7 +132,10 @@ struct IssuerGridParams {
 #[utoipa::path(
     tag = "issuer: documents",
     security(("bearer" = [])),
-    params(crate::routes::params::GridParams, IssuerGridParams),
+    params(
+        crate::routes::params::GridParams,
+        crate::routes::params::OrEmpty<IssuerGridParams>
+    ),
     responses(
         (status = 200, description = "A page of documents", body = IssuerDocumentPage),
         (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),

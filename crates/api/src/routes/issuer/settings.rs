@@ -76,16 +76,22 @@ async fn apply_to_all(
 #[allow(dead_code)]
 struct EventParams {
     /// The contractor concerned.
+    #[param(minimum = 1)]
     contractor: Option<i64>,
     /// The document concerned.
+    #[param(minimum = 1)]
     document: Option<i64>,
     /// Comma-separated kinds: `logged_in`, `viewed`, `downloaded`, `issued`, `payment_recorded`, …
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     kind: Option<String>,
     /// Who: `staff_user`, `portal_user`, `api_key` or `system`, optionally `:id` (`staff_user:3`).
+    #[param(pattern = r"^(portal_user|staff_user|api_key|system)(:[1-9][0-9]{0,17})?$")]
     actor: Option<String>,
     /// From this instant (RFC 3339, inclusive).
+    #[param(format = DateTime)]
     from: Option<String>,
     /// Before this instant (RFC 3339).
+    #[param(format = DateTime)]
     until: Option<String>,
     /// Page number from 1.
     #[param(minimum = 1, maximum = 1000000)]
@@ -100,7 +106,7 @@ struct EventParams {
 #[utoipa::path(
     tag = "issuer: activity",
     security(("bearer" = [])),
-    params(EventParams),
+    params(crate::routes::params::OrEmpty<EventParams>),
     responses(
         (status = 200, description = "A page of events", body = EventPage),
         (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
