@@ -129,8 +129,7 @@ mod tests {
         let error =
             test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request())
                 .await
-                .err()
-                .expect("the panic becomes an error");
+                .expect_err("the panic becomes an error");
         let response = error.error_response();
         assert_eq!(response.status(), 500);
         assert_eq!(
