@@ -12,6 +12,8 @@ mod issuer_contractors;
 mod issuer_documents;
 mod issuer_portal_users;
 mod issuer_staff;
+mod issuer_story;
+mod outbox;
 mod pdf;
 mod reads;
 mod smtp_sink;

@@ -69,6 +69,8 @@ pub struct SmtpSink {
     pub url: String,
     messages: Arc<Mutex<Vec<Received>>>,
     arrived: Arc<Notify>,
+    /// Messages still to turn away with a temporary failure (451).
+    refuse: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl SmtpSink {
@@ -80,6 +82,7 @@ impl SmtpSink {
             url: format!("smtp://127.0.0.1:{port}"),
             messages: Arc::default(),
             arrived: Arc::default(),
+            refuse: Arc::default(),
         };
         let server = sink.clone();
         tokio::spawn(async move {
@@ -139,6 +142,19 @@ impl SmtpSink {
                         let unstuffed = raw.strip_prefix(b".").unwrap_or(&raw);
                         data.extend_from_slice(unstuffed);
                     }
+                    let refused = self
+                        .refuse
+                        .fetch_update(
+                            std::sync::atomic::Ordering::SeqCst,
+                            std::sync::atomic::Ordering::SeqCst,
+                            |n| n.checked_sub(1),
+                        )
+                        .is_ok();
+                    if refused {
+                        (from, to) = (String::new(), Vec::new());
+                        write.write_all(b"451 4.3.0 try again later\r\n").await?;
+                        continue;
+                    }
                     self.messages.lock().expect("lock").push(Received {
                         from: std::mem::take(&mut from),
                         to: std::mem::take(&mut to),
@@ -154,6 +170,11 @@ impl SmtpSink {
                 _ => write.write_all(b"502 not implemented\r\n").await?,
             }
         }
+    }
+
+    /// Turns away the next `n` messages with a temporary failure, as a busy server does.
+    pub fn refuse_next(&self, n: usize) {
+        self.refuse.store(n, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Every message received so far.
