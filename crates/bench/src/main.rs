@@ -6,6 +6,7 @@ mod generate;
 mod grid;
 mod pdfbench;
 mod sqlite;
+mod writes;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -53,6 +54,19 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Writes: issuing a document and recording a payment through the API against plain SQL
+    /// transactions doing the same writes, on SQLite and PostgreSQL.
+    Writes {
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        pg_admin_url: String,
+        #[arg(long, default_value = "target/release/portal")]
+        portal_binary: PathBuf,
+        /// Documents issued and paid on each side.
+        #[arg(long, default_value_t = 300)]
+        documents: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// PDF rendering: genpdf in-process against wkhtmltopdf and headless Chromium.
     Pdf {
         #[arg(long, default_value_t = 30)]
@@ -84,8 +98,55 @@ async fn main() -> anyhow::Result<()> {
             std::fs::write(out, text)?;
         }
         Cmd::Pdf { runs, out } => std::fs::write(out, pdf(runs)?)?,
+        Cmd::Writes {
+            pg_admin_url,
+            portal_binary,
+            documents,
+            out,
+        } => {
+            let text = writes_section(&pg_admin_url, &portal_binary, documents).await?;
+            std::fs::write(out, text)?;
+        }
     }
     Ok(())
+}
+
+/// The writes section: a fresh SQLite file and a fresh PostgreSQL database, the demo data in each.
+async fn writes_section(
+    pg_admin: &str,
+    binary: &std::path::Path,
+    documents: usize,
+) -> anyhow::Result<String> {
+    let file = std::env::current_dir()?.join("target/bench/writes.sqlite3");
+    std::fs::create_dir_all(file.parent().unwrap_or(&std::env::current_dir()?))?;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+    let admin = sea_orm::Database::connect(pg_admin).await?;
+    admin
+        .execute_unprepared("DROP DATABASE IF EXISTS portal_bench_writes")
+        .await?;
+    admin.close().await?;
+    let pg = pg_database(pg_admin, "portal_bench_writes").await?;
+    let mut text = String::from("## Writes\n\n");
+    let _ = writeln!(
+        text,
+        "{documents} invoices of three lines issued, then one payment recorded on each, from 4 concurrent clients, through the API (`POST …/issue`: \
+checks, the next number, totals, the PDF rendered, the event, the customer's mail in the outbox; `POST …/payments` with an `Idempotency-Key`: \
+the key, paid and remaining, the payment, the event, the stored answer) against plain SQL transactions writing the same rows on the same database \
+from 4 tasks (no checks, no PDF, no HTTP).\n"
+    );
+    text.push_str(
+        &writes::measure(
+            "SQLite",
+            &portal_store::sqlite_url(&file),
+            binary,
+            documents,
+        )
+        .await?,
+    );
+    text.push_str(&writes::measure("PostgreSQL", &pg, binary, documents).await?);
+    Ok(text)
 }
 
 /// How many times each API run and its reference run alternate.

@@ -1,0 +1,323 @@
+//! Writes: issuing a document (number, totals, PDF, event, outbox mail) and recording a payment
+//! (idempotency key, paid and remaining, event) through the API, each set against a plain SQL
+//! transaction doing the same inserts and updates on the same database, from the same number of
+//! concurrent clients.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Instant;
+
+use portal_store::sql::Sql;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::json;
+
+use crate::grid::{self, percentiles};
+
+/// Concurrent clients on each side.
+const CLIENTS: usize = 4;
+
+/// One side's figures.
+struct Timing {
+    p50_ms: f64,
+    p99_ms: f64,
+    per_second: f64,
+}
+
+fn timing(mut latencies: Vec<f64>, elapsed: f64) -> Timing {
+    let n = latencies.len() as f64;
+    let (p50_ms, p99_ms) = percentiles(&mut latencies);
+    Timing {
+        p50_ms,
+        p99_ms,
+        per_second: n / elapsed,
+    }
+}
+
+/// Runs `job(i)` for `0..n` on [`CLIENTS`] concurrent tasks; the latency of each and the
+/// elapsed time of all.
+async fn run<F, Fut>(n: usize, job: F) -> anyhow::Result<(Vec<f64>, f64)>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    let job = Arc::new(job);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let job = job.clone();
+        let next = next.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                if i >= n {
+                    return Ok::<_, anyhow::Error>(latencies);
+                }
+                let t = Instant::now();
+                job(i).await?;
+                latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await??);
+    }
+    Ok((all, started.elapsed().as_secs_f64()))
+}
+
+async fn checked(response: reqwest::Response) -> anyhow::Result<serde_json::Value> {
+    let status = response.status();
+    let body: serde_json::Value = response.json().await?;
+    anyhow::ensure!(status.is_success(), "{status}: {body}");
+    Ok(body)
+}
+
+/// The section for one database (`label`), `n` documents a side.
+pub async fn measure(
+    label: &str,
+    url: &str,
+    binary: &std::path::Path,
+    n: usize,
+) -> anyhow::Result<String> {
+    let db = portal_store::connect(url).await?;
+    portal_store::migrate(&db).await?;
+    if portal_store::demo::is_empty(&db).await? {
+        portal_store::demo::seed(&db).await?;
+    }
+    let work = grid::work_dir(&format!("writes-{label}"))?;
+    let server = grid::start_server(binary, url, &work.join("data")).await?;
+    let http = reqwest::Client::new();
+    let token = checked(
+        http.post(format!("{}/api/v1/issuer/auth/login", server.base))
+            .json(&json!({"email": portal_store::demo::OWNER_EMAIL, "password": portal_store::demo::OWNER_PASSWORD}))
+            .send()
+            .await?,
+    )
+    .await?["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let auth = format!("Bearer {token}");
+    let contractor: i64 = 2;
+    let lines = json!([
+        {"description": "Consulting", "quantity": "3", "unit": "h", "unit_price": "90.00", "vat_rate": "20"},
+        {"description": "Travel", "quantity": "1", "unit": "", "unit_price": "45.50", "discount_percent": "10", "vat_rate": "20"},
+        {"description": "Books", "quantity": "2", "unit": "pcs", "unit_price": "12.00", "vat_rate": "9"}
+    ]);
+    // drafts for both sides, made through the API (not timed)
+    let mut drafts = Vec::new();
+    for _ in 0..2 * n {
+        let body = checked(
+            http.post(format!("{}/api/v1/issuer/documents", server.base))
+                .header("authorization", &auth)
+                .json(&json!({"contractor_id": contractor, "type": "invoice", "lines": lines}))
+                .send()
+                .await?,
+        )
+        .await?;
+        drafts.push(body["id"].as_i64().unwrap_or_default());
+    }
+    let (api_drafts, sql_drafts) = drafts.split_at(n);
+    let (api_drafts, sql_drafts) = (Arc::new(api_drafts.to_vec()), Arc::new(sql_drafts.to_vec()));
+
+    // issuing: the API
+    let base = server.base.clone();
+    let (lat, elapsed) = {
+        let http = http.clone();
+        let auth = auth.clone();
+        let drafts = api_drafts.clone();
+        run(n, move |i| {
+            let (http, auth, base, id) = (http.clone(), auth.clone(), base.clone(), drafts[i]);
+            async move {
+                checked(
+                    http.post(format!("{base}/api/v1/issuer/documents/{id}/issue"))
+                        .header("authorization", auth)
+                        .send()
+                        .await?,
+                )
+                .await?;
+                Ok(())
+            }
+        })
+        .await?
+    };
+    let api_issue = timing(lat, elapsed);
+
+    // issuing: the same writes as plain SQL in one transaction each
+    let db = Arc::new(db);
+    let (lat, elapsed) = {
+        let db = db.clone();
+        let drafts = sql_drafts.clone();
+        run(n, move |i| {
+            let (db, id) = (db.clone(), drafts[i]);
+            async move { sql_issue(&db, id).await }
+        })
+        .await?
+    };
+    let sql_issue_t = timing(lat, elapsed);
+
+    // payments: the API, one per issued document, each with its key
+    let (lat, elapsed) = {
+        let http = http.clone();
+        let auth = auth.clone();
+        let base = server.base.clone();
+        let drafts = api_drafts.clone();
+        run(n, move |i| {
+            let (http, auth, base, id) = (http.clone(), auth.clone(), base.clone(), drafts[i]);
+            async move {
+                checked(
+                    http.post(format!("{base}/api/v1/issuer/documents/{id}/payments"))
+                        .header("authorization", auth)
+                        .header("idempotency-key", format!("bench-{id}"))
+                        .json(&json!({"amount": "100.00", "method": "bank_transfer"}))
+                        .send()
+                        .await?,
+                )
+                .await?;
+                Ok(())
+            }
+        })
+        .await?
+    };
+    let api_pay = timing(lat, elapsed);
+    let (lat, elapsed) = {
+        let db = db.clone();
+        let drafts = sql_drafts.clone();
+        run(n, move |i| {
+            let (db, id) = (db.clone(), drafts[i]);
+            async move { sql_payment(&db, id).await }
+        })
+        .await?
+    };
+    let sql_pay = timing(lat, elapsed);
+    drop(server);
+
+    let mut text = format!("### {label}\n\n");
+    text.push_str("| operation | API p50 / p99 ms | API per s | SQL p50 / p99 ms | SQL per s | API ÷ SQL per s |\n|---|---|---|---|---|---|\n");
+    for (name, api, sql) in [
+        ("issue a document", &api_issue, &sql_issue_t),
+        ("record a payment", &api_pay, &sql_pay),
+    ] {
+        let _ = writeln!(
+            text,
+            "| {name} | {:.1} / {:.1} | {:.0} | {:.1} / {:.1} | {:.0} | {:.2} |",
+            api.p50_ms,
+            api.p99_ms,
+            api.per_second,
+            sql.p50_ms,
+            sql.p99_ms,
+            sql.per_second,
+            api.per_second / sql.per_second
+        );
+    }
+    text.push('\n');
+    Ok(text)
+}
+
+/// What issuing writes, as bare SQL: the next number, the document's state and columns, the
+/// event and the outbox mail — no checks, no PDF, no HTTP.
+async fn sql_issue(db: &DatabaseConnection, id: i64) -> anyhow::Result<()> {
+    let txn = portal_store::begin_write(db).await?;
+    let next = Sql::new(
+        "INSERT INTO document_sequences (organization_id, doc_type, next_number) VALUES (1, 'bench', 1) \
+         ON CONFLICT (organization_id, doc_type) DO UPDATE SET next_number = document_sequences.next_number + 1 \
+         RETURNING next_number",
+    );
+    let row = txn
+        .query_one_raw(next.statement(&txn))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no number"))?;
+    let number: i64 = row.try_get("", "next_number")?;
+    let number = format!("B{number:09}");
+    let now = portal_store::now();
+    let mut update = Sql::new("UPDATE documents SET state = 'issued', number = ");
+    update
+        .bind(number.clone())
+        .push(", number_folded = ")
+        .bind(number.to_lowercase())
+        .push(", search_text = ")
+        .bind(number.to_lowercase())
+        .push(
+            ", paid_minor = 0, remaining_minor = total_minor, version = version + 1, updated_at = ",
+        )
+        .bind(now)
+        .push(" WHERE id = ")
+        .bind(id)
+        .push(" AND state = 'draft'");
+    txn.execute_raw(update.statement(&txn)).await?;
+    let mut event = Sql::new(
+        "INSERT INTO events (organization_id, contractor_id, document_id, actor_type, actor_id, kind, created_at) VALUES (1, 2, ",
+    );
+    event
+        .bind(id)
+        .push(", 'staff_user', 1, 'issued', ")
+        .bind(now)
+        .push(")");
+    txn.execute_raw(event.statement(&txn)).await?;
+    let mut mail = Sql::new(
+        "INSERT INTO outbox (organization_id, kind, payload, status, attempts, next_attempt_at, created_at, sent_at) \
+         VALUES (1, 'email', '{}', 'sent', 0, ",
+    );
+    mail.bind(now)
+        .push(", ")
+        .bind(now)
+        .push(", ")
+        .bind(now)
+        .push(")");
+    txn.execute_raw(mail.statement(&txn)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What recording a payment writes, as bare SQL: the key, paid and remaining, the payment, the
+/// event, the stored answer.
+async fn sql_payment(db: &DatabaseConnection, id: i64) -> anyhow::Result<()> {
+    let txn = portal_store::begin_write(db).await?;
+    let now = portal_store::now();
+    let key = format!("sql-{id}");
+    let mut claim = Sql::new(
+        "INSERT INTO idempotency_keys (organization_id, idempotency_key, operation, request_hash, response_status, response_body, created_at) VALUES (1, ",
+    );
+    claim
+        .bind(key.clone())
+        .push(", 'payment', 'x', 0, '', ")
+        .bind(now)
+        .push(")");
+    txn.execute_raw(claim.statement(&txn)).await?;
+    let mut paid = Sql::new(
+        "UPDATE documents SET paid_minor = paid_minor + 10000, remaining_minor = remaining_minor - 10000, version = version + 1, updated_at = ",
+    );
+    paid.bind(now).push(" WHERE id = ").bind(id);
+    txn.execute_raw(paid.statement(&txn)).await?;
+    let mut payment = Sql::new(
+        "INSERT INTO payments (organization_id, document_id, amount_minor, paid_on, method, idempotency_key, created_at) VALUES (1, ",
+    );
+    payment
+        .bind(id)
+        .push(", 10000, ")
+        .bind(now.date_naive())
+        .push(", 'bank_transfer', ")
+        .bind(key.clone())
+        .push(", ")
+        .bind(now)
+        .push(")");
+    txn.execute_raw(payment.statement(&txn)).await?;
+    let mut event = Sql::new(
+        "INSERT INTO events (organization_id, contractor_id, document_id, actor_type, actor_id, kind, created_at) VALUES (1, 2, ",
+    );
+    event
+        .bind(id)
+        .push(", 'staff_user', 1, 'payment_recorded', ")
+        .bind(now)
+        .push(")");
+    txn.execute_raw(event.statement(&txn)).await?;
+    let mut answer = Sql::new(
+        "UPDATE idempotency_keys SET response_status = 201, response_body = '{}' WHERE organization_id = 1 AND idempotency_key = ",
+    );
+    answer.bind(key);
+    txn.execute_raw(answer.statement(&txn)).await?;
+    txn.commit().await?;
+    Ok(())
+}
