@@ -154,3 +154,53 @@ pub async fn download_document(id: i64, number: &str) -> Result<(), crate::api::
     let filename = filename.unwrap_or_else(|| format!("{number}.pdf"));
     crate::api::save_blob(&blob, &filename).map_err(|_| crate::api::ApiError::Decode)
 }
+
+/// The frame of the pages before sign-in: the language, the organisation, a card.
+#[component]
+pub fn AuthCard(children: Children) -> impl IntoView {
+    let org = crate::app::use_org();
+    view! {
+        <div class="login-page">
+            <div class="login-lang">
+                <LanguageSwitcher />
+            </div>
+            <main id="main" class="login-main">
+                <div class="login-card">
+                    <div class="login-brand">
+                        <span class="brand-mark" aria-hidden="true">
+                            <Icon kind=IconKind::Document />
+                        </span>
+                        <span class="login-org">{move || org.get()}</span>
+                    </div>
+                    {children()}
+                </div>
+            </main>
+        </div>
+    }
+}
+
+/// A form's message area, announced as soon as it shows something.
+#[component]
+pub fn FormMessage(
+    /// The message, if any.
+    #[prop(into)]
+    text: Signal<Option<String>>,
+    /// An id for the message (tests and `aria-describedby` find it by it).
+    #[prop(optional)]
+    id: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div class="form-message" aria-live="assertive">
+            {move || {
+                text.get()
+                    .map(|text| {
+                        view! {
+                            <div class="alert alert-danger" id=id>
+                                <p>{text}</p>
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+}

@@ -11,6 +11,7 @@ mod isolation;
 mod issuer_contractors;
 mod issuer_documents;
 mod issuer_portal_users;
+mod issuer_roles;
 mod issuer_staff;
 mod issuer_story;
 mod outbox;

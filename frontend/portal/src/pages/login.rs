@@ -7,11 +7,11 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use portal_types::PortalLoginRequest;
-use portal_ui::{Alert, Icon, IconKind, TextField, Tone};
+use portal_ui::{Alert, TextField, Tone};
 
 use crate::api::{self, ApiError, Session};
 use crate::app::{portal_path, set_title, use_org};
-use crate::components::LanguageSwitcher;
+use crate::components::{AuthCard, FormMessage};
 use crate::i18n::{tr, trs, use_i18n};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,78 +170,52 @@ pub fn LoginPage() -> impl IntoView {
     });
 
     view! {
-        <div class="login-page">
-            <div class="login-lang">
-                <LanguageSwitcher />
-            </div>
-            <main id="main" class="login-main">
-                <div class="login-card">
-                    <div class="login-brand">
-                        <span class="brand-mark" aria-hidden="true">
-                            <Icon kind=IconKind::Document />
-                        </span>
-                        <span class="login-org">{move || org.get()}</span>
-                    </div>
-                    <h1>{tr(|t| t.login_title)}</h1>
-                    <p class="muted">{tr(|t| t.login_intro)}</p>
-                    {move || {
-                        notice()
-                            .map(|(tone, text)| {
-                                view! {
-                                    <Alert tone=tone>
-                                        <p>{text}</p>
-                                    </Alert>
-                                }
-                            })
-                    }}
-                    <form class="form" on:submit=submit novalidate=true>
-                        <TextField
-                            id="username"
-                            label=trs(|t| t.username)
-                            value=username
-                            error=username_error
-                            autocomplete="username"
-                            required=true
-                        />
-                        <TextField
-                            id="password"
-                            label=trs(|t| t.password)
-                            value=password
-                            error=password_error
-                            kind="password"
-                            autocomplete="current-password"
-                            required=true
-                        />
-                        <div class="form-message" aria-live="assertive">
-                            {move || {
-                                failure_text()
-                                    .map(|text| {
-                                        view! {
-                                            <div class="alert alert-danger" id="login-error">
-                                                <p>{text}</p>
-                                            </div>
-                                        }
-                                    })
-                            }}
-                        </div>
-                        <button
-                            type="submit"
-                            class="btn btn-primary btn-block"
-                            disabled=move || busy.get() || wait_seconds().is_some()
-                        >
-                            {move || {
-                                if busy.get() { i18n.t().signing_in } else { i18n.t().sign_in }
-                            }}
-                        </button>
-                    </form>
-                    <p class="login-links">
-                        <a href=move || {
-                            portal_path(&org.get(), "/forgot-password")
-                        }>{tr(|t| t.forgot_link)}</a>
-                    </p>
-                </div>
-            </main>
-        </div>
+        <AuthCard>
+            <h1>{tr(|t| t.login_title)}</h1>
+            <p class="muted">{tr(|t| t.login_intro)}</p>
+            {move || {
+                notice()
+                    .map(|(tone, text)| {
+                        view! {
+                            <Alert tone=tone>
+                                <p>{text}</p>
+                            </Alert>
+                        }
+                    })
+            }}
+            <form class="form" on:submit=submit novalidate=true>
+                <TextField
+                    id="username"
+                    label=trs(|t| t.username)
+                    value=username
+                    error=username_error
+                    autocomplete="username"
+                    required=true
+                />
+                <TextField
+                    id="password"
+                    label=trs(|t| t.password)
+                    value=password
+                    error=password_error
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                />
+                <FormMessage text=Signal::derive(failure_text) id="login-error" />
+                <button
+                    type="submit"
+                    class="btn btn-primary btn-block"
+                    disabled=move || busy.get() || wait_seconds().is_some()
+                >
+                    {move || { if busy.get() { i18n.t().signing_in } else { i18n.t().sign_in } }}
+                </button>
+            </form>
+            <p class="login-links">
+                <a href=move || {
+                    portal_path(&org.get(), "/forgot-password")
+                }>{tr(|t| t.forgot_link)}</a>
+            </p>
+        </AuthCard>
     }
 }
 

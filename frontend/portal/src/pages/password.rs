@@ -6,36 +6,12 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use portal_types::{PasswordResetRequest, SetPassword};
-use portal_ui::{Alert, Icon, IconKind, TextField, Tone};
+use portal_ui::{Alert, TextField, Tone};
 
 use crate::api::{self, ApiError, Session};
 use crate::app::{portal_path, set_title, use_org};
-use crate::components::LanguageSwitcher;
+use crate::components::{AuthCard, FormMessage};
 use crate::i18n::{tr, trs, use_i18n};
-
-/// The frame both pages share with the login page: language, the organisation, a card.
-#[component]
-fn AuthCard(children: Children) -> impl IntoView {
-    let org = use_org();
-    view! {
-        <div class="login-page">
-            <div class="login-lang">
-                <LanguageSwitcher />
-            </div>
-            <main id="main" class="login-main">
-                <div class="login-card">
-                    <div class="login-brand">
-                        <span class="brand-mark" aria-hidden="true">
-                            <Icon kind=IconKind::Document />
-                        </span>
-                        <span class="login-org">{move || org.get()}</span>
-                    </div>
-                    {children()}
-                </div>
-            </main>
-        </div>
-    }
-}
 
 /// A message for an answer that is neither success nor a field error.
 fn failure_text(i18n: crate::i18n::I18n, e: &ApiError) -> String {
@@ -106,19 +82,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                                 autocomplete="username"
                                 required=true
                             />
-                            <div class="form-message" aria-live="assertive">
-                                {move || {
-                                    failure
-                                        .get()
-                                        .map(|text| {
-                                            view! {
-                                                <div class="alert alert-danger">
-                                                    <p>{text}</p>
-                                                </div>
-                                            }
-                                        })
-                                }}
-                            </div>
+                            <FormMessage text=failure />
                             <button
                                 type="submit"
                                 class="btn btn-primary btn-block"
@@ -254,19 +218,7 @@ pub fn SetPasswordPage() -> impl IntoView {
                         autocomplete="new-password"
                         required=true
                     />
-                    <div class="form-message" aria-live="assertive">
-                        {move || {
-                            failure
-                                .get()
-                                .map(|text| {
-                                    view! {
-                                        <div class="alert alert-danger">
-                                            <p>{text}</p>
-                                        </div>
-                                    }
-                                })
-                        }}
-                    </div>
+                    <FormMessage text=failure />
                     <button
                         type="submit"
                         class="btn btn-primary btn-block"
