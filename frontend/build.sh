@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the single-page apps into frontend/dist without downloading any binary:
 #   dist/portal.html                    the customer portal's page (served for /p/{org}/…)
+#   dist/admin.html                     the issuer's admin app (served for /admin/…)
 #   dist/assets/<name>-<hash>.<ext>     content-hashed JS, wasm, CSS, icon (cached for a year)
 #
 # Installs what is missing: the wasm32 target, wasm-bindgen-cli at exactly the version of the
@@ -10,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 WASM_BINDGEN_VERSION=0.2.130
-APPS=(portal)
+APPS=(portal admin)
 
 log() { printf 'build-spa: %s\n' "$*" >&2; }
 
@@ -45,9 +46,13 @@ hash_of() { sha256sum "$1" | cut -c1-16; }
 mkdir -p dist/assets target/spa
 for app in "${APPS[@]}"; do
   wasm="target/wasm32-unknown-unknown/release/${app}-spa.wasm"
-  css="style/${app}.css"
+  # The admin's stylesheet is the portal's with its own additions after it.
+  case "$app" in
+    portal) styles=(style/portal.css); title="Customer portal" ;;
+    admin) styles=(style/portal.css style/admin.css); title="Admin" ;;
+  esac
   stamp="target/spa/${app}.stamp"
-  inputs=$(cat "$wasm" "$css" static/favicon.svg "$0" | sha256sum | cut -c1-64)
+  inputs=$(cat "$wasm" "${styles[@]}" static/favicon.svg "$0" | sha256sum | cut -c1-64)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ] && [ -f "dist/${app}.html" ]; then
     log "$app: up to date"
     continue
@@ -55,6 +60,8 @@ for app in "${APPS[@]}"; do
 
   work=$(mktemp -d target/spa/work.XXXXXX)
   trap 'rm -rf "$work"' EXIT
+  css="$work/${app}.css"
+  cat "${styles[@]}" > "$css"
   wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name "$app" "$wasm"
   "$WASM_OPT" -Oz \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
@@ -83,7 +90,7 @@ for app in "${APPS[@]}"; do
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
-<title>Customer portal</title>
+<title>${title}</title>
 <link rel="icon" type="image/svg+xml" href="/assets/${icon_name}">
 <link rel="stylesheet" href="/assets/${css_name}">
 <link rel="modulepreload" href="/assets/${js_name}">
@@ -91,7 +98,7 @@ for app in "${APPS[@]}"; do
 <script type="module" src="/assets/${boot_name}"></script>
 </head>
 <body>
-<noscript>The customer portal needs JavaScript.</noscript>
+<noscript>This app needs JavaScript.</noscript>
 </body>
 </html>
 HTML

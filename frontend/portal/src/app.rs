@@ -8,10 +8,8 @@ use leptos_router::{NavigateOptions, path};
 use portal_types::PortalMe;
 use portal_ui::{Icon, IconKind, Spinner};
 
-use crate::api::{self, ApiError, AuthState, Session};
 use crate::components::LanguageSwitcher;
-use crate::grid_state::encode;
-use crate::i18n::{I18n, tr, trs, use_i18n};
+use crate::i18n::{I18n, TextsOf, tr, trs, use_i18n};
 use crate::pages::account::AccountPage;
 use crate::pages::document::DocumentPage;
 use crate::pages::documents::DocumentsPage;
@@ -19,6 +17,8 @@ use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::password::{ForgotPasswordPage, SetPasswordPage};
 use crate::pages::summary::SummaryPage;
+use portal_web::api::{self, ApiError, AuthState, Session};
+use portal_web::url::encode;
 
 /// The signed-in user, loaded once per session.
 #[derive(Debug, Clone, Copy)]
@@ -55,9 +55,9 @@ pub fn set_title(page: &str) {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let i18n = I18n::new();
+    let i18n = I18n::new("portal.locale");
     provide_context(i18n);
-    let session = api::init_session();
+    let session = api::init_session(api::PORTAL);
     provide_context(session);
     crate::components::provide_narrow();
     provide_context(Account {
@@ -189,7 +189,7 @@ fn Shell() -> impl IntoView {
         if session.state.get() == AuthState::SignedIn && account.me.with_untracked(Option::is_none)
         {
             spawn_local(async move {
-                if let Ok(me) = api::get::<PortalMe>(&format!("{}/me", api::BASE)).await {
+                if let Ok(me) = api::get::<PortalMe>(&format!("{}/me", api::base())).await {
                     i18n.default_to(&me.locale);
                     account.me.set(Some(me));
                 }
@@ -207,13 +207,13 @@ fn Shell() -> impl IntoView {
                         <Show
                             when=move || boot_error.get()
                             fallback=move || {
-                                view! { <Spinner label=trs(|t| t.loading) /> }
+                                view! { <Spinner label=trs(|t| t.common.loading) /> }
                             }
                         >
                             <div class="alert alert-danger" role="alert">
-                                <p>{tr(|t| t.error_network)}</p>
+                                <p>{tr(|t| t.common.error_network)}</p>
                                 <button class="btn" on:click=move |_| try_refresh()>
-                                    {tr(|t| t.retry)}
+                                    {tr(|t| t.common.retry)}
                                 </button>
                             </div>
                         </Show>

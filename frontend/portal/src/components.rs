@@ -1,94 +1,14 @@
-//! Pieces used by several pages: the language switcher, a loading flag that does not flash,
-//! the phone-width switch, document-type and payment-status labels.
-
-use std::time::Duration;
+//! Pieces used by several pages of the portal: document badges, the PDF download, the frame
+//! of the pages before sign-in. Those the admin app uses too are in `portal_web::components`.
 
 use leptos::prelude::*;
-use portal_domain::locale::Locale;
 use portal_ui::{Icon, IconKind};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
+pub use portal_web::components::{
+    DelayedSpinner, FormMessage, LanguageSwitcher, LoadError, Narrow, delayed, provide_narrow,
+};
+use portal_web::html::Html;
 
-use crate::html::Html;
-use crate::i18n::{Texts, native_name, tr, trs, use_i18n};
-
-/// The language menu: English, Bulgarian, German, Spanish, each named in its own language.
-#[component]
-pub fn LanguageSwitcher() -> impl IntoView {
-    let i18n = use_i18n();
-    let order = [Locale::En, Locale::Bg, Locale::De, Locale::Es];
-    view! {
-        <div class="lang">
-            <label for="lang-select" class="lang-label">
-                <Icon kind=IconKind::Globe />
-                <span class="sr-only">{tr(|t| t.language)}</span>
-            </label>
-            <select
-                id="lang-select"
-                class="select select-sm"
-                prop:value=move || i18n.locale.get().as_str()
-                on:change=move |ev| {
-                    if let Some(locale) = Locale::parse(&event_target_value(&ev)) {
-                        i18n.choose(locale);
-                    }
-                }
-            >
-                {order
-                    .into_iter()
-                    .map(|l| {
-                        view! {
-                            <option value=l.as_str() lang=l.as_str()>
-                                {native_name(l)}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </div>
-    }
-}
-
-/// `true` once `busy` has stayed true for `delay`: a spinner bound to it never flashes on a
-/// fast answer.
-pub fn delayed(busy: RwSignal<bool>, delay: Duration) -> ReadSignal<bool> {
-    let (shown, set_shown) = signal(false);
-    let generation = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        generation.update_value(|g| *g += 1);
-        if busy.get() {
-            let mine = generation.get_value();
-            set_timeout(
-                move || {
-                    if generation.try_get_value() == Some(mine) && busy.get_untracked() {
-                        set_shown.set(true);
-                    }
-                },
-                delay,
-            );
-        } else {
-            set_shown.set(false);
-        }
-    });
-    shown
-}
-
-/// Whether the screen is phone-sized (the grid then shows cards).
-#[derive(Debug, Clone, Copy)]
-pub struct Narrow(pub ReadSignal<bool>);
-
-/// Follows `(max-width: 760px)`; created once by the app.
-pub fn provide_narrow() {
-    let query = web_sys::window().and_then(|w| w.match_media("(max-width: 760px)").ok().flatten());
-    let (narrow, set_narrow) = signal(query.as_ref().is_some_and(|q| q.matches()));
-    if let Some(query) = query {
-        let q = query.clone();
-        let listener = Closure::<dyn Fn()>::new(move || set_narrow.set(q.matches()));
-        let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
-        // One listener for the app's lifetime.
-        listener.forget();
-    }
-    provide_context(Narrow(narrow));
-}
+use crate::i18n::Texts;
 
 /// Payment status, state and overdue of a document as badges.
 pub fn badges_html(h: &mut Html, t: &Texts, r: &portal_types::DocumentRow) {
@@ -109,50 +29,12 @@ pub fn badges_html(h: &mut Html, t: &Texts, r: &portal_types::DocumentRow) {
     }
 }
 
-/// A spinner that appears only when loading takes longer than 300 ms.
-#[component]
-pub fn DelayedSpinner() -> impl IntoView {
-    let shown = RwSignal::new(false);
-    set_timeout(
-        move || {
-            let _ = shown.try_set(true);
-        },
-        Duration::from_millis(300),
-    );
-    move || {
-        shown.get().then(|| {
-            view! {
-                <div class="loading-block">
-                    <portal_ui::Spinner label=trs(|t| t.loading) />
-                </div>
-            }
-        })
-    }
-}
-
-/// An error box with a retry button.
-#[component]
-pub fn LoadError(
-    #[prop(into)] message: Signal<String>,
-    on_retry: impl Fn() + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <div class="alert alert-danger load-error" role="alert">
-            <Icon kind=IconKind::Warning />
-            <p>{move || message.get()}</p>
-            <button class="btn" on:click=move |_| on_retry()>
-                {tr(|t| t.retry)}
-            </button>
-        </div>
-    }
-}
-
 /// Downloads a document's PDF (the server records the download) and saves it as a file.
-pub async fn download_document(id: i64, number: &str) -> Result<(), crate::api::ApiError> {
-    let path = format!("{}/documents/{id}/pdf", crate::api::BASE);
-    let (blob, filename) = crate::api::get_blob(&path).await?;
+pub async fn download_document(id: i64, number: &str) -> Result<(), portal_web::api::ApiError> {
+    let path = format!("{}/documents/{id}/pdf", portal_web::api::base());
+    let (blob, filename) = portal_web::api::get_blob(&path).await?;
     let filename = filename.unwrap_or_else(|| format!("{number}.pdf"));
-    crate::api::save_blob(&blob, &filename).map_err(|_| crate::api::ApiError::Decode)
+    portal_web::api::save_blob(&blob, &filename).map_err(|_| portal_web::api::ApiError::Decode)
 }
 
 /// The frame of the pages before sign-in: the language, the organisation, a card.
@@ -175,32 +57,6 @@ pub fn AuthCard(children: Children) -> impl IntoView {
                     {children()}
                 </div>
             </main>
-        </div>
-    }
-}
-
-/// A form's message area, announced as soon as it shows something.
-#[component]
-pub fn FormMessage(
-    /// The message, if any.
-    #[prop(into)]
-    text: Signal<Option<String>>,
-    /// An id for the message (tests and `aria-describedby` find it by it).
-    #[prop(optional)]
-    id: Option<&'static str>,
-) -> impl IntoView {
-    view! {
-        <div class="form-message" aria-live="assertive">
-            {move || {
-                text.get()
-                    .map(|text| {
-                        view! {
-                            <div class="alert alert-danger" id=id>
-                                <p>{text}</p>
-                            </div>
-                        }
-                    })
-            }}
         </div>
     }
 }

@@ -6,6 +6,7 @@
 //! breaking the page); writing is canonical (defaults left out, fixed order).
 
 use portal_types::DocumentType;
+use portal_web::url::encode;
 
 /// Page size when the address does not say.
 pub const DEFAULT_PER_PAGE: u32 = 50;
@@ -182,7 +183,7 @@ const SORTABLE: [&str; 11] = [
 const STATUSES: [&str; 5] = ["paid", "unpaid", "partially_paid", "open", "overdue"];
 
 fn valid_date(s: &str) -> bool {
-    crate::fmt::parse_iso_date(s).is_some()
+    portal_web::fmt::parse_iso_date(s).is_some()
 }
 
 fn valid_amount(s: &str) -> bool {
@@ -470,20 +471,6 @@ impl GridState {
     }
 }
 
-/// Percent-encodes a query value (RFC 3986 unreserved characters and `,` stay).
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,10 +537,5 @@ mod tests {
         assert_eq!(s.quick(), Some(Quick::Unpaid));
         s.statuses = vec!["open".into()];
         assert_eq!(s.quick(), None);
-    }
-
-    #[test]
-    fn encodes_text() {
-        assert_eq!(encode("a b&c/ä"), "a%20b%26c%2F%C3%A4");
     }
 }

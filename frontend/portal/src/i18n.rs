@@ -1,5 +1,6 @@
-//! Every text of the portal in its four languages. Numbers, amounts and dates are formatted by
-//! `portal_domain::format` (see `fmt.rs`); this module holds words only.
+//! Every text of the portal in its four languages; the words the admin app uses too are in
+//! `portal_web::i18n::Common`. Numbers, amounts and dates are formatted by
+//! `portal_domain::format` (see `portal_web::fmt`); this module holds words only.
 //!
 //! Each language is one `Texts` value, so a missing translation is a compile error.
 //! Placeholders in braces (`{n}`, `{name}`) are filled with [`fill`].
@@ -8,95 +9,19 @@ use leptos::prelude::*;
 use portal_domain::locale::Locale;
 use portal_types::{DocumentState, DocumentType, PaymentStatus};
 
-/// The chosen language, shared by every component.
-#[derive(Debug, Clone, Copy)]
-pub struct I18n {
-    /// The language in use.
-    pub locale: RwSignal<Locale>,
-    /// Whether the user picked it (then the contractor's default no longer applies).
-    pub chosen: RwSignal<bool>,
-}
+/// The chosen language (see [`portal_web::i18n::I18n`]); the portal's words with [`TextsOf::t`].
+pub use portal_web::i18n::I18n;
+pub use portal_web::i18n::{Common, fill, use_i18n};
 
-const STORAGE_KEY: &str = "portal.locale";
-
-impl I18n {
-    /// The language the user picked earlier on this device, else the browser's, else English.
-    pub fn new() -> Self {
-        let stored = storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|tag| Locale::parse(&tag));
-        let locale = stored.or_else(browser_locale).unwrap_or_default();
-        I18n {
-            locale: RwSignal::new(locale),
-            chosen: RwSignal::new(stored.is_some()),
-        }
-    }
-
+/// The portal's words for the language in use.
+pub trait TextsOf {
     /// The texts of the current language (reactive).
-    pub fn t(&self) -> &'static Texts {
+    fn t(&self) -> &'static Texts;
+}
+
+impl TextsOf for I18n {
+    fn t(&self) -> &'static Texts {
         texts(self.locale.get())
-    }
-
-    /// The user picks a language: it wins over the contractor's default from now on.
-    pub fn choose(&self, locale: Locale) {
-        self.locale.set(locale);
-        self.chosen.set(true);
-        if let Some(s) = storage() {
-            let _ = s.set_item(STORAGE_KEY, locale.as_str());
-        }
-    }
-
-    /// The signed-in user's contractor prefers `tag`: used unless the user picked a language.
-    pub fn default_to(&self, tag: &str) {
-        if !self.chosen.get_untracked()
-            && let Some(locale) = Locale::parse(tag)
-        {
-            self.locale.set(locale);
-        }
-    }
-}
-
-impl Default for I18n {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// The language context provided by the app.
-pub fn use_i18n() -> I18n {
-    expect_context::<I18n>()
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn browser_locale() -> Option<Locale> {
-    let navigator = web_sys::window()?.navigator();
-    navigator
-        .languages()
-        .iter()
-        .filter_map(|v| v.as_string())
-        .chain(navigator.language())
-        .find_map(|tag| Locale::parse(&tag))
-}
-
-/// Replaces `{key}` with `value` for each pair.
-pub fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (key, value) in pairs {
-        out = out.replace(&format!("{{{key}}}"), value);
-    }
-    out
-}
-
-/// The name of a language in that language (the switcher shows these).
-pub fn native_name(locale: Locale) -> &'static str {
-    match locale {
-        Locale::Bg => "Български",
-        Locale::En => "English",
-        Locale::De => "Deutsch",
-        Locale::Es => "Español",
     }
 }
 
@@ -113,6 +38,8 @@ pub fn texts(locale: Locale) -> &'static Texts {
 /// All words of the portal in one language.
 #[derive(Debug)]
 pub struct Texts {
+    /// The words both apps use.
+    pub common: &'static Common,
     pub app_title: &'static str,
     pub skip_to_content: &'static str,
     pub main_nav: &'static str,
@@ -120,11 +47,6 @@ pub struct Texts {
     pub nav_documents: &'static str,
     pub nav_account: &'static str,
     pub logout: &'static str,
-    pub language: &'static str,
-    pub loading: &'static str,
-    pub retry: &'static str,
-    pub error_generic: &'static str,
-    pub error_network: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub doc_not_found_title: &'static str,
@@ -141,10 +63,6 @@ pub struct Texts {
     pub sign_in: &'static str,
     pub signing_in: &'static str,
     pub invalid_credentials: &'static str,
-    pub too_many_attempts: &'static str,
-    pub seconds: &'static str,
-    pub minutes: &'static str,
-    pub required: &'static str,
     pub must_change_password: &'static str,
     pub forgot_link: &'static str,
     pub forgot_title: &'static str,
@@ -170,13 +88,6 @@ pub struct Texts {
     pub recent: &'static str,
     pub view_all: &'static str,
     pub no_documents_yet: &'static str,
-
-    /// In the order of `DocumentType::ALL`.
-    pub doc_types: [&'static str; 7],
-    /// Paid, unpaid, partially paid.
-    pub payment_statuses: [&'static str; 3],
-    /// In the order of `DocumentState::ALL`.
-    pub states: [&'static str; 6],
 
     pub col_number: &'static str,
     pub col_date: &'static str,
@@ -249,8 +160,6 @@ pub struct Texts {
     pub payments: &'static str,
     pub payment_method: &'static str,
     pub amount: &'static str,
-    /// Bank transfer, card, cash, provider.
-    pub methods: [&'static str; 4],
     pub no_payments: &'static str,
     pub notes: &'static str,
     pub preview: &'static str,
@@ -278,50 +187,28 @@ pub struct Texts {
     pub password_changed: &'static str,
     pub nothing_to_save: &'static str,
     pub fix_errors: &'static str,
-    pub err_too_long: &'static str,
-    pub err_invalid_characters: &'static str,
-    pub err_invalid_email: &'static str,
-    pub err_mismatch: &'static str,
-    pub err_invalid_password: &'static str,
-    pub err_too_short: &'static str,
-    pub err_too_common: &'static str,
-    pub err_contains_username: &'static str,
-    pub err_unchanged: &'static str,
     pub err_current_required: &'static str,
-    pub err_invalid: &'static str,
 }
 
 impl Texts {
     /// The name of a document type.
     pub fn doc_type(&self, t: DocumentType) -> &'static str {
-        let i = DocumentType::ALL.iter().position(|x| *x == t).unwrap_or(0);
-        self.doc_types[i]
+        self.common.doc_type(t)
     }
 
     /// The name of a payment status.
     pub fn payment_status(&self, s: PaymentStatus) -> &'static str {
-        match s {
-            PaymentStatus::Paid => self.payment_statuses[0],
-            PaymentStatus::Unpaid => self.payment_statuses[1],
-            PaymentStatus::PartiallyPaid => self.payment_statuses[2],
-        }
+        self.common.payment_status(s)
     }
 
     /// The name of a document state.
     pub fn state(&self, s: DocumentState) -> &'static str {
-        let i = DocumentState::ALL.iter().position(|x| *x == s).unwrap_or(0);
-        self.states[i]
+        self.common.state(s)
     }
 
     /// The name of a payment method (the wire code when unknown).
     pub fn method<'a>(&self, code: &'a str) -> &'a str {
-        match code {
-            "bank_transfer" => self.methods[0],
-            "card" => self.methods[1],
-            "cash" => self.methods[2],
-            "provider" => self.methods[3],
-            other => other,
-        }
+        self.common.method(code)
     }
 
     /// "1 document", "5 documents".
@@ -331,33 +218,17 @@ impl Texts {
 
     /// The message for a field error code of the API.
     pub fn field_error(&self, code: &str) -> &'static str {
-        match code {
-            "required" => self.required,
-            "too_long" => self.err_too_long,
-            "invalid_characters" => self.err_invalid_characters,
-            "invalid_email" => self.err_invalid_email,
-            "mismatch" => self.err_mismatch,
-            "invalid_password" => self.err_invalid_password,
-            "too_short" => self.err_too_short,
-            "too_common" => self.err_too_common,
-            "contains_username" => self.err_contains_username,
-            "unchanged" => self.err_unchanged,
-            _ => self.err_invalid,
-        }
+        self.common.field_error(code)
     }
 
     /// "Try again in 42 s" / "… in 3 min".
     pub fn retry_after(&self, seconds: u32) -> String {
-        let time = if seconds > 90 {
-            fill(self.minutes, &[("n", &seconds.div_ceil(60).to_string())])
-        } else {
-            fill(self.seconds, &[("n", &seconds.max(1).to_string())])
-        };
-        fill(self.too_many_attempts, &[("time", &time)])
+        self.common.retry_after(seconds)
     }
 }
 
 pub const EN: Texts = Texts {
+    common: &portal_web::i18n::EN,
     app_title: "Customer portal",
     skip_to_content: "Skip to content",
     main_nav: "Main navigation",
@@ -365,11 +236,6 @@ pub const EN: Texts = Texts {
     nav_documents: "Documents",
     nav_account: "Account",
     logout: "Sign out",
-    language: "Language",
-    loading: "Loading…",
-    retry: "Try again",
-    error_generic: "Something went wrong. Please try again.",
-    error_network: "The server cannot be reached. Check your connection and try again.",
     not_found_title: "Page not found",
     not_found_text: "There is nothing at this address.",
     doc_not_found_title: "Document not found",
@@ -386,10 +252,6 @@ pub const EN: Texts = Texts {
     sign_in: "Sign in",
     signing_in: "Signing in…",
     invalid_credentials: "The username or password is incorrect.",
-    too_many_attempts: "Too many attempts. Try again in {time}.",
-    seconds: "{n} s",
-    minutes: "{n} min",
-    required: "Please fill in this field.",
     must_change_password: "Please choose a new password before you continue.",
     forgot_link: "Forgot your password?",
     forgot_title: "Forgot your password?",
@@ -415,25 +277,6 @@ pub const EN: Texts = Texts {
     recent: "Recent documents",
     view_all: "All documents",
     no_documents_yet: "No documents yet.",
-
-    doc_types: [
-        "Invoice",
-        "Credit note",
-        "Debit note",
-        "Offer",
-        "Reminder",
-        "Delivery note",
-        "Order confirmation",
-    ],
-    payment_statuses: ["Paid", "Unpaid", "Partially paid"],
-    states: [
-        "Draft",
-        "Issued",
-        "Cancelled",
-        "Accepted",
-        "Rejected",
-        "Expired",
-    ],
 
     col_number: "Number",
     col_date: "Date",
@@ -506,7 +349,6 @@ pub const EN: Texts = Texts {
     payments: "Payments",
     payment_method: "Method",
     amount: "Amount",
-    methods: ["Bank transfer", "Card", "Cash", "Online payment"],
     no_payments: "No payments recorded yet.",
     notes: "Notes",
     preview: "Preview",
@@ -534,20 +376,11 @@ pub const EN: Texts = Texts {
     password_changed: "Your password has been changed.",
     nothing_to_save: "There is nothing to save.",
     fix_errors: "Please correct the marked fields.",
-    err_too_long: "This is too long.",
-    err_invalid_characters: "This contains characters that are not allowed.",
-    err_invalid_email: "This is not a valid e-mail address.",
-    err_mismatch: "The passwords do not match.",
-    err_invalid_password: "The current password is wrong.",
-    err_too_short: "The password needs at least 10 characters.",
-    err_too_common: "This password is too common. Choose another one.",
-    err_contains_username: "The password must not contain your username.",
-    err_unchanged: "The new password is the same as the current one.",
     err_current_required: "Enter your current password to set a new one.",
-    err_invalid: "This value is not valid.",
 };
 
 pub const BG: Texts = Texts {
+    common: &portal_web::i18n::BG,
     app_title: "Клиентски портал",
     skip_to_content: "Към съдържанието",
     main_nav: "Основна навигация",
@@ -555,11 +388,6 @@ pub const BG: Texts = Texts {
     nav_documents: "Документи",
     nav_account: "Профил",
     logout: "Изход",
-    language: "Език",
-    loading: "Зареждане…",
-    retry: "Опитай отново",
-    error_generic: "Нещо се обърка. Моля, опитайте отново.",
-    error_network: "Сървърът не е достъпен. Проверете връзката си и опитайте отново.",
     not_found_title: "Страницата не е намерена",
     not_found_text: "На този адрес няма нищо.",
     doc_not_found_title: "Документът не е намерен",
@@ -576,10 +404,6 @@ pub const BG: Texts = Texts {
     sign_in: "Вход",
     signing_in: "Влизане…",
     invalid_credentials: "Грешно потребителско име или парола.",
-    too_many_attempts: "Твърде много опити. Опитайте отново след {time}.",
-    seconds: "{n} сек.",
-    minutes: "{n} мин.",
-    required: "Моля, попълнете това поле.",
     must_change_password: "Моля, изберете нова парола, преди да продължите.",
     forgot_link: "Забравена парола?",
     forgot_title: "Забравена парола?",
@@ -605,25 +429,6 @@ pub const BG: Texts = Texts {
     recent: "Последни документи",
     view_all: "Всички документи",
     no_documents_yet: "Все още няма документи.",
-
-    doc_types: [
-        "Фактура",
-        "Кредитно известие",
-        "Дебитно известие",
-        "Оферта",
-        "Напомняне",
-        "Стокова разписка",
-        "Потвърждение на поръчка",
-    ],
-    payment_statuses: ["Платена", "Неплатена", "Частично платена"],
-    states: [
-        "Чернова",
-        "Издаден",
-        "Анулиран",
-        "Приет",
-        "Отхвърлен",
-        "Изтекъл",
-    ],
 
     col_number: "Номер",
     col_date: "Дата",
@@ -696,7 +501,6 @@ pub const BG: Texts = Texts {
     payments: "Плащания",
     payment_method: "Начин",
     amount: "Сума",
-    methods: ["Банков превод", "Карта", "В брой", "Онлайн плащане"],
     no_payments: "Все още няма плащания.",
     notes: "Бележки",
     preview: "Преглед",
@@ -724,20 +528,11 @@ pub const BG: Texts = Texts {
     password_changed: "Паролата ви е сменена.",
     nothing_to_save: "Няма промени за запазване.",
     fix_errors: "Моля, коригирайте отбелязаните полета.",
-    err_too_long: "Текстът е твърде дълъг.",
-    err_invalid_characters: "Съдържа непозволени знаци.",
-    err_invalid_email: "Невалиден имейл адрес.",
-    err_mismatch: "Паролите не съвпадат.",
-    err_invalid_password: "Текущата парола е грешна.",
-    err_too_short: "Паролата трябва да е поне 10 знака.",
-    err_too_common: "Тази парола е твърде често срещана. Изберете друга.",
-    err_contains_username: "Паролата не трябва да съдържа потребителското ви име.",
-    err_unchanged: "Новата парола съвпада с текущата.",
     err_current_required: "Въведете текущата си парола, за да зададете нова.",
-    err_invalid: "Невалидна стойност.",
 };
 
 pub const DE: Texts = Texts {
+    common: &portal_web::i18n::DE,
     app_title: "Kundenportal",
     skip_to_content: "Zum Inhalt springen",
     main_nav: "Hauptnavigation",
@@ -745,11 +540,6 @@ pub const DE: Texts = Texts {
     nav_documents: "Dokumente",
     nav_account: "Konto",
     logout: "Abmelden",
-    language: "Sprache",
-    loading: "Wird geladen…",
-    retry: "Erneut versuchen",
-    error_generic: "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.",
-    error_network: "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     not_found_title: "Seite nicht gefunden",
     not_found_text: "Unter dieser Adresse gibt es nichts.",
     doc_not_found_title: "Dokument nicht gefunden",
@@ -766,10 +556,6 @@ pub const DE: Texts = Texts {
     sign_in: "Anmelden",
     signing_in: "Anmeldung läuft…",
     invalid_credentials: "Benutzername oder Passwort ist falsch.",
-    too_many_attempts: "Zu viele Versuche. Versuchen Sie es in {time} erneut.",
-    seconds: "{n} Sek.",
-    minutes: "{n} Min.",
-    required: "Bitte füllen Sie dieses Feld aus.",
     must_change_password: "Bitte wählen Sie ein neues Passwort, bevor Sie fortfahren.",
     forgot_link: "Passwort vergessen?",
     forgot_title: "Passwort vergessen?",
@@ -795,26 +581,6 @@ pub const DE: Texts = Texts {
     recent: "Neueste Dokumente",
     view_all: "Alle Dokumente",
     no_documents_yet: "Noch keine Dokumente.",
-
-    doc_types: [
-        "Rechnung",
-        "Gutschrift",
-        // soft hyphens: where the long compounds break in a narrow grid column
-        "Belastungs\u{ad}anzeige",
-        "Angebot",
-        "Mahnung",
-        "Lieferschein",
-        "Auftrags\u{ad}bestätigung",
-    ],
-    payment_statuses: ["Bezahlt", "Unbezahlt", "Teilweise bezahlt"],
-    states: [
-        "Entwurf",
-        "Ausgestellt",
-        "Storniert",
-        "Angenommen",
-        "Abgelehnt",
-        "Abgelaufen",
-    ],
 
     col_number: "Nummer",
     col_date: "Datum",
@@ -887,7 +653,6 @@ pub const DE: Texts = Texts {
     payments: "Zahlungen",
     payment_method: "Zahlungsart",
     amount: "Betrag",
-    methods: ["Überweisung", "Karte", "Bar", "Online-Zahlung"],
     no_payments: "Noch keine Zahlungen erfasst.",
     notes: "Anmerkungen",
     preview: "Vorschau",
@@ -915,20 +680,11 @@ pub const DE: Texts = Texts {
     password_changed: "Ihr Passwort wurde geändert.",
     nothing_to_save: "Es gibt nichts zu speichern.",
     fix_errors: "Bitte korrigieren Sie die markierten Felder.",
-    err_too_long: "Die Eingabe ist zu lang.",
-    err_invalid_characters: "Enthält unzulässige Zeichen.",
-    err_invalid_email: "Keine gültige E-Mail-Adresse.",
-    err_mismatch: "Die Passwörter stimmen nicht überein.",
-    err_invalid_password: "Das aktuelle Passwort ist falsch.",
-    err_too_short: "Das Passwort muss mindestens 10 Zeichen haben.",
-    err_too_common: "Dieses Passwort ist zu verbreitet. Wählen Sie ein anderes.",
-    err_contains_username: "Das Passwort darf Ihren Benutzernamen nicht enthalten.",
-    err_unchanged: "Das neue Passwort ist das aktuelle.",
     err_current_required: "Geben Sie Ihr aktuelles Passwort ein, um ein neues festzulegen.",
-    err_invalid: "Ungültiger Wert.",
 };
 
 pub const ES: Texts = Texts {
+    common: &portal_web::i18n::ES,
     app_title: "Portal de clientes",
     skip_to_content: "Saltar al contenido",
     main_nav: "Navegación principal",
@@ -936,11 +692,6 @@ pub const ES: Texts = Texts {
     nav_documents: "Documentos",
     nav_account: "Cuenta",
     logout: "Cerrar sesión",
-    language: "Idioma",
-    loading: "Cargando…",
-    retry: "Reintentar",
-    error_generic: "Algo ha salido mal. Inténtelo de nuevo.",
-    error_network: "No se puede conectar con el servidor. Compruebe su conexión e inténtelo de nuevo.",
     not_found_title: "Página no encontrada",
     not_found_text: "No hay nada en esta dirección.",
     doc_not_found_title: "Documento no encontrado",
@@ -957,10 +708,6 @@ pub const ES: Texts = Texts {
     sign_in: "Entrar",
     signing_in: "Entrando…",
     invalid_credentials: "El nombre de usuario o la contraseña no son correctos.",
-    too_many_attempts: "Demasiados intentos. Vuelva a intentarlo dentro de {time}.",
-    seconds: "{n} s",
-    minutes: "{n} min",
-    required: "Rellene este campo.",
     must_change_password: "Elija una contraseña nueva antes de continuar.",
     forgot_link: "¿Olvidó su contraseña?",
     forgot_title: "¿Olvidó su contraseña?",
@@ -986,25 +733,6 @@ pub const ES: Texts = Texts {
     recent: "Documentos recientes",
     view_all: "Todos los documentos",
     no_documents_yet: "Todavía no hay documentos.",
-
-    doc_types: [
-        "Factura",
-        "Nota de crédito",
-        "Nota de débito",
-        "Oferta",
-        "Recordatorio",
-        "Albarán",
-        "Confirmación de pedido",
-    ],
-    payment_statuses: ["Pagado", "No pagado", "Pagado en parte"],
-    states: [
-        "Borrador",
-        "Emitido",
-        "Anulado",
-        "Aceptado",
-        "Rechazado",
-        "Caducado",
-    ],
 
     col_number: "Número",
     col_date: "Fecha",
@@ -1077,7 +805,6 @@ pub const ES: Texts = Texts {
     payments: "Pagos",
     payment_method: "Método",
     amount: "Importe",
-    methods: ["Transferencia", "Tarjeta", "Efectivo", "Pago en línea"],
     no_payments: "Todavía no hay pagos registrados.",
     notes: "Notas",
     preview: "Vista previa",
@@ -1105,17 +832,7 @@ pub const ES: Texts = Texts {
     password_changed: "Su contraseña se ha cambiado.",
     nothing_to_save: "No hay cambios que guardar.",
     fix_errors: "Corrija los campos marcados.",
-    err_too_long: "El texto es demasiado largo.",
-    err_invalid_characters: "Contiene caracteres no permitidos.",
-    err_invalid_email: "La dirección de correo no es válida.",
-    err_mismatch: "Las contraseñas no coinciden.",
-    err_invalid_password: "La contraseña actual no es correcta.",
-    err_too_short: "La contraseña debe tener al menos 10 caracteres.",
-    err_too_common: "Esta contraseña es demasiado común. Elija otra.",
-    err_contains_username: "La contraseña no debe contener su nombre de usuario.",
-    err_unchanged: "La contraseña nueva es igual a la actual.",
     err_current_required: "Introduzca su contraseña actual para establecer una nueva.",
-    err_invalid: "Valor no válido.",
 };
 
 /// A text of the current language that follows language changes, for a view or an attribute.

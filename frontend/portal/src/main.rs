@@ -1,12 +1,9 @@
 //! The customer portal: a Leptos single-page app compiled to wasm32, served by `portal serve`
 //! under `/p/{organization}/…` and talking to `/api/v1/portal`.
 
-mod api;
 mod app;
 mod components;
-mod fmt;
 mod grid_state;
-mod html;
 mod i18n;
 mod pages;
 

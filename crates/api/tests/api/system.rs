@@ -177,14 +177,23 @@ async fn the_portal_app_is_served_from_a_static_dir_for_every_url_inside_it() {
         "<!doctype html><title>portal page</title>",
     )
     .expect("page");
+    std::fs::write(
+        dir.join("admin.html"),
+        "<!doctype html><title>admin page</title>",
+    )
+    .expect("page");
     std::fs::write(dir.join("assets/portal-0123abcd.js"), "export {}").expect("asset");
     let static_dir = dir.clone();
     let app = crate::helpers::spawn_app_with(move |s| s.static_dir = Some(static_dir)).await;
     let http = reqwest::Client::new();
-    for path in [
-        "/p/demo",
-        "/p/demo/login",
-        "/p/demo/documents/12?sort=-date",
+    // Each app's page for its own URLs only: a customer's URL never loads the admin's bundle.
+    for (path, page) in [
+        ("/p/demo", "portal page"),
+        ("/p/demo/login", "portal page"),
+        ("/p/demo/documents/12?sort=-date", "portal page"),
+        ("/admin", "admin page"),
+        ("/admin/login?next=%2Fadmin%2Fcontractors", "admin page"),
+        ("/admin/documents?viewed=false", "admin page"),
     ] {
         let response = http
             .get(format!("{}{path}", app.address))
@@ -193,7 +202,12 @@ async fn the_portal_app_is_served_from_a_static_dir_for_every_url_inside_it() {
             .expect("send");
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache");
-        assert!(response.text().await.expect("text").contains("portal page"));
+        assert!(
+            response.headers().contains_key("content-security-policy"),
+            "{path}"
+        );
+        let body = response.text().await.expect("text");
+        assert!(body.contains(page), "{path}: {body}");
     }
     let asset = http
         .get(format!("{}/assets/portal-0123abcd.js", app.address))
@@ -243,6 +257,13 @@ async fn without_the_app_the_portal_url_says_how_to_build_it() {
     let body = response.text().await.expect("text");
     assert!(body.contains("just build-spa"), "{body}");
     assert!(body.contains("/api/docs/"), "{body}");
+    let response = reqwest::get(format!("{}/admin/documents", app.address))
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 404);
+    let body = response.text().await.expect("text");
+    assert!(body.contains("The admin app is not built"), "{body}");
+    assert!(body.contains("admin.html"), "{body}");
     app.client().health().await.expect("the API is served");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -7,10 +7,10 @@ use leptos::task::spawn_local;
 use portal_types::{PasswordChange, PortalMe, PortalMeUpdate};
 use portal_ui::{Alert, TextField, Tone};
 
-use crate::api::{self, ApiError, Session};
 use crate::app::{Account, set_title};
 use crate::components::DelayedSpinner;
-use crate::i18n::{tr, trs, use_i18n};
+use crate::i18n::{TextsOf, tr, trs, use_i18n};
+use portal_web::api::{self, ApiError, Session};
 
 /// What the last Confirm achieved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +126,8 @@ fn AccountForm(me: PortalMe) -> impl IntoView {
             let mut saved = false;
             let mut changed_password = false;
             if profile_changed {
-                match api::send::<_, PortalMe>("PATCH", &format!("{}/me", api::BASE), &update).await
+                match api::send::<_, PortalMe>("PATCH", &format!("{}/me", api::base()), &update)
+                    .await
                 {
                     Ok(me) => {
                         saved = true;
@@ -141,7 +142,7 @@ fn AccountForm(me: PortalMe) -> impl IntoView {
                     new_password: new,
                     new_password_repeat: repeat,
                 };
-                match api::send_no_content("POST", &format!("{}/me/password", api::BASE), &body)
+                match api::send_no_content("POST", &format!("{}/me/password", api::base()), &body)
                     .await
                 {
                     Ok(()) => {
@@ -180,8 +181,8 @@ fn AccountForm(me: PortalMe) -> impl IntoView {
                 }
                 Outcome::Nothing => (Tone::Info, t.nothing_to_save.to_owned()),
                 Outcome::FixErrors => (Tone::Danger, t.fix_errors.to_owned()),
-                Outcome::Failed => (Tone::Danger, t.error_generic.to_owned()),
-                Outcome::Network => (Tone::Danger, t.error_network.to_owned()),
+                Outcome::Failed => (Tone::Danger, t.common.error_generic.to_owned()),
+                Outcome::Network => (Tone::Danger, t.common.error_network.to_owned()),
                 Outcome::Throttled(secs) => (Tone::Danger, t.retry_after(secs)),
             };
             view! {

@@ -8,12 +8,12 @@ use portal_domain::locale::Locale;
 use portal_types::DocumentDetail;
 use portal_ui::{Icon, IconKind, dyn_view, text};
 
-use crate::api::{self, ApiError};
 use crate::app::{Account, portal_path, set_title, use_org};
 use crate::components::{DelayedSpinner, LoadError, download_document};
-use crate::fmt;
-use crate::html::Html;
-use crate::i18n::{Texts, fill, tr, use_i18n};
+use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
+use portal_web::api::{self, ApiError};
+use portal_web::fmt;
+use portal_web::html::Html;
 
 /// `DocumentDetail` without going through `#[serde(flatten)]`: serde buffers a flattened
 /// struct into an intermediate value, which brings a second copy of every field's
@@ -69,7 +69,7 @@ pub fn DocumentPage() -> impl IntoView {
         let id = id.get_untracked();
         spawn_local(async move {
             let result = match id {
-                Some(id) => api::get_text(&format!("{}/documents/{id}", api::BASE))
+                Some(id) => api::get_text(&format!("{}/documents/{id}", api::base()))
                     .await
                     .and_then(|body| decode_detail(&body)),
                 None => Err(ApiError::Http {
@@ -94,9 +94,9 @@ pub fn DocumentPage() -> impl IntoView {
             let message = Signal::derive(move || {
                 let t = i18n.t();
                 if e == ApiError::Network {
-                    t.error_network
+                    t.common.error_network
                 } else {
-                    t.error_generic
+                    t.common.error_generic
                 }
                 .to_owned()
             });
@@ -144,7 +144,7 @@ fn Preview(id: i64, title: Signal<String>, frame: NodeRef<leptos::html::Iframe>)
     let url = RwSignal::new(None::<String>);
     let failed = RwSignal::new(false);
     spawn_local(async move {
-        let path = format!("{}/documents/{id}/pdf?disposition=inline", api::BASE);
+        let path = format!("{}/documents/{id}/pdf?disposition=inline", api::base());
         match api::get_blob(&path).await {
             Ok((blob, _)) => match web_sys::Url::create_object_url_with_blob(&blob) {
                 Ok(u) => {

@@ -15,13 +15,13 @@ use portal_types::{DocumentPage, DocumentState, DocumentType, PortalSummary};
 use portal_ui::{Icon, IconKind, dyn_view, flag, text};
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, ApiError};
 use crate::app::{Account, portal_path, set_title, use_org};
 use crate::components::{Narrow, badges_html, delayed, download_document};
-use crate::fmt;
 use crate::grid_state::{AmountCol, DateCol, GridState, PAGE_SIZES, Quick};
-use crate::html::Html;
-use crate::i18n::{Texts, fill, tr, trs, use_i18n};
+use crate::i18n::{Texts, TextsOf, fill, tr, trs, use_i18n};
+use portal_web::api::{self, ApiError};
+use portal_web::fmt;
+use portal_web::html::Html;
 
 /// The grid's state and how to change it, shared by its parts.
 #[derive(Clone, Copy)]
@@ -203,23 +203,8 @@ impl Col {
     }
 }
 
-fn decode(s: &str) -> String {
-    js_sys::decode_uri_component(&s.replace('+', " "))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| s.to_owned())
-}
-
 fn parse_search(search: &str) -> GridState {
-    let pairs: Vec<(String, String)> = search
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect();
+    let pairs = portal_web::url::pairs(search);
     GridState::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
@@ -271,7 +256,7 @@ pub fn DocumentsPage() -> impl IntoView {
         let mine = generation.get_value();
         busy.set(true);
         spawn_local(async move {
-            let url = format!("{}/documents?{}", api::BASE, s.to_api_query());
+            let url = format!("{}/documents?{}", api::base(), s.to_api_query());
             let result = api::get::<DocumentPage>(&url).await;
             if generation.try_get_value() != Some(mine) {
                 return;
@@ -308,7 +293,7 @@ pub fn DocumentsPage() -> impl IntoView {
     // Options of the currency filter: the customer's currencies.
     let currencies = RwSignal::new(Vec::<String>::new());
     spawn_local(async move {
-        if let Ok(s) = api::get::<PortalSummary>(&format!("{}/summary", api::BASE)).await {
+        if let Ok(s) = api::get::<PortalSummary>(&format!("{}/summary", api::base())).await {
             let _ = currencies.try_set(s.currencies.into_iter().map(|c| c.currency).collect());
         }
     });
@@ -400,7 +385,7 @@ pub fn DocumentsPage() -> impl IntoView {
             <div class="toolbar-status" aria-live="polite">
                 {dyn_view(move || {
                     slow.get()
-                        .then(|| view! { <portal_ui::Spinner label=trs(|t| t.loading) /> })
+                        .then(|| view! { <portal_ui::Spinner label=trs(|t| t.common.loading) /> })
                         .into_any()
                 })}
             </div>
@@ -428,7 +413,7 @@ pub fn DocumentsPage() -> impl IntoView {
                     let message = text(move || {
                         let t = i18n.t();
                         if e == ApiError::Network {
-                            format!("{} {}", t.load_error, t.error_network)
+                            format!("{} {}", t.load_error, t.common.error_network)
                         } else {
                             t.load_error.to_owned()
                         }
@@ -1299,7 +1284,7 @@ fn Table(
         page.with(|p| match p {
             None if slow.get() => view! {
                 <div class="table-message">
-                    <portal_ui::Spinner label=trs(|t| t.loading) />
+                    <portal_ui::Spinner label=trs(|t| t.common.loading) />
                 </div>
             }
             .into_any(),
@@ -1400,7 +1385,7 @@ fn CardList(
         let org = org.get();
         page.with(|p| match p {
             None if slow.get() => {
-                view! { <portal_ui::Spinner label=trs(|t| t.loading) /> }.into_any()
+                view! { <portal_ui::Spinner label=trs(|t| t.common.loading) /> }.into_any()
             }
             None => ().into_any(),
             Some(p) if p.items.is_empty() => view! { <EmptyState /> }.into_any(),

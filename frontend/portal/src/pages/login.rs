@@ -9,10 +9,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use portal_types::PortalLoginRequest;
 use portal_ui::{Alert, TextField, Tone};
 
-use crate::api::{self, ApiError, Session};
 use crate::app::{portal_path, set_title, use_org};
 use crate::components::{AuthCard, FormMessage};
-use crate::i18n::{tr, trs, use_i18n};
+use crate::i18n::{TextsOf, tr, trs, use_i18n};
+use portal_web::api::{self, ApiError, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Failure {
@@ -100,8 +100,8 @@ pub fn LoginPage() -> impl IntoView {
         let t = i18n.t();
         let user = username.get_untracked().trim().to_owned();
         let pass = password.get_untracked();
-        username_error.set(user.is_empty().then(|| t.required.to_owned()));
-        password_error.set(pass.is_empty().then(|| t.required.to_owned()));
+        username_error.set(user.is_empty().then(|| t.common.required.to_owned()));
+        password_error.set(pass.is_empty().then(|| t.common.required.to_owned()));
         if user.is_empty() || pass.is_empty() {
             return;
         }
@@ -158,8 +158,8 @@ pub fn LoginPage() -> impl IntoView {
         failure.get().map(|f| match f {
             Failure::Invalid => t.invalid_credentials.to_owned(),
             Failure::Throttled(_) => t.retry_after(wait_seconds().unwrap_or(0)),
-            Failure::Network => t.error_network.to_owned(),
-            Failure::Other => t.error_generic.to_owned(),
+            Failure::Network => t.common.error_network.to_owned(),
+            Failure::Other => t.common.error_generic.to_owned(),
         })
     };
     // A finished throttle leaves no message behind.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::app::{portal_path, set_title};
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{TextsOf, tr, use_i18n};
 
 /// "Page not found", with a way back to the overview when inside an organisation's portal.
 #[component]

@@ -8,22 +8,22 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use portal_types::{PasswordResetRequest, SetPassword};
 use portal_ui::{Alert, TextField, Tone};
 
-use crate::api::{self, ApiError, Session};
 use crate::app::{portal_path, set_title, use_org};
 use crate::components::{AuthCard, FormMessage};
-use crate::i18n::{tr, trs, use_i18n};
+use crate::i18n::{TextsOf, tr, trs, use_i18n};
+use portal_web::api::{self, ApiError, Session};
 
 /// A message for an answer that is neither success nor a field error.
 fn failure_text(i18n: crate::i18n::I18n, e: &ApiError) -> String {
     let t = i18n.t();
     match e {
-        ApiError::Network => t.error_network.to_owned(),
+        ApiError::Network => t.common.error_network.to_owned(),
         ApiError::Http {
             status: 429,
             retry_after,
             ..
         } => t.retry_after(retry_after.unwrap_or(60)),
-        _ => t.error_generic.to_owned(),
+        _ => t.common.error_generic.to_owned(),
     }
 }
 
@@ -45,7 +45,11 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             return;
         }
         let value = login.get_untracked().trim().to_owned();
-        login_error.set(value.is_empty().then(|| i18n.t().required.to_owned()));
+        login_error.set(
+            value
+                .is_empty()
+                .then(|| i18n.t().common.required.to_owned()),
+        );
         if value.is_empty() {
             return;
         }
@@ -134,8 +138,8 @@ pub fn SetPasswordPage() -> impl IntoView {
         let t = i18n.t();
         let new = password.get_untracked();
         let again = repeat.get_untracked();
-        password_error.set(new.is_empty().then(|| t.required.to_owned()));
-        repeat_error.set((new != again).then(|| t.err_mismatch.to_owned()));
+        password_error.set(new.is_empty().then(|| t.common.required.to_owned()));
+        repeat_error.set((new != again).then(|| t.common.err_mismatch.to_owned()));
         if new.is_empty() || new != again {
             return;
         }

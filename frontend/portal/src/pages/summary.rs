@@ -6,12 +6,12 @@ use portal_domain::locale::Locale;
 use portal_types::PortalSummary;
 use portal_ui::{dyn_view, text};
 
-use crate::api::{self, ApiError};
 use crate::app::{Account, portal_path, set_title, use_org};
 use crate::components::{DelayedSpinner, LoadError, badges_html};
-use crate::fmt;
-use crate::html::Html;
-use crate::i18n::{Texts, fill, tr, use_i18n};
+use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
+use portal_web::api::{self, ApiError};
+use portal_web::fmt;
+use portal_web::html::Html;
 
 /// The overview.
 #[component]
@@ -23,7 +23,7 @@ pub fn SummaryPage() -> impl IntoView {
     let fetch = move || {
         summary.set(None);
         spawn_local(async move {
-            let result = api::get::<PortalSummary>(&format!("{}/summary", api::BASE)).await;
+            let result = api::get::<PortalSummary>(&format!("{}/summary", api::base())).await;
             let _ = summary.try_set(Some(result));
         });
     };
@@ -75,7 +75,7 @@ pub fn SummaryPage() -> impl IntoView {
             Some(Err(e)) => {
                 let message = text(move || {
                     let t = i18n.t();
-                    if e == ApiError::Network { t.error_network } else { t.error_generic }
+                    if e == ApiError::Network { t.common.error_network } else { t.common.error_generic }
                         .to_owned()
                 });
                 view! { <LoadError message=message on_retry=fetch /> }.into_any()

@@ -1,8 +1,10 @@
 //! Serves the built single-page apps: content-hashed assets under `/assets/` with a year of
 //! caching, and each app's page for every URL of the app, so deep links and reloads work.
 //!
-//! The files are those embedded in the binary when it was built (`build.rs` takes
-//! `frontend/dist`, made by `frontend/build.sh`: `portal.html`, `assets/<name>-<hash>.<ext>`),
+//! Two apps, two bundles: the customer portal (`portal.html`, at `/p/{organization}/…`) and the
+//! issuer's admin (`admin.html`, at `/admin/…`), so a customer never downloads the issuer's
+//! screens. The files are those embedded in the binary when it was built (`build.rs` takes
+//! `frontend/dist`, made by `frontend/build.sh`: `{app}.html`, `assets/<name>-<hash>.<ext>`),
 //! or, with `--static-dir`, a directory of the same layout read from disk (for development).
 //! A binary built before the apps were says at the app's URL how to build them.
 
@@ -77,33 +79,44 @@ pub async fn asset(
 
 /// `GET /p/{organization}/…`: the customer portal's page, whatever the route inside it.
 pub async fn portal_page(state: web::Data<AppState>) -> HttpResponse {
-    match file(&state, "portal.html").await {
+    app_page(&state, "portal", "customer portal").await
+}
+
+/// `GET /admin/…`: the admin app's page, whatever the route inside it. The page holds no data:
+/// every screen behind it asks the issuer API, which wants a staff session.
+pub async fn admin_page(state: web::Data<AppState>) -> HttpResponse {
+    app_page(&state, "admin", "admin").await
+}
+
+async fn app_page(state: &AppState, app: &str, title: &str) -> HttpResponse {
+    match file(state, &format!("{app}.html")).await {
         Some(html) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-cache"))
             .body(html),
-        None => not_built(state.settings.static_dir.as_deref()),
+        None => not_built(state.settings.static_dir.as_deref(), app, title),
     }
 }
 
-/// The page a server without the portal's app answers with: what is missing and how to get it.
-fn not_built(static_dir: Option<&Path>) -> HttpResponse {
+/// The page a server without the app answers with: what is missing and how to get it.
+fn not_built(static_dir: Option<&Path>, app: &str, title: &str) -> HttpResponse {
     let why = match static_dir {
         Some(dir) => format!(
-            "<p><code>--static-dir {}</code> holds no <code>portal.html</code>.</p>",
+            "<p><code>--static-dir {}</code> holds no <code>{app}.html</code>.</p>",
             html_escape(&dir.display().to_string())
         ),
-        None => "<p>This <code>portal</code> binary was built before the customer portal's \
-                 web app, so it serves the API only.</p>"
-            .to_string(),
+        None => format!(
+            "<p>This <code>portal</code> binary was built before the {title}'s web app, so it \
+             serves the API only.</p>"
+        ),
     };
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>The customer portal app is not built</title></head><body>\
-         <h1>The customer portal app is not built</h1>{why}\
-         <p>Build the app, then the server, which embeds it:</p>\
+         <title>The {title} app is not built</title></head><body>\
+         <h1>The {title} app is not built</h1>{why}\
+         <p>Build the apps, then the server, which embeds them:</p>\
          <pre>just build-spa\ncargo build --release -p portal-api</pre>\
-         <p>(<code>just run</code> does both.) Or serve a built app from disk with \
+         <p>(<code>just run</code> does both.) Or serve built apps from disk with \
          <code>portal serve --static-dir frontend/dist</code>.</p>\
          <p>The API is available: <a href=\"/api/docs/\">/api/docs/</a>.</p></body></html>"
     );
@@ -124,7 +137,9 @@ fn html_escape(text: &str) -> String {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/assets/{file}", web::get().to(asset))
         .route("/p/{organization}", web::get().to(portal_page))
-        .route("/p/{organization}/{tail:.*}", web::get().to(portal_page));
+        .route("/p/{organization}/{tail:.*}", web::get().to(portal_page))
+        .route("/admin", web::get().to(admin_page))
+        .route("/admin/{tail:.*}", web::get().to(admin_page));
 }
 
 #[cfg(test)]

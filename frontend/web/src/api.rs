@@ -1,25 +1,26 @@
-//! The portal's REST client: `fetch` with the access token, one silent refresh on 401, and
-//! problem+json errors decoded into [`ApiError`].
+//! The apps' REST client, for either realm: `fetch` with the access token, one silent refresh
+//! on 401, and problem+json errors decoded into [`ApiError`].
 //!
-//! The access token lives only in memory (the [`Session`] signals). The refresh token is an
-//! HttpOnly cookie the browser sends to `/api/v1/portal/auth/*`; each one works once, so every
-//! caller that needs a refresh shares the one in flight.
+//! Each app talks to one realm, chosen once at start ([`init_session`] with `/api/v1/portal`
+//! or `/api/v1/issuer`). The access token lives only in memory (the [`Session`] signals). The
+//! refresh token is an HttpOnly cookie the browser sends to `{realm}/auth/*` only; each one
+//! works once, so every caller that needs a refresh shares the one in flight.
 
 use std::cell::RefCell;
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use portal_types::{
-    FieldError, PasswordResetRequest, PortalLoginRequest, Problem, SetPassword, TokenResponse,
-};
+use portal_types::{FieldError, Problem, TokenResponse};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Headers, Request, RequestCredentials, RequestInit, Response};
 
-/// The API's base path.
-pub const BASE: &str = "/api/v1/portal";
+/// The customer realm's base path.
+pub const PORTAL: &str = "/api/v1/portal";
+/// The issuer realm's base path.
+pub const ISSUER: &str = "/api/v1/issuer";
 
 /// Whether the user is signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,13 +77,16 @@ impl Session {
 
 thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+    static BASE: std::cell::Cell<&'static str> = const { std::cell::Cell::new(PORTAL) };
     static REFRESH_WAITERS: RefCell<Option<Vec<RefreshWaiter>>> = const { RefCell::new(None) };
 }
 
 type RefreshWaiter = oneshot::Sender<Result<TokenResponse, ApiError>>;
 
-/// Creates the session (once, at start) and returns it.
-pub fn init_session() -> Session {
+/// Creates the session (once, at start) for the realm at `base` ([`PORTAL`] or [`ISSUER`]) and
+/// returns it.
+pub fn init_session(base: &'static str) -> Session {
+    BASE.with(|b| b.set(base));
     let session = Session::new();
     SESSION.with(|s| *s.borrow_mut() = Some(session));
     session
@@ -90,7 +94,14 @@ pub fn init_session() -> Session {
 
 /// The app's session.
 pub fn session() -> Session {
-    SESSION.with(|s| *s.borrow()).unwrap_or_else(init_session)
+    SESSION
+        .with(|s| *s.borrow())
+        .unwrap_or_else(|| init_session(base()))
+}
+
+/// The realm's base path, such as `/api/v1/portal`.
+pub fn base() -> &'static str {
+    BASE.with(std::cell::Cell::get)
 }
 
 /// Why a request failed.
@@ -205,20 +216,21 @@ async fn token(response: Response) -> Result<TokenResponse, ApiError> {
     parse(&text(&response).await?)
 }
 
-/// `POST /auth/login`. The caller accepts the token into the session.
-pub async fn login(request: &PortalLoginRequest) -> Result<TokenResponse, ApiError> {
+/// `POST /auth/login` with the realm's login request. The caller accepts the token into the
+/// session.
+pub async fn login(request: &impl Serialize) -> Result<TokenResponse, ApiError> {
     let body = serde_json::to_string(request).map_err(|_| ApiError::Decode)?;
-    let response = raw("POST", &format!("{BASE}/auth/login"), Some(&body), None).await?;
+    let response = raw("POST", &format!("{}/auth/login", base()), Some(&body), None).await?;
     token(response).await
 }
 
 /// `POST /auth/password-reset`: asks for a reset link (the answer says nothing of whether the
 /// login exists).
-pub async fn request_password_reset(request: &PasswordResetRequest) -> Result<(), ApiError> {
+pub async fn request_password_reset(request: &impl Serialize) -> Result<(), ApiError> {
     let body = serde_json::to_string(request).map_err(|_| ApiError::Decode)?;
     let response = raw(
         "POST",
-        &format!("{BASE}/auth/password-reset"),
+        &format!("{}/auth/password-reset", base()),
         Some(&body),
         None,
     )
@@ -232,11 +244,11 @@ pub async fn request_password_reset(request: &PasswordResetRequest) -> Result<()
 
 /// `POST /auth/set-password`: a new password from a link; signs the user in. The caller
 /// accepts the token into the session.
-pub async fn set_password(request: &SetPassword) -> Result<TokenResponse, ApiError> {
+pub async fn set_password(request: &impl Serialize) -> Result<TokenResponse, ApiError> {
     let body = serde_json::to_string(request).map_err(|_| ApiError::Decode)?;
     let response = raw(
         "POST",
-        &format!("{BASE}/auth/set-password"),
+        &format!("{}/auth/set-password", base()),
         Some(&body),
         None,
     )
@@ -265,7 +277,7 @@ pub async fn refresh() -> Result<TokenResponse, ApiError> {
     let result = match waiting {
         Some(rx) => rx.await.unwrap_or(Err(ApiError::Network)),
         None => {
-            let result = match raw("POST", &format!("{BASE}/auth/refresh"), None, None).await {
+            let result = match raw("POST", &format!("{}/auth/refresh", base()), None, None).await {
                 Ok(response) => token(response).await,
                 Err(e) => Err(e),
             };
@@ -289,7 +301,7 @@ pub async fn logout() {
     let token = session().token.get_untracked();
     let _ = raw(
         "POST",
-        &format!("{BASE}/auth/logout"),
+        &format!("{}/auth/logout", base()),
         None,
         token.as_deref(),
     )

@@ -1,0 +1,191 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expectAccessible, linkInMail, main, money, ownerToken, scratch, screenshot } from './helpers';
+
+const OWNER = 'owner@demo.example';
+const OWNER_PASSWORD = 'demo-owner-pass';
+
+/** Signs in at /admin/login (the page is expected to be showing). */
+async function signIn(page: Page, email = OWNER, password = OWNER_PASSWORD) {
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.locator('form button[type=submit]').click();
+}
+
+/** Every page of the issuer's documents matching `query`, straight from the API. */
+async function allDocuments(request: APIRequestContext, base: string, query: string) {
+  const token = await ownerToken(request, base);
+  const items: any[] = [];
+  for (let page = 1; ; page++) {
+    const res = await request.get(`${base}/api/v1/issuer/documents?${query}&per_page=200&page=${page}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status()).toBe(200);
+    const body = await res.json();
+    items.push(...body.items);
+    if (items.length >= body.total) return { items, total: body.total as number };
+  }
+}
+
+/** Sums decimal strings exactly (in hundredths). */
+function sum(values: string[]): string {
+  const cents = values.reduce((acc, v) => {
+    const [i, f = ''] = v.replace('-', '').split('.');
+    const c = BigInt(i) * 100n + BigInt((f + '00').slice(0, 2));
+    return acc + (v.startsWith('-') ? -c : c);
+  }, 0n);
+  const abs = cents < 0n ? -cents : cents;
+  return `${cents < 0n ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}
+
+test.describe('admin', () => {
+  test('no page of the admin shows without a staff session; after signing in, back to the page asked for', async ({ page }) => {
+    await page.goto(main() + '/admin/contractors?q=acme');
+    await expect(page).toHaveURL(/\/admin\/login\?next=%2Fadmin%2Fcontractors%3Fq%3Dacme$/);
+    await expect(page.locator('header.topbar')).toHaveCount(0);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Staff sign-in');
+    await expectAccessible(page, 'admin login');
+    await screenshot(page, 'admin-login');
+
+    // A customer's portal login is not a staff login.
+    await signIn(page, 'office@acme.example', 'demo-portal-pass');
+    await expect(page.locator('#login-error')).toHaveText('E-mail or password is wrong.');
+
+    await signIn(page);
+    await expect(page).toHaveURL(/\/admin\/contractors\?q=acme$/);
+    await expect(page.locator('header.topbar')).toContainText('Olivia Owner');
+    await expect(page.locator('#c-search')).toHaveValue('acme');
+  });
+
+  test('the documents of all contractors: who has not opened an invoice yet is one click, sums match the API', async ({ page, request }) => {
+    await page.goto(main() + '/admin/login');
+    await signIn(page);
+    await expect(page).toHaveURL(/\/admin$/);
+    const rows = page.locator('#documents tbody tr');
+    await expect(rows.first()).toBeVisible();
+    await expectAccessible(page, 'admin documents');
+    await screenshot(page, 'admin-documents');
+
+    // Issued invoices nobody opened yet.
+    await page.locator('#f-type').selectOption('invoice');
+    await page.locator('#f-state').selectOption('issued');
+    await page.locator('#f-viewed').selectOption('false');
+    await expect(page).toHaveURL(/\/admin\/documents\?type=invoice&state=issued&viewed=false$/);
+    const expected = await allDocuments(request, main(), 'type=invoice&state=issued&viewed=false');
+    expect(expected.total).toBeGreaterThan(0);
+    await expect(page.locator('.pager-status')).toHaveText(`1–${Math.min(50, expected.total)} of ${expected.total}`);
+    // Every row shown is an issued invoice with no first view.
+    const shown = await rows.count();
+    for (let i = 0; i < shown; i++) {
+      const cells = rows.nth(i).locator('td');
+      await expect(cells.nth(2)).toHaveText('Invoice');
+      await expect(cells.nth(8)).toHaveText('—');
+    }
+    // The per-currency sums, computed here from every matching document.
+    const currencies = [...new Set(expected.items.map((d) => d.currency as string))].sort();
+    const sums = page.locator('#sums tbody tr');
+    await expect(sums).toHaveCount(currencies.length);
+    for (const [i, currency] of currencies.entries()) {
+      const docs = expected.items.filter((d) => d.currency === currency);
+      const cells = sums.nth(i).locator('td');
+      await expect(sums.nth(i).locator('th')).toHaveText(currency);
+      await expect(cells.nth(0)).toHaveText(String(docs.length));
+      await expect(cells.nth(1)).toHaveText(money('en', currency, sum(docs.map((d) => d.total))));
+      await expect(cells.nth(3)).toHaveText(money('en', currency, sum(docs.map((d) => d.remaining ?? '0.00'))));
+    }
+
+    // The address holds the state: a reload shows the same list.
+    await page.reload();
+    await expect(page.locator('#f-viewed')).toHaveValue('false');
+    await expect(page.locator('.pager-status')).toHaveText(`1–${Math.min(50, expected.total)} of ${expected.total}`);
+  });
+
+  test('create a contractor: errors next to their field, then in the list and its documents one click away', async ({ page, request }) => {
+    await page.goto(scratch() + '/admin/contractors');
+    await signIn(page);
+    await expect(page.locator('#contractors tbody tr').first()).toBeVisible();
+    await page.getByRole('button', { name: 'New contractor' }).click();
+    const name = `Nordwind Handel ${Date.now()}`;
+    await page.locator('#c-name').fill(name);
+    await page.locator('#c-vat').fill('DE12');
+    await page.locator('#c-email').fill('einkauf@nordwind.example');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect(page.locator('#c-vat-error')).toBeVisible();
+    await expect(page.getByText('Please correct the marked fields.')).toBeVisible();
+    await expectAccessible(page, 'admin new contractor with an error');
+    await screenshot(page, 'admin-contractor-error');
+
+    await page.locator('#c-vat').fill('DE136695976');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect(page.getByText(`Contractor ${name} created.`)).toBeVisible();
+    const row = page.locator('#contractors tbody tr', { hasText: name });
+    await expect(row).toContainText('DE136695976');
+    await expect(row).toContainText('Access');
+
+    // The API has it, exactly as entered.
+    const token = await ownerToken(request, scratch());
+    const res = await request.get(`${scratch()}/api/v1/issuer/contractors?q=${encodeURIComponent(name)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const found = (await res.json()).items;
+    expect(found.map((c: any) => [c.name, c.vat_number, c.email, c.portal_access])).toEqual([
+      [name, 'DE136695976', 'einkauf@nordwind.example', true],
+    ]);
+
+    // Search keeps to the address.
+    await page.locator('#c-search').fill('Nordwind');
+    await page.locator('#c-search').press('Enter');
+    await expect(page).toHaveURL(/\/admin\/contractors\?q=Nordwind$/);
+    await expect(page.locator('#contractors tbody tr', { hasText: name })).toBeVisible();
+    await row.getByRole('link').click();
+    await expect(page).toHaveURL(new RegExp(`/admin/documents\\?contractor=${found[0].id}$`));
+    await expect(page.getByText('No documents match these filters.')).toBeVisible();
+  });
+
+  test('an invited staff member sets a password from the mailed link and is signed in', async ({ page, request }) => {
+    const token = await ownerToken(request, scratch());
+    const email = `clerk${Date.now()}@demo.example`;
+    const res = await request.post(`${scratch()}/api/v1/issuer/staff`, {
+      headers: { authorization: `Bearer ${token}` },
+      data: { email, name: 'Carla Clerk', role: 'accountant' },
+    });
+    expect(res.status()).toBe(201);
+    const link = await linkInMail('scratch', email, '/admin/set-password');
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, scratch()));
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose your password');
+    await expectAccessible(page, 'admin set password');
+    await page.locator('#new-password').fill('a long clerk passphrase');
+    await page.locator('#repeat-password').fill('a long clerk passphrase');
+    await page.getByRole('button', { name: 'Save password and sign in' }).click();
+    await expect(page.locator('header.topbar')).toContainText('Carla Clerk');
+    await expect(page.locator('header.topbar')).toContainText('Accountant');
+
+    // The link works once.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByText('You have signed out.')).toBeVisible();
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, scratch()));
+    await page.locator('#new-password').fill('another long passphrase');
+    await page.locator('#repeat-password').fill('another long passphrase');
+    await page.getByRole('button', { name: 'Save password and sign in' }).click();
+    await expect(page.getByText(/no longer valid/)).toBeVisible();
+  });
+
+  for (const [lang, heading] of [
+    ['bg', 'Документи'],
+    ['de', 'Dokumente'],
+    ['es', 'Documentos'],
+  ] as const) {
+    test(`reads in ${lang}, at phone width too`, async ({ page }) => {
+      await page.addInitScript((l) => window.localStorage.setItem('admin.locale', l), lang);
+      await page.goto(main() + '/admin/login');
+      await signIn(page);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+      await expect(page.locator('#documents tbody tr').first()).toBeVisible();
+      await expectAccessible(page, `admin documents ${lang}`);
+      await screenshot(page, `admin-documents-${lang}`);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(main() + '/admin/contractors');
+      await expect(page.locator('#contractors tbody tr').first()).toBeVisible();
+      await screenshot(page, `admin-contractors-${lang}-phone`);
+    });
+  }
+});

@@ -1,0 +1,6 @@
+//! The admin's pages.
+
+pub mod contractors;
+pub mod documents;
+pub mod login;
+pub mod not_found;
