@@ -97,6 +97,7 @@ pub struct PortalMe {
     pub permissions: PortalPermissions,
     /// When the user signed in before this session (RFC 3339, UTC); absent on the first
     /// sign-in. What a user checks to notice a sign-in that was not theirs.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 

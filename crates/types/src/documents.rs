@@ -69,10 +69,16 @@ pub struct DocumentRow {
     /// Document number, unique per organisation and type.
     pub number: String,
     /// Issue date.
-    #[serde(serialize_with = "crate::wire::date")]
+    #[serde(
+        serialize_with = "crate::wire::date",
+        deserialize_with = "crate::wire::deserialize_date"
+    )]
     pub date: NaiveDate,
     /// Due date (payable documents) or validity end (offers).
-    #[serde(serialize_with = "crate::wire::optional_date")]
+    #[serde(
+        serialize_with = "crate::wire::optional_date",
+        deserialize_with = "crate::wire::deserialize_optional_date"
+    )]
     pub due_date: Option<NaiveDate>,
     /// Document type.
     #[serde(rename = "type")]
@@ -90,6 +96,7 @@ pub struct DocumentRow {
     /// total − paid; null for documents that are not payable.
     pub remaining: Option<String>,
     /// When the customer last downloaded the PDF.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub downloaded_at: Option<DateTime<Utc>>,
     /// Life-cycle state.
     pub state: DocumentState,
@@ -181,6 +188,7 @@ pub struct PaymentView {
     /// Amount, decimal string (negative for refunds).
     pub amount: String,
     /// Value date.
+    #[serde(deserialize_with = "crate::wire::deserialize_date")]
     pub date: NaiveDate,
     /// `bank_transfer`, `card`, `cash` or `provider`.
     pub method: String,
@@ -206,8 +214,10 @@ pub struct DocumentDetail {
     /// For a credit or debit note: the id of the invoice it corrects, when visible.
     pub related_document_id: Option<i64>,
     /// When the customer first opened the document.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub first_viewed_at: Option<DateTime<Utc>>,
     /// When the customer first downloaded the PDF.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub first_downloaded_at: Option<DateTime<Utc>>,
 }
 

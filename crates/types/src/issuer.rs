@@ -35,8 +35,10 @@ pub struct StaffMember {
     /// Invited and has not yet set a password.
     pub invited: bool,
     /// Last sign-in.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub last_login_at: Option<DateTime<Utc>>,
     /// When the member was added.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -177,12 +179,15 @@ pub struct Contractor {
     pub portal_access: bool,
     /// When it was archived; archived contractors are left out of lists unless asked for and
     /// cannot sign in to the portal.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub archived_at: Option<DateTime<Utc>>,
     /// Where its people sign in to the portal.
     pub portal_url: String,
     /// Created.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub created_at: DateTime<Utc>,
     /// Last changed.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -333,10 +338,13 @@ pub struct PortalUser {
     /// Must choose a new password at the next sign-in.
     pub must_change_password: bool,
     /// Last sign-in.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub last_login_at: Option<DateTime<Utc>>,
     /// Created.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub created_at: DateTime<Utc>,
     /// Last changed.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -113,8 +113,10 @@ pub struct IssuerDocumentRow {
     /// Its name.
     pub contractor_name: String,
     /// Date of issue.
+    #[serde(deserialize_with = "crate::wire::deserialize_date")]
     pub date: NaiveDate,
     /// Due date.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_date")]
     pub due_date: Option<NaiveDate>,
     /// ISO 4217 currency code.
     pub currency: String,
@@ -133,10 +135,13 @@ pub struct IssuerDocumentRow {
     /// Something remains to be paid and the due date has passed.
     pub overdue: bool,
     /// When the customer first opened it in the portal (proof of receipt).
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub viewed_at: Option<DateTime<Utc>>,
     /// When the customer first downloaded the PDF.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub first_downloaded_at: Option<DateTime<Utc>>,
     /// When the customer last downloaded the PDF.
+    #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub last_downloaded_at: Option<DateTime<Utc>>,
 }
 
@@ -168,6 +173,7 @@ pub struct Payment {
     /// Amount in the document's currency (negative: a refund on a credit note).
     pub amount: String,
     /// Value date.
+    #[serde(deserialize_with = "crate::wire::deserialize_date")]
     pub date: NaiveDate,
     /// `bank_transfer`, `card`, `cash`, `provider` (online) or `other`.
     pub method: String,
@@ -176,6 +182,7 @@ pub struct Payment {
     /// The staff member who recorded it, if one did.
     pub recorded_by_staff_id: Option<i64>,
     /// When it was recorded.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -203,6 +210,7 @@ pub struct Event {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub details: Option<serde_json::Value>,
     /// When.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -230,8 +238,10 @@ pub struct IssuerDocument {
     /// What happened to the document, oldest first.
     pub events: Vec<Event>,
     /// Created.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub created_at: DateTime<Utc>,
     /// Last changed.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub updated_at: DateTime<Utc>,
 }
 

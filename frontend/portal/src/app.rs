@@ -75,23 +75,36 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Router>
+            // Routes match in order. Each route costs about 3 kB of wasm, so the pages before
+            // sign-in share one (`/p/:org/*page`, after the shell's, which only matches its own
+            // pages) and choose by name; other addresses fall back to "Page not found".
             <Routes fallback=|| view! { <StandaloneNotFound /> }>
-                <Route path=path!("/p/:org/login") view=LoginPage />
-                <Route path=path!("/p/:org/forgot-password") view=ForgotPasswordPage />
-                <Route path=path!("/p/:org/set-password") view=SetPasswordPage />
                 <ParentRoute path=path!("/p/:org") view=Shell>
                     <Route path=path!("") view=SummaryPage />
                     <Route path=path!("documents") view=DocumentsPage />
                     <Route path=path!("documents/:id") view=DocumentPage />
                     <Route path=path!("account") view=AccountPage />
-                    <Route path=path!("*any") view=NotFound />
                 </ParentRoute>
+                <Route path=path!("/p/:org/*page") view=SignedOutPage />
             </Routes>
         </Router>
     }
 }
 
-/// A page outside any organisation's portal.
+/// `/p/{org}/login`, `/forgot-password` and `/set-password`, or "Page not found" for any other
+/// name.
+#[component]
+fn SignedOutPage() -> impl IntoView {
+    let params = use_params_map();
+    move || match params.with(|p| p.get("page")).as_deref() {
+        Some("login") => view! { <LoginPage /> }.into_any(),
+        Some("forgot-password") => view! { <ForgotPasswordPage /> }.into_any(),
+        Some("set-password") => view! { <SetPasswordPage /> }.into_any(),
+        _ => view! { <StandaloneNotFound /> }.into_any(),
+    }
+}
+
+/// A page that is not there, without the signed-in frame.
 #[component]
 fn StandaloneNotFound() -> impl IntoView {
     view! {

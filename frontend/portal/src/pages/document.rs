@@ -28,7 +28,9 @@ fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
         notes: Option<String>,
         related_document_number: Option<String>,
         related_document_id: Option<i64>,
+        #[serde(deserialize_with = "portal_types::wire::deserialize_optional_instant")]
         first_viewed_at: Option<chrono::DateTime<chrono::Utc>>,
+        #[serde(deserialize_with = "portal_types::wire::deserialize_optional_instant")]
         first_downloaded_at: Option<chrono::DateTime<chrono::Utc>>,
     }
     let row = api::parse(body)?;
