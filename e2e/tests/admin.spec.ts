@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { expectAccessible, linkInMail, main, money, ownerToken, scratch, screenshot } from './helpers';
+import { apiToken, chooseLanguage, expectAccessible, linkInMail, login, main, money, ownerToken, portal, scratch, screenshot } from './helpers';
 
 const OWNER = 'owner@demo.example';
 const OWNER_PASSWORD = 'demo-owner-pass';
@@ -167,6 +167,72 @@ test.describe('admin', () => {
     await page.locator('#repeat-password').fill('another long passphrase');
     await page.getByRole('button', { name: 'Save password and sign in' }).click();
     await expect(page.getByText(/no longer valid/)).toBeVisible();
+  });
+
+  test('record a partial payment: a lost answer retried records once, and the customer sees Paid and Remaining change', async ({ page, browser, request }) => {
+    // An open EUR invoice of the customer acme, as the customer's API lists it.
+    const customer = await apiToken(request, scratch(), 'acme');
+    const list = await request.get(`${scratch()}/api/v1/portal/documents?type=invoice&status=unpaid&currency=EUR&per_page=50`, {
+      headers: { authorization: `Bearer ${customer}` },
+    });
+    const open = (await list.json()).items.find((d: any) => Number(d.remaining) > 100);
+    expect(open, 'an open invoice above 100 EUR').toBeTruthy();
+
+    await page.goto(`${scratch()}/admin/documents/${open.id}`);
+    await signIn(page);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Invoice ${open.number}`);
+    await expect(page.locator('#pay-amount')).toHaveValue(open.remaining);
+    await expectAccessible(page, 'admin document');
+    await screenshot(page, 'admin-document');
+
+    await page.locator('#pay-amount').fill('100.00');
+    await page.locator('#pay-method').selectOption('cash');
+    await page.locator('#pay-reference').fill('Receipt 77');
+    // The first save reaches the server but its answer is lost on the way back.
+    let posts = 0;
+    const keys: string[] = [];
+    await page.route('**/api/v1/issuer/documents/*/payments', async (route) => {
+      posts += 1;
+      keys.push(route.request().headers()['idempotency-key']);
+      const response = await route.fetch();
+      if (posts === 1) {
+        expect(response.status()).toBe(201);
+        await route.abort('failed');
+      } else {
+        await route.fulfill({ response });
+      }
+    });
+    await page.getByRole('button', { name: 'Save payment' }).click();
+    await expect(page.getByText('The server cannot be reached.', { exact: false })).toBeVisible();
+    await page.getByRole('button', { name: 'Save payment' }).click();
+    await expect(page.getByText('Payment recorded.')).toBeVisible();
+    expect(posts).toBe(2);
+    expect(keys[0]).toBeTruthy();
+    expect(keys[1]).toBe(keys[0]);
+
+    // One payment, not two.
+    const staff = await ownerToken(request, scratch());
+    const payments = await (
+      await request.get(`${scratch()}/api/v1/issuer/documents/${open.id}/payments`, { headers: { authorization: `Bearer ${staff}` } })
+    ).json();
+    const cash = (payments.items ?? payments).filter((p: any) => p.reference === 'Receipt 77');
+    expect(cash.map((p: any) => [p.amount, p.method])).toEqual([['100.00', 'cash']]);
+    const paid = sum([open.paid ?? '0.00', '100.00']);
+    const remaining = sum([open.remaining, '-100.00']);
+    await expect(page.locator('#payments tbody')).toContainText('Receipt 77');
+    await expect(page.locator('.facts')).toContainText(money('en', 'EUR', remaining));
+
+    // The customer's grid, in another browser context.
+    const context = await browser.newContext();
+    const customerPage = await context.newPage();
+    await chooseLanguage(customerPage, 'en');
+    await login(customerPage, scratch(), 'acme');
+    await customerPage.goto(`${scratch()}${portal(`/documents?number=${encodeURIComponent(open.number)}`)}`);
+    const row = customerPage.locator('table.grid-table tbody tr', { hasText: open.number });
+    // Total, Paid and Remaining side by side, without the symbol (the grid has a Currency column).
+    const amount = (v: string) => money('en', 'EUR', v).replace('€', '');
+    await expect(row).toContainText(amount(open.total) + amount(paid) + amount(remaining));
+    await context.close();
   });
 
   for (const [lang, heading] of [

@@ -18,6 +18,7 @@ use portal_web::url::encode;
 
 use crate::i18n::{I18n, TextsOf, tr, use_i18n};
 use crate::pages::contractors::ContractorsPage;
+use crate::pages::document::DocumentPage;
 use crate::pages::documents::DocumentsPage;
 use crate::pages::login::{LoginPage, SetPasswordPage};
 use crate::pages::not_found::NotFound;
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/admin") view=Shell>
                     <Route path=path!("") view=DocumentsPage />
                     <Route path=path!("documents") view=DocumentsPage />
+                    <Route path=path!("documents/:id") view=DocumentPage />
                     <Route path=path!("contractors") view=ContractorsPage />
                     <Route path=path!("*any") view=NotFound />
                 </ParentRoute>

@@ -386,7 +386,11 @@ fn cell_date(h: &mut Html, l: Locale, at: Option<chrono::DateTime<chrono::Utc>>)
 
 fn row_html(h: &mut Html, r: &IssuerDocumentRow, t: &Texts, l: Locale) {
     h.raw("<tr data-id=\"").text(&r.id.to_string()).raw("\">");
-    h.element("td", "nowrap", r.number.as_deref().unwrap_or(t.draft));
+    h.raw("<td class=\"nowrap\"><a href=\"")
+        .text(&format!("{ROOT}/documents/{}", r.id))
+        .raw("\">")
+        .text(r.number.as_deref().unwrap_or(t.draft))
+        .raw("</a></td>");
     h.element("td", "", &r.contractor_name);
     h.element("td", "", t.common.doc_type(r.doc_type));
     h.raw("<td>");
