@@ -321,3 +321,27 @@ fn Header() -> impl IntoView {
         </header>
     }
 }
+
+/// Shows a failed save: each field error of the API under its field (`fields` maps the API's
+/// field names to the fields' error signals), and a message for the form. Takes the language
+/// as an argument: it runs after an await, outside the component that could look it up.
+pub fn show_failure(
+    i18n: I18n,
+    e: &ApiError,
+    fields: &[(&str, RwSignal<Option<String>>)],
+    failure: RwSignal<Option<String>>,
+) {
+    let c = i18n.common();
+    let mut placed = false;
+    for f in e.field_errors() {
+        if let Some((_, target)) = fields.iter().find(|(name, _)| *name == f.field) {
+            target.set(Some(c.field_error(&f.code).to_owned()));
+            placed = true;
+        }
+    }
+    failure.set(Some(match e {
+        _ if placed => i18n.t().fix_errors.to_owned(),
+        ApiError::Network => c.error_network.to_owned(),
+        _ => c.error_generic.to_owned(),
+    }));
+}

@@ -13,7 +13,7 @@ use portal_web::components::{FormMessage, LoadError};
 use portal_web::html::Html;
 use portal_web::url::{encode, pairs};
 
-use crate::app::{ROOT, set_title};
+use crate::app::{ROOT, set_title, show_failure};
 use crate::i18n::{Texts, TextsOf, fill, tr, trs, use_i18n};
 
 fn search_of(search: &str) -> String {
@@ -261,25 +261,16 @@ fn NewContractorForm(
             busy.set(false);
             match result {
                 Ok(contractor) => on_created(contractor),
-                Err(e) => {
-                    let c = i18n.common();
-                    let mut placed = false;
-                    for f in e.field_errors() {
-                        let target = match f.field.as_str() {
-                            "name" => name_error,
-                            "vat_number" => vat_error,
-                            "email" => email_error,
-                            _ => continue,
-                        };
-                        target.set(Some(c.field_error(&f.code).to_owned()));
-                        placed = true;
-                    }
-                    failure.set(Some(match e {
-                        _ if placed => i18n.t().fix_errors.to_owned(),
-                        ApiError::Network => c.error_network.to_owned(),
-                        _ => c.error_generic.to_owned(),
-                    }));
-                }
+                Err(e) => show_failure(
+                    i18n,
+                    &e,
+                    &[
+                        ("name", name_error),
+                        ("vat_number", vat_error),
+                        ("email", email_error),
+                    ],
+                    failure,
+                ),
             }
         });
     };

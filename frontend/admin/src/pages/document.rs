@@ -15,7 +15,7 @@ use portal_web::components::{FormMessage, LoadError};
 use portal_web::fmt;
 use portal_web::html::Html;
 
-use crate::app::{ROOT, set_title};
+use crate::app::{ROOT, set_title, show_failure};
 use crate::i18n::{Texts, TextsOf, tr, trs, use_i18n};
 
 /// Whether a decimal string is above zero.
@@ -438,24 +438,16 @@ fn RecordPayment(
                     notice.set(Some(i18n.t().payment_recorded.to_owned()));
                     reload();
                 }
-                Err(e) => {
-                    let mut placed = false;
-                    for f in e.field_errors() {
-                        let target = match f.field.as_str() {
-                            "amount" => amount_error,
-                            "date" => date_error,
-                            "reference" => reference_error,
-                            _ => continue,
-                        };
-                        target.set(Some(c.field_error(&f.code).to_owned()));
-                        placed = true;
-                    }
-                    failure.set(Some(match e {
-                        _ if placed => i18n.t().fix_errors.to_owned(),
-                        ApiError::Network => c.error_network.to_owned(),
-                        _ => c.error_generic.to_owned(),
-                    }));
-                }
+                Err(e) => show_failure(
+                    i18n,
+                    &e,
+                    &[
+                        ("amount", amount_error),
+                        ("date", date_error),
+                        ("reference", reference_error),
+                    ],
+                    failure,
+                ),
             }
         });
     };
