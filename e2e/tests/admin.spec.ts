@@ -1,15 +1,8 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { apiToken, chooseLanguage, expectAccessible, linkInMail, login, main, money, ownerToken, portal, scratch, screenshot } from './helpers';
+import { apiToken, chooseLanguage, expectAccessible, linkInMail, login, main, money, ownerToken, portal, scratch, screenshot, staffSignIn } from './helpers';
 
-const OWNER = 'owner@demo.example';
-const OWNER_PASSWORD = 'demo-owner-pass';
 
-/** Signs in at /admin/login (the page is expected to be showing). */
-async function signIn(page: Page, email = OWNER, password = OWNER_PASSWORD) {
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(password);
-  await page.locator('form button[type=submit]').click();
-}
+const signIn = staffSignIn;
 
 /** Every page of the issuer's documents matching `query`, straight from the API. */
 async function allDocuments(request: APIRequestContext, base: string, query: string) {

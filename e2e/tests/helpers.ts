@@ -152,3 +152,10 @@ export async function ownerToken(request: APIRequestContext, base: string) {
   expect(res.status()).toBe(200);
   return (await res.json()).access_token as string;
 }
+
+/** Signs in at /admin/login (the page is expected to be showing). */
+export async function staffSignIn(page: Page, email = 'owner@demo.example', password = 'demo-owner-pass') {
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.locator('form button[type=submit]').click();
+}

@@ -17,11 +17,14 @@ use portal_web::i18n::cts;
 use portal_web::url::encode;
 
 use crate::i18n::{I18n, TextsOf, tr, use_i18n};
+use crate::pages::contractor::ContractorPage;
 use crate::pages::contractors::ContractorsPage;
 use crate::pages::document::DocumentPage;
 use crate::pages::documents::DocumentsPage;
+use crate::pages::editor::EditorPage;
 use crate::pages::login::{LoginPage, SetPasswordPage};
 use crate::pages::not_found::NotFound;
+use crate::pages::settings::{SettingsPage, may_manage};
 
 /// The signed-in staff member, loaded once per session.
 #[derive(Debug, Clone, Copy)]
@@ -90,8 +93,12 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/admin") view=Shell>
                     <Route path=path!("") view=DocumentsPage />
                     <Route path=path!("documents") view=DocumentsPage />
+                    <Route path=path!("documents/new") view=EditorPage />
                     <Route path=path!("documents/:id") view=DocumentPage />
+                    <Route path=path!("documents/:id/edit") view=EditorPage />
                     <Route path=path!("contractors") view=ContractorsPage />
+                    <Route path=path!("contractors/:id") view=ContractorPage />
+                    <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("*any") view=NotFound />
                 </ParentRoute>
             </Routes>
@@ -305,6 +312,9 @@ fn Header() -> impl IntoView {
                 <nav class="main-nav" aria-label=tr(|t| t.main_nav)>
                     {nav_link("/documents", |t| t.nav_documents)}
                     {nav_link("/contractors", |t| t.nav_contractors)}
+                    <Show when=move || may_manage(staff, portal_domain::access::Permission::ManageSettings)>
+                        {nav_link("/settings", |t| t.nav_settings)}
+                    </Show>
                 </nav>
                 <div class="topbar-tools">
                     <LanguageSwitcher />
@@ -335,7 +345,7 @@ pub fn show_failure(
     let mut placed = false;
     for f in e.field_errors() {
         if let Some((_, target)) = fields.iter().find(|(name, _)| *name == f.field) {
-            target.set(Some(c.field_error(&f.code).to_owned()));
+            target.set(Some(i18n.t().field_error(&f.code).to_owned()));
             placed = true;
         }
     }

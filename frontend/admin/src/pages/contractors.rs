@@ -184,7 +184,11 @@ fn rows_html(items: &[Contractor], t: &Texts) -> String {
     let mut h = Html::with_capacity(items.len() * 400);
     for c in items {
         h.raw("<tr>");
-        h.element("td", "", &c.name);
+        h.raw("<td><a href=\"")
+            .text(&format!("{ROOT}/contractors/{}", c.id))
+            .raw("\">")
+            .text(&c.name)
+            .raw("</a></td>");
         h.element("td", "nowrap", c.vat_number.as_deref().unwrap_or("—"));
         h.element("td", "", c.email.as_deref().unwrap_or("—"));
         h.raw("<td>");

@@ -6,9 +6,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use portal_domain::locale::Locale;
-use portal_types::{DocumentState, IssuerDocument, NewPayment, Payment, PaymentMethod};
+use portal_types::{DocumentState, DocumentType, IssuerDocument, NewPayment, Payment, PaymentMethod};
 use portal_ui::{Alert, TextField, Tone, dyn_view, text};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{FormMessage, LoadError};
@@ -41,6 +42,10 @@ pub fn DocumentPage() -> impl IntoView {
     let doc = RwSignal::new(None::<IssuerDocument>);
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
+    let query = use_query_map();
+    if query.with_untracked(|q| q.get("saved").is_some()) {
+        notice.set(Some(i18n.t().saved_ok.to_owned()));
+    }
 
     let load = move || {
         let Some(id) = id.get() else {
@@ -190,6 +195,20 @@ fn Loaded(
             })
         })
     };
+    let is_issued = move || {
+        doc.with(|d| {
+            d.as_ref()
+                .is_some_and(|d| d.row.state == DocumentState::Issued)
+        })
+    };
+    let creditable = move || {
+        doc.with(|d| {
+            d.as_ref().is_some_and(|d| {
+                matches!(d.row.doc_type, DocumentType::Invoice | DocumentType::DebitNote)
+            })
+        })
+    };
+    let action_failure = RwSignal::new(None::<String>);
     let id = move || doc.with(|d| d.as_ref().map_or(0, |d| d.row.id));
     let pdf_busy = RwSignal::new(false);
     let download = move |_| {
@@ -234,9 +253,22 @@ fn Loaded(
                     }
                 })
         }}
-        <Show when=is_draft>
-            <IssueDraft id=Signal::derive(id) notice=notice reload=reload />
-        </Show>
+        <div class="doc-actions">
+            <Show when=is_draft>
+                <a class="btn" id="edit-button" href=move || format!("{ROOT}/documents/{}/edit", id())>
+                    {tr(|t| t.edit)}
+                </a>
+                <Confirmed action=Action::Issue id=Signal::derive(id) notice=notice reload=reload />
+                <Confirmed action=Action::Delete id=Signal::derive(id) notice=notice reload=reload />
+            </Show>
+            <Show when=is_issued>
+                <Show when=creditable>
+                    <CreditNoteButton id=Signal::derive(id) failure=action_failure />
+                </Show>
+                <Confirmed action=Action::Cancel id=Signal::derive(id) notice=notice reload=reload />
+            </Show>
+        </div>
+        <FormMessage text=action_failure />
         <dl class="card facts" inner_html=facts></dl>
         <section class="card section" aria-labelledby="lines-title">
             <h2 id="lines-title">{tr(|t| t.lines)}</h2>
@@ -288,78 +320,186 @@ fn Loaded(
     }
 }
 
-/// Issuing a draft asks first: it takes the next number and may mail the customer.
+/// What the document page can do after asking first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// Issue a draft: it takes the next number and may mail the customer.
+    Issue,
+    /// Delete a draft.
+    Delete,
+    /// Cancel an issued document.
+    Cancel,
+}
+
+impl Action {
+    /// The button, the question, the confirming button.
+    fn words(self, t: &Texts) -> [&'static str; 3] {
+        match self {
+            Action::Issue => [t.issue, t.issue_confirm, t.issue_confirm_yes],
+            Action::Delete => [t.delete_draft, t.delete_confirm, t.delete_yes],
+            Action::Cancel => [t.cancel_document, t.cancel_confirm, t.cancel_yes],
+        }
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            Action::Issue => "issue",
+            Action::Delete => "delete",
+            Action::Cancel => "cancel",
+        }
+    }
+}
+
+/// A button that asks before it acts (the question is an `alertdialog`; Escape or "Keep it"
+/// closes it and puts the focus back on the button).
 #[component]
-fn IssueDraft(
+fn Confirmed(
+    action: Action,
     id: Signal<i64>,
     notice: RwSignal<Option<String>>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let navigate = StoredValue::new_local(use_navigate());
     let asking = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
-    let issue = move |_| {
+    let slug = action.slug();
+    let button_id = format!("{slug}-button");
+    let question_id = format!("{slug}-q");
+    let close = move || {
+        asking.set(false);
+        focus_later(format!("{slug}-button"));
+    };
+    let act = move |_| {
         busy.set(true);
         failure.set(None);
         let id = id.get_untracked();
         spawn_local(async move {
-            let result = api::send::<_, IssuerDocument>(
-                "POST",
-                &format!("{}/documents/{id}/issue", api::base()),
-                &(),
-            )
-            .await;
+            let base = format!("{}/documents/{id}", api::base());
+            let result = match action {
+                Action::Delete => api::send_no_content("DELETE", &base, &()).await,
+                Action::Issue | Action::Cancel => {
+                    api::send::<_, serde_json::Value>("POST", &format!("{base}/{slug}"), &())
+                        .await
+                        .map(|_| ())
+                }
+            };
             busy.set(false);
+            let t = i18n.t();
             match result {
-                Ok(_) => {
+                Ok(()) if action == Action::Delete => {
+                    let url = format!("{ROOT}/documents");
+                    navigate.with_value(|n| n(&url, NavigateOptions::default()));
+                }
+                Ok(()) => {
                     asking.set(false);
-                    notice.set(Some(i18n.t().issued_ok.to_owned()));
+                    notice.set(Some(
+                        if action == Action::Issue { t.issued_ok } else { t.cancelled_ok }.to_owned(),
+                    ));
                     reload();
                 }
                 Err(e) => failure.set(Some(
                     e.field_errors()
                         .first()
-                        .map(|f| format!("{}: {}", f.field, i18n.common().field_error(&f.code)))
+                        .map(|f| format!("{}: {}", f.field, t.field_error(&f.code)))
                         .unwrap_or_else(|| i18n.common().error_generic.to_owned()),
                 )),
             }
         });
     };
+    let primary = action == Action::Issue;
     view! {
-        <div class="card section issue-box">
-            <Show
-                when=move || asking.get()
-                fallback=move || {
-                    view! {
-                        <button type="button" class="btn btn-primary" on:click=move |_| asking.set(true)>
-                            {tr(|t| t.issue)}
-                        </button>
+        <Show
+            when=move || asking.get()
+            fallback=move || {
+                view! {
+                    <button
+                        type="button"
+                        id=button_id.clone()
+                        class=if primary { "btn btn-primary" } else { "btn" }
+                        on:click=move |_| {
+                            asking.set(true);
+                            focus_later(format!("{slug}-yes"));
+                        }
+                    >
+                        {move || action.words(i18n.t())[0]}
+                    </button>
+                }
+            }
+        >
+            <div
+                class="card confirm-box"
+                role="alertdialog"
+                aria-labelledby=question_id.clone()
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        close();
                     }
                 }
             >
-                <div
-                    role="alertdialog"
-                    aria-labelledby="issue-q"
-                    on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            asking.set(false);
-                        }
-                    }
-                >
-                    <p id="issue-q">{tr(|t| t.issue_confirm)}</p>
-                    <FormMessage text=failure />
-                    <div class="form-actions">
-                        <button type="button" class="btn btn-primary" on:click=issue disabled=move || busy.get()>
-                            {tr(|t| t.issue_confirm_yes)}
-                        </button>
-                        <button type="button" class="btn" on:click=move |_| asking.set(false)>
-                            {tr(|t| t.cancel)}
-                        </button>
-                    </div>
+                <p id=question_id.clone()>{move || action.words(i18n.t())[1]}</p>
+                <FormMessage text=failure />
+                <div class="form-actions">
+                    <button
+                        type="button"
+                        id=format!("{slug}-yes")
+                        class=if primary { "btn btn-primary" } else { "btn btn-danger" }
+                        on:click=act
+                        disabled=move || busy.get()
+                    >
+                        {move || action.words(i18n.t())[2]}
+                    </button>
+                    <button type="button" class="btn" on:click=move |_| close()>
+                        {tr(|t| t.keep)}
+                    </button>
                 </div>
-            </Show>
-        </div>
+            </div>
+        </Show>
+    }
+}
+
+/// Focuses an element once the view has drawn it.
+fn focus_later(element_id: String) {
+    request_animation_frame(move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&element_id))
+        {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// Drafts a credit note for this invoice and opens it in the editor.
+#[component]
+fn CreditNoteButton(id: Signal<i64>, failure: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = StoredValue::new_local(use_navigate());
+    let busy = RwSignal::new(false);
+    let create = move |_| {
+        busy.set(true);
+        let id = id.get_untracked();
+        spawn_local(async move {
+            let path = format!("{}/documents/{id}/credit-note", api::base());
+            let result = api::send::<_, IssuerDocument>("POST", &path, &()).await;
+            busy.set(false);
+            match result {
+                Ok(d) => {
+                    let url = format!("{ROOT}/documents/{}/edit", d.row.id);
+                    navigate.with_value(|n| n(&url, NavigateOptions::default()));
+                }
+                Err(_) => failure.set(Some(i18n.common().error_generic.to_owned())),
+            }
+        });
+    };
+    view! {
+        <button type="button" id="credit-note-button" class="btn" on:click=create disabled=move || busy.get()>
+            {tr(|t| t.credit_note)}
+        </button>
     }
 }
 

@@ -251,6 +251,9 @@ pub fn DocumentsPage() -> impl IntoView {
     view! {
         <div class="page-head page-head-row">
             <h1>{tr(|t| t.documents_title)}</h1>
+            <a class="btn btn-primary" id="new-document" href=format!("{ROOT}/documents/new")>
+                {tr(|t| t.new_document)}
+            </a>
         </div>
         <div class="filters admin-filters" role="search">
             <form

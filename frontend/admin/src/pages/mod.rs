@@ -1,7 +1,10 @@
 //! The admin's pages.
 
+pub mod contractor;
 pub mod contractors;
 pub mod document;
 pub mod documents;
+pub mod editor;
 pub mod login;
 pub mod not_found;
+pub mod settings;

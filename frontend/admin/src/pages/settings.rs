@@ -1,0 +1,497 @@
+//! `/admin/settings` (owners and admins): what the customer portal shows and lets customers do
+//! — the document types released to it, the actions, mails on new documents, portal access by
+//! default and applying it to every existing customer (after saying how many) — and the staff
+//! with their roles. Other roles are told they may not change settings; the API refuses them
+//! too (403).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use portal_domain::access::{Permission, allows};
+use portal_types::{
+    AppliedToAll, ContractorPage, DocumentType, OrganizationSettings, PortalActionsUpdate,
+    PortalSettingsUpdate, Role, SettingsUpdate, StaffInvite, StaffList, StaffMember, StaffUpdate,
+};
+use portal_ui::{Alert, TextField, Tone, dyn_view};
+use portal_web::api::{self, ApiError};
+use portal_web::components::{FormMessage, LoadError};
+
+use crate::app::{Staff, set_title, show_failure};
+use crate::i18n::{TextsOf, fill, tr, trs, use_i18n};
+
+/// Whether the signed-in member may change settings (and so sees them).
+pub fn may_manage(staff: Staff, permission: Permission) -> bool {
+    staff.me.with(|me| {
+        me.as_ref().is_some_and(|me| {
+            Role::ALL
+                .iter()
+                .find(|r| r.as_str() == me.role)
+                .is_some_and(|r| allows(*r, permission))
+        })
+    })
+}
+
+/// The settings page.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let staff = expect_context::<Staff>();
+    Effect::new(move |_| set_title(i18n.t().settings_title));
+    let body = dyn_view(move || {
+        if staff.me.with(Option::is_none) {
+            return ().into_any();
+        }
+        if !may_manage(staff, Permission::ManageSettings) {
+            return view! {
+                <section class="empty-page" id="settings-refused">
+                    <p>{tr(|t| t.settings_refused)}</p>
+                </section>
+            }
+            .into_any();
+        }
+        view! {
+            <PortalSettingsForm />
+            <StaffSection />
+        }
+        .into_any()
+    });
+    view! {
+        <h1>{tr(|t| t.settings_title)}</h1>
+        {body}
+    }
+}
+
+#[component]
+fn PortalSettingsForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let loaded = RwSignal::new(None::<OrganizationSettings>);
+    let error = RwSignal::new(None::<ApiError>);
+    let types: Vec<(DocumentType, RwSignal<bool>)> =
+        DocumentType::ALL.iter().map(|t| (*t, RwSignal::new(false))).collect();
+    let types = StoredValue::new(types);
+    let download = RwSignal::new(false);
+    let comment = RwSignal::new(false);
+    let accept = RwSignal::new(false);
+    let pay = RwSignal::new(false);
+    let by_default = RwSignal::new(false);
+    let email_new = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let fill_from = move |s: &OrganizationSettings| {
+        let p = &s.portal;
+        types.with_value(|types| {
+            for (t, on) in types {
+                on.set(p.document_types.contains(t));
+            }
+        });
+        download.set(p.actions.download);
+        comment.set(p.actions.comment);
+        accept.set(p.actions.accept_offers);
+        pay.set(p.actions.pay);
+        by_default.set(p.access_by_default);
+        email_new.set(p.email_new_documents);
+    };
+    let load = move || {
+        spawn_local(async move {
+            match api::get::<OrganizationSettings>(&format!("{}/settings", api::base())).await {
+                Ok(s) => {
+                    fill_from(&s);
+                    error.set(None);
+                    loaded.set(Some(s));
+                }
+                Err(ApiError::Unauthorized) => {}
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    load();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        failure.set(None);
+        notice.set(None);
+        let document_types = types.with_value(|types| {
+            types
+                .iter()
+                .filter(|(_, on)| on.get_untracked())
+                .map(|(t, _)| *t)
+                .collect()
+        });
+        let body = SettingsUpdate {
+            portal: Some(PortalSettingsUpdate {
+                document_types: Some(document_types),
+                actions: Some(PortalActionsUpdate {
+                    download: Some(download.get_untracked()),
+                    comment: Some(comment.get_untracked()),
+                    accept_offers: Some(accept.get_untracked()),
+                    pay: Some(pay.get_untracked()),
+                }),
+                access_by_default: Some(by_default.get_untracked()),
+                email_new_documents: Some(email_new.get_untracked()),
+            }),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::send::<_, OrganizationSettings>(
+                "PATCH",
+                &format!("{}/settings", api::base()),
+                &body,
+            )
+            .await;
+            busy.set(false);
+            match result {
+                Ok(s) => {
+                    fill_from(&s);
+                    loaded.set(Some(s));
+                    notice.set(Some(i18n.t().settings_saved.to_owned()));
+                }
+                Err(e) => show_failure(i18n, &e, &[], failure),
+            }
+        });
+    };
+    let check = move |id: String, on: RwSignal<bool>, label: Signal<String>| {
+        view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id=id
+                    prop:checked=on
+                    on:change=move |ev| on.set(event_target_checked(&ev))
+                />
+                {label}
+            </label>
+        }
+    };
+    let type_boxes = types.with_value(|types| {
+        types
+            .iter()
+            .map(|(t, on)| {
+                let t = *t;
+                check(
+                    format!("type-{}", t.as_str()),
+                    *on,
+                    Signal::derive(move || i18n.common().doc_type(t).to_owned()),
+                )
+            })
+            .collect_view()
+    });
+    view! {
+        {move || {
+            error
+                .get()
+                .map(|_| view! { <LoadError message=i18n.t().load_error.to_owned() on_retry=load /> })
+        }}
+        <form class="card section form" on:submit=save novalidate=true aria-labelledby="portal-title">
+            <h2 id="portal-title">{tr(|t| t.portal_settings)}</h2>
+            <fieldset class="checks">
+                <legend>{tr(|t| t.released_types)}</legend>
+                {type_boxes}
+            </fieldset>
+            <fieldset class="checks">
+                <legend>{tr(|t| t.released_actions)}</legend>
+                {check("action-download".into(), download, trs(|t| t.action_download))}
+                {check("action-comment".into(), comment, trs(|t| t.action_comment))}
+                {check("action-accept".into(), accept, trs(|t| t.action_accept))}
+                {check("action-pay".into(), pay, trs(|t| t.action_pay))}
+            </fieldset>
+            <fieldset class="checks">
+                <legend>{tr(|t| t.mails_and_access)}</legend>
+                {check("email-new".into(), email_new, trs(|t| t.email_new_documents))}
+                {check("access-default".into(), by_default, trs(|t| t.access_by_default))}
+            </fieldset>
+            <FormMessage text=failure />
+            {move || notice.get().map(|n| view! { <Alert tone=Tone::Success><p>{n}</p></Alert> })}
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" id="save-settings" disabled=move || busy.get()>
+                    {tr(|t| t.save)}
+                </button>
+            </div>
+        </form>
+        <ApplyToAll />
+    }
+}
+
+/// Portal access for every existing customer, after saying how many get it.
+#[component]
+fn ApplyToAll() -> impl IntoView {
+    let i18n = use_i18n();
+    let without = RwSignal::new(None::<u64>);
+    let asking = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let count = move || {
+        spawn_local(async move {
+            let path = format!("{}/contractors?portal_access=false&per_page=1", api::base());
+            if let Ok(p) = api::get::<ContractorPage>(&path).await {
+                without.set(Some(p.total));
+            }
+        });
+    };
+    count();
+    let apply = move |_| {
+        spawn_local(async move {
+            let path = format!("{}/settings/portal/apply-to-all", api::base());
+            if let Ok(r) = api::send::<_, AppliedToAll>("POST", &path, &()).await {
+                asking.set(false);
+                notice.set(Some(fill(i18n.t().applied_to_all, &[("n", &r.updated.to_string())])));
+                count();
+            }
+        });
+    };
+    view! {
+        <section class="card section" aria-labelledby="apply-title">
+            <h2 id="apply-title">{tr(|t| t.apply_title)}</h2>
+            <p>
+                {move || {
+                    without
+                        .get()
+                        .map(|n| fill(i18n.t().without_access, &[("n", &n.to_string())]))
+                }}
+            </p>
+            {move || notice.get().map(|n| view! { <Alert tone=Tone::Success><p>{n}</p></Alert> })}
+            <Show
+                when=move || asking.get()
+                fallback=move || {
+                    view! {
+                        <button
+                            type="button"
+                            class="btn"
+                            id="apply-button"
+                            disabled=move || without.get().is_none_or(|n| n == 0)
+                            on:click=move |_| asking.set(true)
+                        >
+                            {tr(|t| t.apply_button)}
+                        </button>
+                    }
+                }
+            >
+                <div
+                    class="card confirm-box"
+                    role="alertdialog"
+                    aria-labelledby="apply-q"
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            asking.set(false);
+                        }
+                    }
+                >
+                    <p id="apply-q">
+                        {move || fill(i18n.t().apply_confirm, &[("n", &without.get().unwrap_or(0).to_string())])}
+                    </p>
+                    <div class="form-actions">
+                        <button type="button" class="btn btn-primary" id="apply-yes" on:click=apply>
+                            {tr(|t| t.apply_yes)}
+                        </button>
+                        <button type="button" class="btn" on:click=move |_| asking.set(false)>
+                            {tr(|t| t.keep)}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// The staff, their roles, and inviting a colleague.
+#[component]
+fn StaffSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let members = RwSignal::new(Vec::<StaffMember>::new());
+    let failure = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let load = move || {
+        spawn_local(async move {
+            if let Ok(list) = api::get::<StaffList>(&format!("{}/staff", api::base())).await {
+                members.set(list.items);
+            }
+        });
+    };
+    load();
+    let change = move |id: i64, update: StaffUpdate| {
+        failure.set(None);
+        notice.set(None);
+        spawn_local(async move {
+            let path = format!("{}/staff/{id}", api::base());
+            match api::send::<_, StaffMember>("PATCH", &path, &update).await {
+                Ok(_) => notice.set(Some(i18n.t().user_saved.to_owned())),
+                Err(e) => {
+                    let t = i18n.t();
+                    failure.set(Some(
+                        match e.status() {
+                            Some(403) => t.not_allowed,
+                            Some(409) => t.last_owner,
+                            _ => i18n.common().error_generic,
+                        }
+                        .to_owned(),
+                    ));
+                }
+            }
+            load();
+        });
+    };
+    let rows = move || {
+        members
+            .get()
+            .into_iter()
+            .map(|m| {
+                let id = m.id;
+                let role_id = format!("role-{id}");
+                let active = m.active;
+                let role = m.role;
+                let label = fill(i18n.t().role_of, &[("name", &m.name)]);
+                view! {
+                    <tr>
+                        <td>{m.name.clone()}</td>
+                        <td>{m.email.clone()}</td>
+                        <td>
+                            <select
+                                id=role_id
+                                class="select"
+                                aria-label=label
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    if let Some(r) = Role::ALL.iter().find(|r| r.as_str() == v) {
+                                        change(id, StaffUpdate { role: Some(*r), ..Default::default() });
+                                    }
+                                }
+                            >
+                                {Role::ALL
+                                    .iter()
+                                    .map(|r| {
+                                        let r = *r;
+                                        view! {
+                                            <option value=r.as_str() selected=r == role>
+                                                {move || i18n.t().role(r.as_str())}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </td>
+                        <td>
+                            {if m.invited {
+                                view! { <span class="badge badge-info">{tr(|t| t.user_invited)}</span> }.into_any()
+                            } else if active {
+                                view! { <span class="badge badge-success">{tr(|t| t.user_active)}</span> }.into_any()
+                            } else {
+                                view! { <span class="badge badge-muted">{tr(|t| t.user_disabled)}</span> }.into_any()
+                            }}
+                        </td>
+                        <td>
+                            <button
+                                type="button"
+                                class="btn btn-small"
+                                on:click=move |_| change(id, StaffUpdate { active: Some(!active), ..Default::default() })
+                            >
+                                {move || if active { i18n.t().disable } else { i18n.t().enable }}
+                            </button>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="card section" aria-labelledby="staff-title">
+            <h2 id="staff-title">{tr(|t| t.staff_title)}</h2>
+            <FormMessage text=failure />
+            {move || notice.get().map(|n| view! { <Alert tone=Tone::Success><p>{n}</p></Alert> })}
+            <div class="table-wrap">
+                <table class="table" id="staff">
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr(|t| t.name)}</th>
+                            <th scope="col">{tr(|t| t.email)}</th>
+                            <th scope="col">{tr(|t| t.role_label)}</th>
+                            <th scope="col">{tr(|t| t.col_state)}</th>
+                            <th scope="col">{tr(|t| t.actions)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <InviteStaff on_done=move || load() />
+        </section>
+    }
+}
+
+#[component]
+fn InviteStaff(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Sales);
+    let name_error = RwSignal::new(None::<String>);
+    let email_error = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        name_error.set(None);
+        email_error.set(None);
+        failure.set(None);
+        let body = StaffInvite {
+            email: email.get_untracked().trim().to_owned(),
+            name: name.get_untracked().trim().to_owned(),
+            role: role.get_untracked(),
+        };
+        spawn_local(async move {
+            let result =
+                api::send::<_, StaffMember>("POST", &format!("{}/staff", api::base()), &body).await;
+            match result {
+                Ok(m) => {
+                    notice.set(Some(fill(i18n.t().staff_invited, &[("name", &m.email)])));
+                    name.set(String::new());
+                    email.set(String::new());
+                    on_done();
+                }
+                Err(e) => show_failure(
+                    i18n,
+                    &e,
+                    &[("name", name_error), ("email", email_error)],
+                    failure,
+                ),
+            }
+        });
+    };
+    view! {
+        <form class="form form-inline-card" on:submit=submit novalidate=true aria-labelledby="invite-title">
+            <h3 id="invite-title">{tr(|t| t.invite_staff)}</h3>
+            <div class="field-row">
+                <TextField id="s-name" label=trs(|t| t.name) value=name error=name_error required=true />
+                <TextField id="s-email" label=trs(|t| t.email) value=email error=email_error kind="email" required=true />
+                <div class="field">
+                    <label for="s-role">{tr(|t| t.role_label)}</label>
+                    <select
+                        id="s-role"
+                        class="select"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(r) = Role::ALL.iter().find(|r| r.as_str() == v) {
+                                role.set(*r);
+                            }
+                        }
+                    >
+                        {Role::ALL
+                            .iter()
+                            .map(|r| {
+                                let r = *r;
+                                view! {
+                                    <option value=r.as_str() selected=r == Role::Sales>
+                                        {move || i18n.t().role(r.as_str())}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            </div>
+            <FormMessage text=failure />
+            {move || notice.get().map(|n| view! { <Alert tone=Tone::Success><p>{n}</p></Alert> })}
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary">{tr(|t| t.invite)}</button>
+            </div>
+        </form>
+    }
+}
