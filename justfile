@@ -42,9 +42,11 @@ ensure-postgres:
 lint:
     ./scripts/lint
 
-# Browser tests (Playwright driving Debian's Chromium) against the real server and SPA.
-e2e: build-spa
+# Browser tests (Playwright driving Debian's Chromium) against the real server and SPA, on
+# SQLite; then the admin's flows again with the servers on PostgreSQL.
+e2e: build-spa ensure-postgres
     ./scripts/e2e
+    E2E_PG_URL={{pg_admin_url}} ./scripts/e2e tests/admin.spec.ts tests/admin-work.spec.ts
 
 # Build the single-page apps into frontend/dist.
 build-spa:

@@ -1,7 +1,9 @@
 // Starts the real `portal serve --demo` twice, each on a free port with a fresh data directory:
 // MAIN for tests that only read, SCRATCH for tests that change data (downloads, account,
 // password, sessions, throttling). Their addresses reach the tests as environment variables.
-import { spawn, type ChildProcess } from 'node:child_process';
+// With E2E_PG_URL (a PostgreSQL URL that may create databases) each server gets a fresh
+// PostgreSQL database instead of SQLite; the teardown drops it.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,17 +49,27 @@ async function start(name: string) {
   const base = `http://127.0.0.1:${port}`;
   let output = '';
   const args = ['serve', '--demo', '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--workers', '2'];
+  const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_LOG: 'warn' };
+  let database: string | undefined;
+  const admin = process.env.E2E_PG_URL;
+  if (admin) {
+    database = `portal_e2e_${name}_${process.pid}_${port}`;
+    execFileSync('psql', [admin, '-qc', `CREATE DATABASE "${database}"`]);
+    const url = new URL(admin);
+    url.pathname = `/${database}`;
+    env.DATABASE_URL = url.toString();
+  }
   if (staticDir) args.push('--static-dir', staticDir);
   // Started in an empty directory of its own: the binary needs nothing beside it.
   const child = spawn(binary, args, {
     cwd: dataDir,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORTAL_LOG: 'warn' },
+    env,
   });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   await waitReady(base, child, () => output);
-  return { name, base, pid: child.pid, dataDir };
+  return { name, base, pid: child.pid, dataDir, database };
 }
 
 export default async function globalSetup() {

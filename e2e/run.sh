@@ -30,5 +30,6 @@ fi
 
 export PORTAL_BIN="${PORTAL_BIN:-$PWD/../target/debug/portal}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-rm -rf test-results/screenshots
+# A PostgreSQL run repeats tests the SQLite run has made screenshots of; those stay.
+if [ -z "${E2E_PG_URL:-}" ]; then rm -rf test-results/screenshots; fi
 exec npx --no-install playwright test "$@"

@@ -49,10 +49,31 @@ test.describe('admin', () => {
     await expect(page.locator('#c-search')).toHaveValue('acme');
   });
 
-  test('the documents of all contractors: who has not opened an invoice yet is one click, sums match the API', async ({ page, request }) => {
+  test('the overview shows what is overdue per currency as the API sums it, and links to the list', async ({ page, request }) => {
     await page.goto(main() + '/admin/login');
     await signIn(page);
     await expect(page).toHaveURL(/\/admin$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('What needs attention');
+    const overdue = await allDocuments(request, main(), 'type=invoice&status=overdue');
+    expect(overdue.total).toBeGreaterThan(0);
+    const byCurrency = new Map<string, string[]>();
+    for (const d of overdue.items) byCurrency.set(d.currency, [...(byCurrency.get(d.currency) ?? []), d.remaining]);
+    for (const [currency, remaining] of byCurrency) {
+      await expect(page.locator('#overdue .home-sums')).toContainText(`${remaining.length} invoices · ${money('en', currency, sum(remaining))}`);
+    }
+    await expect(page.locator('#overdue .home-list li')).toHaveCount(Math.min(5, overdue.total));
+    await expect(page.locator('#recent .home-list li').first()).toBeVisible();
+    await expectAccessible(page, 'admin overview');
+    await screenshot(page, 'admin-home');
+    await page.locator('#overdue').getByRole('link', { name: `Show all (${overdue.total})` }).click();
+    await expect(page).toHaveURL(/\/admin\/documents\?type=invoice&status=overdue$/);
+    await expect(page.locator('.pager-status')).toContainText(`of ${overdue.total}`);
+  });
+
+  test('the documents of all contractors: who has not opened an invoice yet is one click, sums match the API', async ({ page, request }) => {
+    await page.goto(main() + '/admin/documents');
+    await signIn(page);
+    await expect(page).toHaveURL(/\/admin\/documents$/);
     const rows = page.locator('#documents tbody tr');
     await expect(rows.first()).toBeVisible();
     await expectAccessible(page, 'admin documents');
@@ -92,6 +113,28 @@ test.describe('admin', () => {
     await expect(page.locator('.pager-status')).toHaveText(`1–${Math.min(50, expected.total)} of ${expected.total}`);
   });
 
+  test('a column title sorts the list the way the API does, then the other way, and the address keeps it', async ({ page, request }) => {
+    await page.goto(main() + '/admin/documents?type=invoice&state=issued');
+    await signIn(page);
+    const numbers = async (sort: string) => {
+      const token = await ownerToken(request, main());
+      const res = await request.get(`${main()}/api/v1/issuer/documents?type=invoice&state=issued&sort=${sort}&per_page=50`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return (await res.json()).items.map((d: any) => d.number as string);
+    };
+    const shown = page.locator('#documents tbody tr td:first-child');
+    await page.getByRole('button', { name: 'Opened' }).click();
+    await expect(page).toHaveURL(/\/admin\/documents\?type=invoice&state=issued&sort=viewed_at$/);
+    await expect(page.locator('th[aria-sort=ascending]')).toHaveText(/Opened/);
+    await expect(shown).toHaveText(await numbers('viewed_at'));
+    await page.getByRole('button', { name: 'Remaining' }).click();
+    await page.getByRole('button', { name: 'Remaining' }).click();
+    await expect(page).toHaveURL(/sort=-remaining$/);
+    await expect(page.locator('th[aria-sort=descending]')).toHaveText(/Remaining/);
+    await expect(shown).toHaveText(await numbers('-remaining'));
+  });
+
   test('create a contractor: errors next to their field, then in the list and its documents one click away', async ({ page, request }) => {
     await page.goto(scratch() + '/admin/contractors');
     await signIn(page);
@@ -129,7 +172,7 @@ test.describe('admin', () => {
     await page.locator('#c-search').press('Enter');
     await expect(page).toHaveURL(/\/admin\/contractors\?q=Nordwind$/);
     await expect(page.locator('#contractors tbody tr', { hasText: name })).toBeVisible();
-    await row.getByRole('link').click();
+    await row.getByRole('link', { name: /^Documents/ }).click();
     await expect(page).toHaveURL(new RegExp(`/admin/documents\\?contractor=${found[0].id}$`));
     await expect(page.getByText('No documents match these filters.')).toBeVisible();
   });
@@ -235,16 +278,34 @@ test.describe('admin', () => {
   ] as const) {
     test(`reads in ${lang}, at phone width too`, async ({ page }) => {
       await page.addInitScript((l) => window.localStorage.setItem('admin.locale', l), lang);
-      await page.goto(main() + '/admin/login');
+      await page.goto(main() + '/admin/documents');
       await signIn(page);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
       await expect(page.locator('#documents tbody tr').first()).toBeVisible();
       await expectAccessible(page, `admin documents ${lang}`);
       await screenshot(page, `admin-documents-${lang}`);
-      await page.setViewportSize({ width: 390, height: 844 });
+      // Every other page, at desktop width and at phone width, with axe.
+      const pages: [string, string, string][] = [
+        ['home', '/admin', '#overdue .home-list li'],
+        ['editor', '/admin/documents/new', '#editor-lines tbody tr'],
+        ['contractors', '/admin/contractors', '#contractors tbody tr'],
+        ['settings', '/admin/settings', '#staff tbody tr'],
+      ];
+      for (const width of [1366, 390]) {
+        await page.setViewportSize({ width, height: width > 400 ? 900 : 844 });
+        for (const [name, path, loaded] of pages) {
+          await page.goto(main() + path);
+          await expect(page.locator('main h1')).toBeVisible();
+          await expect(page.locator(loaded).first()).toBeVisible();
+          if (width > 400) await expectAccessible(page, `admin ${name} ${lang}`);
+          await screenshot(page, `admin-${name}-${lang}${width > 400 ? '' : '-phone'}`);
+        }
+      }
+      // A contractor's page.
       await page.goto(main() + '/admin/contractors');
-      await expect(page.locator('#contractors tbody tr').first()).toBeVisible();
-      await screenshot(page, `admin-contractors-${lang}-phone`);
+      await page.locator('#contractors tbody tr a').first().click();
+      await expect(page.locator('#portal-users tbody tr').first()).toBeVisible();
+      await screenshot(page, `admin-contractor-${lang}-phone`);
     });
   }
 });

@@ -22,6 +22,7 @@ use crate::pages::contractors::ContractorsPage;
 use crate::pages::document::DocumentPage;
 use crate::pages::documents::DocumentsPage;
 use crate::pages::editor::EditorPage;
+use crate::pages::home::HomePage;
 use crate::pages::login::{LoginPage, SetPasswordPage};
 use crate::pages::not_found::NotFound;
 use crate::pages::settings::{SettingsPage, may_manage};
@@ -91,7 +92,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/login") view=LoginPage />
                 <Route path=path!("/admin/set-password") view=SetPasswordPage />
                 <ParentRoute path=path!("/admin") view=Shell>
-                    <Route path=path!("") view=DocumentsPage />
+                    <Route path=path!("") view=HomePage />
                     <Route path=path!("documents") view=DocumentsPage />
                     <Route path=path!("documents/new") view=EditorPage />
                     <Route path=path!("documents/:id") view=DocumentPage />
@@ -264,9 +265,11 @@ fn Header() -> impl IntoView {
         let href = target.clone();
         let current = move || {
             let path = location.pathname.get();
-            let active = path == target
-                || path.starts_with(&format!("{target}/"))
-                || (rest == "/documents" && path.trim_end_matches('/') == ROOT);
+            let active = if rest.is_empty() {
+                path.trim_end_matches('/') == ROOT
+            } else {
+                path == target || path.starts_with(&format!("{target}/"))
+            };
             active.then_some("page")
         };
         view! {
@@ -310,6 +313,7 @@ fn Header() -> impl IntoView {
                     </span>
                 </a>
                 <nav class="main-nav" aria-label=tr(|t| t.main_nav)>
+                    {nav_link("", |t| t.nav_home)}
                     {nav_link("/documents", |t| t.nav_documents)}
                     {nav_link("/contractors", |t| t.nav_contractors)}
                     <Show when=move || may_manage(staff, portal_domain::access::Permission::ManageSettings)>
@@ -354,4 +358,88 @@ pub fn show_failure(
         ApiError::Network => c.error_network.to_owned(),
         _ => c.error_generic.to_owned(),
     }));
+}
+
+/// A success message (shown while `text` holds one).
+#[component]
+pub fn Notice(text: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        text.get().map(|text| {
+            view! {
+                <portal_ui::Alert tone=portal_ui::Tone::Success>
+                    <p>{text}</p>
+                </portal_ui::Alert>
+            }
+        })
+    }
+}
+
+/// Focuses an element once the view has drawn it.
+pub fn focus_later(element_id: String) {
+    request_animation_frame(move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&element_id))
+        {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// A question before a destructive or weighty action (an `alertdialog`: Escape or "Keep it"
+/// answers no).
+#[component]
+pub fn ConfirmBox(
+    /// Element id prefix: the question is `{id}-q`, the confirming button `{id}-yes`.
+    id: &'static str,
+    /// The question.
+    #[prop(into)]
+    question: Signal<String>,
+    /// The confirming button.
+    #[prop(into)]
+    yes: Signal<String>,
+    /// The confirming button is the primary action (not a danger).
+    #[prop(optional)]
+    primary: bool,
+    /// Disables the confirming button while it works.
+    #[prop(optional, into)]
+    busy: Signal<bool>,
+    on_yes: impl Fn() + Copy + Send + Sync + 'static,
+    on_no: impl Fn() + Copy + Send + Sync + 'static,
+    /// Shown under the question (an error of the action).
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div
+            class="card confirm-box"
+            role="alertdialog"
+            aria-labelledby=format!("{id}-q")
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    on_no();
+                }
+            }
+        >
+            <p id=format!("{id}-q")>{question}</p>
+            {children.map(|c| c())}
+            <div class="form-actions">
+                <button
+                    type="button"
+                    id=format!("{id}-yes")
+                    class=if primary { "btn btn-primary" } else { "btn btn-danger" }
+                    disabled=move || busy.get()
+                    on:click=move |_| on_yes()
+                >
+                    {yes}
+                </button>
+                <button type="button" class="btn" on:click=move |_| on_no()>
+                    {tr(|t| t.keep)}
+                </button>
+            </div>
+        </div>
+    }
 }

@@ -9,15 +9,16 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use portal_domain::locale::Locale;
 use portal_types::{
-    Address, Contractor, ContractorUpdate, NewPortalUser, PortalUser, PortalUserList,
+    Address, Contractor, ContractorUpdate, EventPage, IssuerDocumentPage, NewPortalUser, PortalUser, PortalUserList,
     PortalUserState, PortalUserUpdate,
 };
-use portal_ui::{Alert, TextField, Tone, dyn_view};
+use portal_ui::{TextField, dyn_view};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{FormMessage, LoadError};
 use portal_web::i18n::native_name;
 
-use crate::app::{ROOT, set_title, show_failure};
+use crate::app::{ConfirmBox, Notice, ROOT, set_title, show_failure};
+use crate::pages::home::{activity_html, sums_line};
 use crate::i18n::{TextsOf, fill, tr, trs, use_i18n};
 
 /// The contractor page.
@@ -72,6 +73,7 @@ pub fn ContractorPage() -> impl IntoView {
         };
         view! {
             <Head contractor=contractor notice=notice />
+            <Standing contractor_id=c />
             <Details contractor=contractor notice=notice />
             <PortalUsers contractor_id=c portal_url=contractor.with_untracked(|c| c.as_ref().map(|c| c.portal_url.clone()).unwrap_or_default()) />
         }
@@ -138,40 +140,83 @@ fn Head(contractor: RwSignal<Option<Contractor>>, notice: RwSignal<Option<String
                         }
                     }
                 >
-                    <div
-                        class="card confirm-box"
-                        role="alertdialog"
-                        aria-labelledby="archive-q"
-                        on:keydown=move |ev| {
-                            if ev.key() == "Escape" {
-                                asking.set(false);
-                            }
-                        }
-                    >
-                        <p id="archive-q">{tr(|t| t.archive_confirm)}</p>
-                        <div class="form-actions">
-                            <button type="button" class="btn btn-danger" id="archive-yes" on:click=move |_| toggle_archive()>
-                                {tr(|t| t.archive)}
-                            </button>
-                            <button type="button" class="btn" on:click=move |_| asking.set(false)>
-                                {tr(|t| t.keep)}
-                            </button>
-                        </div>
-                    </div>
+                    <ConfirmBox
+                        id="archive"
+                        question=trs(|t| t.archive_confirm)
+                        yes=trs(|t| t.archive)
+                        busy=busy
+                        on_yes=toggle_archive
+                        on_no=move || asking.set(false)
+                    />
                 </Show>
             </div>
         </div>
-        {move || {
-            notice
-                .get()
-                .map(|text| {
-                    view! {
-                        <Alert tone=Tone::Success>
-                            <p>{text}</p>
-                        </Alert>
-                    }
-                })
-        }}
+        <Notice text=notice />
+    }
+}
+
+/// What the contractor owes (open and overdue, per currency) and what its people did lately.
+#[component]
+fn Standing(contractor_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let fetch = move |query: &'static str| {
+        let page = RwSignal::new(None::<IssuerDocumentPage>);
+        let path = format!(
+            "{}/documents?contractor={contractor_id}&type=invoice&{query}&per_page=1",
+            api::base()
+        );
+        spawn_local(async move {
+            if let Ok(p) = api::get::<IssuerDocumentPage>(&path).await {
+                page.set(Some(p));
+            }
+        });
+        page
+    };
+    let open = fetch("status=open");
+    let overdue = fetch("status=overdue");
+    let events = RwSignal::new(None::<EventPage>);
+    spawn_local(async move {
+        let path = format!("{}/events?contractor={contractor_id}&per_page=10", api::base());
+        if let Ok(p) = api::get::<EventPage>(&path).await {
+            events.set(Some(p));
+        }
+    });
+    let line = move |page: RwSignal<Option<IssuerDocumentPage>>| {
+        move || {
+            let t = i18n.t();
+            let l = i18n.locale.get();
+            page.with(|p| match p {
+                Some(p) if p.total == 0 => t.nothing_open.to_owned(),
+                Some(p) => sums_line(p, t, l),
+                None => String::new(),
+            })
+        }
+    };
+    let activity = move || {
+        let t = i18n.t();
+        let l = i18n.locale.get();
+        events.with(|p| p.as_ref().map(|p| activity_html(p, t, l)).unwrap_or_default())
+    };
+    view! {
+        <div class="home-grid">
+            <section class="card section" aria-labelledby="standing-title">
+                <h2 id="standing-title">{tr(|t| t.standing)}</h2>
+                <dl class="facts" id="standing">
+                    <div>
+                        <dt>{tr(|t| t.status_open)}</dt>
+                        <dd>{line(open)}</dd>
+                    </div>
+                    <div>
+                        <dt>{tr(|t| t.overdue_title)}</dt>
+                        <dd>{line(overdue)}</dd>
+                    </div>
+                </dl>
+            </section>
+            <section class="card section" aria-labelledby="activity-title">
+                <h2 id="activity-title">{tr(|t| t.activity)}</h2>
+                <ul class="home-list" inner_html=activity></ul>
+            </section>
+        </div>
     }
 }
 
@@ -429,17 +474,7 @@ fn PortalUsers(contractor_id: i64, portal_url: String) -> impl IntoView {
                     {move || if copied.get() { i18n.t().copied } else { i18n.t().copy_link }}
                 </button>
             </div>
-            {move || {
-                notice
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <Alert tone=Tone::Success>
-                                <p>{text}</p>
-                            </Alert>
-                        }
-                    })
-            }}
+            <Notice text=notice />
             <Show when=move || adding.get()>
                 <NewUserForm
                     contractor_id=contractor_id

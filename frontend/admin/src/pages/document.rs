@@ -10,13 +10,13 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use portal_domain::locale::Locale;
 use portal_types::{DocumentState, DocumentType, IssuerDocument, NewPayment, Payment, PaymentMethod};
-use portal_ui::{Alert, TextField, Tone, dyn_view, text};
+use portal_ui::{TextField, dyn_view, text};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{FormMessage, LoadError};
 use portal_web::fmt;
 use portal_web::html::Html;
 
-use crate::app::{ROOT, set_title, show_failure};
+use crate::app::{ConfirmBox, Notice, ROOT, focus_later, set_title, show_failure};
 use crate::i18n::{Texts, TextsOf, tr, trs, use_i18n};
 
 /// Whether a decimal string is above zero.
@@ -242,17 +242,7 @@ fn Loaded(
                 </button>
             </div>
         </div>
-        {move || {
-            notice
-                .get()
-                .map(|text| {
-                    view! {
-                        <Alert tone=Tone::Success>
-                            <p>{text}</p>
-                        </Alert>
-                    }
-                })
-        }}
+        <Notice text=notice />
         <div class="doc-actions">
             <Show when=is_draft>
                 <a class="btn" id="edit-button" href=move || format!("{ROOT}/documents/{}/edit", id())>
@@ -366,12 +356,11 @@ fn Confirmed(
     let failure = RwSignal::new(None::<String>);
     let slug = action.slug();
     let button_id = format!("{slug}-button");
-    let question_id = format!("{slug}-q");
     let close = move || {
         asking.set(false);
         focus_later(format!("{slug}-button"));
     };
-    let act = move |_| {
+    let act = move || {
         busy.set(true);
         failure.set(None);
         let id = id.get_untracked();
@@ -428,50 +417,19 @@ fn Confirmed(
                 }
             }
         >
-            <div
-                class="card confirm-box"
-                role="alertdialog"
-                aria-labelledby=question_id.clone()
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        close();
-                    }
-                }
+            <ConfirmBox
+                id=slug
+                question=Signal::derive(move || action.words(i18n.t())[1].to_owned())
+                yes=Signal::derive(move || action.words(i18n.t())[2].to_owned())
+                primary=primary
+                busy=busy
+                on_yes=act
+                on_no=close
             >
-                <p id=question_id.clone()>{move || action.words(i18n.t())[1]}</p>
                 <FormMessage text=failure />
-                <div class="form-actions">
-                    <button
-                        type="button"
-                        id=format!("{slug}-yes")
-                        class=if primary { "btn btn-primary" } else { "btn btn-danger" }
-                        on:click=act
-                        disabled=move || busy.get()
-                    >
-                        {move || action.words(i18n.t())[2]}
-                    </button>
-                    <button type="button" class="btn" on:click=move |_| close()>
-                        {tr(|t| t.keep)}
-                    </button>
-                </div>
-            </div>
+            </ConfirmBox>
         </Show>
     }
-}
-
-/// Focuses an element once the view has drawn it.
-fn focus_later(element_id: String) {
-    request_animation_frame(move || {
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&element_id))
-        {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-    });
 }
 
 /// Drafts a credit note for this invoice and opens it in the editor.

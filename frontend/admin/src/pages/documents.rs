@@ -9,7 +9,9 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 use portal_domain::locale::Locale;
-use portal_types::{DocumentState, DocumentType, IssuerDocumentPage, IssuerDocumentRow};
+use portal_types::{
+    DocumentState, DocumentType, IssuerDocumentPage, IssuerDocumentRow, PaymentStatus,
+};
 use portal_ui::{dyn_view, text};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{LoadError, delayed};
@@ -25,7 +27,17 @@ use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
 const PER_PAGE: u32 = 50;
 
 /// The filters this page keeps in the address (the API's names).
-const KEYS: [&str; 6] = ["number", "type", "state", "viewed", "contractor", "page"];
+const KEYS: [&str; 9] = [
+    "number",
+    "type",
+    "state",
+    "status",
+    "viewed",
+    "contractor",
+    "date_to",
+    "sort",
+    "page",
+];
 
 /// The address's query as (key, value) pairs this page knows, in [`KEYS`] order.
 fn state_of(search: &str) -> Vec<(String, String)> {
@@ -154,6 +166,31 @@ pub fn DocumentsPage() -> impl IntoView {
             }
         };
 
+    // A column title sorts by it; again, the other way; a third time, back to the default.
+    let th = move |key: &'static str, label: fn(&'static Texts) -> &'static str, num: bool| {
+        let sort = move || get(&state.get(), "sort").to_owned();
+        let aria = move || match sort() {
+            s if s == key => "ascending",
+            s if s.strip_prefix('-') == Some(key) => "descending",
+            _ => "none",
+        };
+        let next = move || match aria() {
+            "none" => key.to_owned(),
+            "ascending" => format!("-{key}"),
+            _ => String::new(),
+        };
+        view! {
+            <th scope="col" class=if num { "num" } else { "" } aria-sort=aria>
+                <button type="button" class="sort-btn" on:click=move |_| set("sort", next())>
+                    <span class="th-label">{tr(label)}</span>
+                    <span class=move || if aria() == "none" { "sort-ind" } else { "sort-ind sorted" } aria-hidden="true">
+                        {move || if aria() == "descending" { "↓" } else { "↑" }}
+                    </span>
+                </button>
+            </th>
+        }
+    };
+
     let number = RwSignal::new(String::new());
     Effect::new(move |_| number.set(get(&state.get(), "number").to_owned()));
     let contractor_name = move || {
@@ -275,7 +312,27 @@ pub fn DocumentsPage() -> impl IntoView {
             </form>
             {select("f-type", "type", |t| t.filter_type, type_options)}
             {select("f-state", "state", |t| t.filter_state, state_options)}
+            {select("f-status", "status", |t| t.filter_status, status_options)}
             {select("f-viewed", "viewed", |t| t.filter_viewed, viewed_options)}
+            {move || {
+                let to = get(&state.get(), "date_to").to_owned();
+                fmt::parse_iso_date(&to)
+                    .map(|day| {
+                        view! {
+                            <span class="chip">
+                                {move || fill(i18n.t().issued_until, &[("date", &fmt::date(i18n.locale.get(), day))])}
+                                <button
+                                    type="button"
+                                    class="chip-remove"
+                                    aria-label=tr(|t| t.clear_filters)
+                                    on:click=move |_| set("date_to", String::new())
+                                >
+                                    "×"
+                                </button>
+                            </span>
+                        }
+                    })
+            }}
             {move || {
                 contractor_name()
                     .map(|name| {
@@ -311,16 +368,16 @@ pub fn DocumentsPage() -> impl IntoView {
                 <caption class="sr-only">{tr(|t| t.documents_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tr(|t| t.col_number)}</th>
-                        <th scope="col">{tr(|t| t.col_contractor)}</th>
-                        <th scope="col">{tr(|t| t.col_type)}</th>
-                        <th scope="col">{tr(|t| t.col_state)}</th>
-                        <th scope="col">{tr(|t| t.col_date)}</th>
-                        <th scope="col">{tr(|t| t.col_due_date)}</th>
-                        <th scope="col" class="num">{tr(|t| t.col_total)}</th>
-                        <th scope="col" class="num">{tr(|t| t.col_remaining)}</th>
-                        <th scope="col">{tr(|t| t.col_viewed)}</th>
-                        <th scope="col">{tr(|t| t.col_downloaded)}</th>
+                        {th("number", |t| t.col_number, false)}
+                        {th("contractor", |t| t.col_contractor, false)}
+                        {th("type", |t| t.col_type, false)}
+                        {th("state", |t| t.col_state, false)}
+                        {th("date", |t| t.col_date, false)}
+                        {th("due_date", |t| t.col_due_date, false)}
+                        {th("total", |t| t.col_total, true)}
+                        {th("remaining", |t| t.col_remaining, true)}
+                        {th("viewed_at", |t| t.col_viewed, false)}
+                        {th("downloaded_at", |t| t.col_downloaded, false)}
                     </tr>
                 </thead>
                 <tbody inner_html=body></tbody>
@@ -374,6 +431,19 @@ fn state_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
         .iter()
         .map(|s| (s.as_str(), t.common.state(*s)))
         .collect()
+}
+
+fn status_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("open", t.status_open),
+        ("overdue", t.overdue),
+        ("unpaid", t.common.payment_status(PaymentStatus::Unpaid)),
+        (
+            "partially_paid",
+            t.common.payment_status(PaymentStatus::PartiallyPaid),
+        ),
+        ("paid", t.common.payment_status(PaymentStatus::Paid)),
+    ]
 }
 
 fn viewed_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {

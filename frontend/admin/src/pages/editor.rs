@@ -25,7 +25,7 @@ use portal_web::fmt;
 use portal_web::html::Html;
 use portal_web::url::encode;
 
-use crate::app::{ROOT, set_title, show_failure};
+use crate::app::{ROOT, focus_later, set_title, show_failure};
 use crate::i18n::{Texts, TextsOf, fill, tr, trs, use_i18n};
 
 /// The API's names of a line's fields, in the order of the editor's columns.
@@ -275,19 +275,6 @@ fn Form(doc: Option<IssuerDocument>, preset: Option<i64>) -> impl IntoView {
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
-    let focus = |element_id: String| {
-        request_animation_frame(move || {
-            if let Some(el) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(&element_id))
-            {
-                use wasm_bindgen::JsCast;
-                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
-        });
-    };
     let add_line = move || {
         let rate = lines.with_untracked(|ls| ls.last().map(|l| l.values[5].get_untracked()));
         let line = new_line([
@@ -300,7 +287,7 @@ fn Form(doc: Option<IssuerDocument>, preset: Option<i64>) -> impl IntoView {
         ]);
         let key = line.key;
         lines.update(|ls| ls.push(line));
-        focus(format!("line-{key}-description"));
+        focus_later(format!("line-{key}-description"));
     };
     let remove_line = move |key: u64| {
         let mut next_focus = "add-line".to_owned();
@@ -312,7 +299,7 @@ fn Form(doc: Option<IssuerDocument>, preset: Option<i64>) -> impl IntoView {
                 }
             }
         });
-        focus(next_focus);
+        focus_later(next_focus);
     };
 
     let live = Memo::new(move |_| {

@@ -5,6 +5,7 @@ pub mod contractors;
 pub mod document;
 pub mod documents;
 pub mod editor;
+pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod settings;

@@ -11,11 +11,11 @@ use portal_types::{
     AppliedToAll, ContractorPage, DocumentType, OrganizationSettings, PortalActionsUpdate,
     PortalSettingsUpdate, Role, SettingsUpdate, StaffInvite, StaffList, StaffMember, StaffUpdate,
 };
-use portal_ui::{Alert, TextField, Tone, dyn_view};
+use portal_ui::{TextField, dyn_view};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{FormMessage, LoadError};
 
-use crate::app::{Staff, set_title, show_failure};
+use crate::app::{ConfirmBox, Notice, Staff, set_title, show_failure};
 use crate::i18n::{TextsOf, fill, tr, trs, use_i18n};
 
 /// Whether the signed-in member may change settings (and so sees them).
@@ -202,7 +202,7 @@ fn PortalSettingsForm() -> impl IntoView {
                 {check("access-default".into(), by_default, trs(|t| t.access_by_default))}
             </fieldset>
             <FormMessage text=failure />
-            {move || notice.get().map(|n| view! { <Alert tone=Tone::Success><p>{n}</p></Alert> })}
+            <Notice text=notice />
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" id="save-settings" disabled=move || busy.get()>
                     {tr(|t| t.save)}
@@ -229,7 +229,7 @@ fn ApplyToAll() -> impl IntoView {
         });
     };
     count();
-    let apply = move |_| {
+    let apply = move || {
         spawn_local(async move {
             let path = format!("{}/settings/portal/apply-to-all", api::base());
             if let Ok(r) = api::send::<_, AppliedToAll>("POST", &path, &()).await {
@@ -249,7 +249,7 @@ fn ApplyToAll() -> impl IntoView {
                         .map(|n| fill(i18n.t().without_access, &[("n", &n.to_string())]))
                 }}
             </p>
-            {move || notice.get().map(|n| view! { <Alert tone=Tone::Success><p>{n}</p></Alert> })}
+            <Notice text=notice />
             <Show
                 when=move || asking.get()
                 fallback=move || {
@@ -266,28 +266,14 @@ fn ApplyToAll() -> impl IntoView {
                     }
                 }
             >
-                <div
-                    class="card confirm-box"
-                    role="alertdialog"
-                    aria-labelledby="apply-q"
-                    on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            asking.set(false);
-                        }
-                    }
-                >
-                    <p id="apply-q">
-                        {move || fill(i18n.t().apply_confirm, &[("n", &without.get().unwrap_or(0).to_string())])}
-                    </p>
-                    <div class="form-actions">
-                        <button type="button" class="btn btn-primary" id="apply-yes" on:click=apply>
-                            {tr(|t| t.apply_yes)}
-                        </button>
-                        <button type="button" class="btn" on:click=move |_| asking.set(false)>
-                            {tr(|t| t.keep)}
-                        </button>
-                    </div>
-                </div>
+                <ConfirmBox
+                    id="apply"
+                    question=Signal::derive(move || fill(i18n.t().apply_confirm, &[("n", &without.get().unwrap_or(0).to_string())]))
+                    yes=trs(|t| t.apply_yes)
+                    primary=true
+                    on_yes=apply
+                    on_no=move || asking.set(false)
+                />
             </Show>
         </section>
     }
@@ -396,7 +382,7 @@ fn StaffSection() -> impl IntoView {
         <section class="card section" aria-labelledby="staff-title">
             <h2 id="staff-title">{tr(|t| t.staff_title)}</h2>
             <FormMessage text=failure />
-            {move || notice.get().map(|n| view! { <Alert tone=Tone::Success><p>{n}</p></Alert> })}
+            <Notice text=notice />
             <div class="table-wrap">
                 <table class="table" id="staff">
                     <thead>
@@ -488,7 +474,7 @@ fn InviteStaff(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
                 </div>
             </div>
             <FormMessage text=failure />
-            {move || notice.get().map(|n| view! { <Alert tone=Tone::Success><p>{n}</p></Alert> })}
+            <Notice text=notice />
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary">{tr(|t| t.invite)}</button>
             </div>
