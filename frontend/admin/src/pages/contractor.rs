@@ -9,8 +9,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use portal_domain::locale::Locale;
 use portal_types::{
-    Address, Contractor, ContractorUpdate, EventPage, IssuerDocumentPage, NewPortalUser, PortalUser, PortalUserList,
-    PortalUserState, PortalUserUpdate,
+    Address, Contractor, ContractorUpdate, EventPage, IssuerDocumentPage, NewPortalUser,
+    PortalUser, PortalUserList, PortalUserState, PortalUserUpdate,
 };
 use portal_ui::{TextField, dyn_view};
 use portal_web::api::{self, ApiError};
@@ -18,8 +18,8 @@ use portal_web::components::{FormMessage, LoadError};
 use portal_web::i18n::native_name;
 
 use crate::app::{ConfirmBox, Notice, ROOT, set_title, show_failure};
-use crate::pages::home::{activity_html, sums_line};
 use crate::i18n::{TextsOf, fill, tr, trs, use_i18n};
+use crate::pages::home::{activity_html, sums_line};
 
 /// The contractor page.
 #[component]
@@ -89,9 +89,14 @@ pub fn ContractorPage() -> impl IntoView {
 
 /// Name, badges and what can be done with the contractor as a whole.
 #[component]
-fn Head(contractor: RwSignal<Option<Contractor>>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn Head(
+    contractor: RwSignal<Option<Contractor>>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let get = move |f: fn(&Contractor) -> String| contractor.with(|c| c.as_ref().map(f)).unwrap_or_default();
+    let get = move |f: fn(&Contractor) -> String| {
+        contractor.with(|c| c.as_ref().map(f)).unwrap_or_default()
+    };
     let id = contractor.with_untracked(|c| c.as_ref().map_or(0, |c| c.id));
     let archived = move || contractor.with(|c| c.as_ref().is_some_and(|c| c.archived_at.is_some()));
     let busy = RwSignal::new(false);
@@ -106,7 +111,14 @@ fn Head(contractor: RwSignal<Option<Contractor>>, notice: RwSignal<Option<String
             asking.set(false);
             if let Ok(c) = result {
                 let t = i18n.t();
-                notice.set(Some(if c.archived_at.is_some() { t.archived_ok } else { t.restored_ok }.to_owned()));
+                notice.set(Some(
+                    if c.archived_at.is_some() {
+                        t.archived_ok
+                    } else {
+                        t.restored_ok
+                    }
+                    .to_owned(),
+                ));
                 contractor.set(Some(c));
             }
         });
@@ -176,7 +188,10 @@ fn Standing(contractor_id: i64) -> impl IntoView {
     let overdue = fetch("status=overdue");
     let events = RwSignal::new(None::<EventPage>);
     spawn_local(async move {
-        let path = format!("{}/events?contractor={contractor_id}&per_page=10", api::base());
+        let path = format!(
+            "{}/events?contractor={contractor_id}&per_page=10",
+            api::base()
+        );
         if let Ok(p) = api::get::<EventPage>(&path).await {
             events.set(Some(p));
         }
@@ -195,7 +210,11 @@ fn Standing(contractor_id: i64) -> impl IntoView {
     let activity = move || {
         let t = i18n.t();
         let l = i18n.locale.get();
-        events.with(|p| p.as_ref().map(|p| activity_html(p, t, l)).unwrap_or_default())
+        events.with(|p| {
+            p.as_ref()
+                .map(|p| activity_html(p, t, l, false))
+                .unwrap_or_default()
+        })
     };
     view! {
         <div class="home-grid">
@@ -223,7 +242,10 @@ fn Standing(contractor_id: i64) -> impl IntoView {
 /// The contractor's data: every field the API takes, saved at once; the API checks the VAT
 /// number, the IBAN (its checksum), the BIC and the e-mail and names what is wrong.
 #[component]
-fn Details(contractor: RwSignal<Option<Contractor>>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn Details(
+    contractor: RwSignal<Option<Contractor>>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let c = contractor.get_untracked().expect("drawn with a contractor");
     let id = c.id;
@@ -542,19 +564,23 @@ fn UserRow(
                         must_change_password: (kind == "force").then_some(true),
                         ..Default::default()
                     };
-                    api::send::<_, PortalUser>("PATCH", &base, &update).await.map(|_| ())
+                    api::send::<_, PortalUser>("PATCH", &base, &update)
+                        .await
+                        .map(|_| ())
                 }
             };
             let t = i18n.t();
             match result {
                 Ok(()) => {
-                    notice.set(Some(match kind {
-                        "delete" => t.user_deleted,
-                        "invite" => t.invitation_sent,
-                        "force" => t.must_change_set,
-                        _ => t.user_saved,
-                    }
-                    .to_owned()));
+                    notice.set(Some(
+                        match kind {
+                            "delete" => t.user_deleted,
+                            "invite" => t.invitation_sent,
+                            "force" => t.must_change_set,
+                            _ => t.user_saved,
+                        }
+                        .to_owned(),
+                    ));
                     reload();
                 }
                 Err(e) => failure.set(Some(match e.status() {
@@ -705,7 +731,11 @@ fn NewUserForm(
             match result {
                 Ok(u) => {
                     let t = i18n.t();
-                    let template = if invite { t.user_invited_ok } else { t.user_added_ok };
+                    let template = if invite {
+                        t.user_invited_ok
+                    } else {
+                        t.user_added_ok
+                    };
                     on_done(fill(template, &[("name", &u.username)]));
                 }
                 Err(e) => {

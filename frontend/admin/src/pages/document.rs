@@ -9,7 +9,9 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use portal_domain::locale::Locale;
-use portal_types::{DocumentState, DocumentType, IssuerDocument, NewPayment, Payment, PaymentMethod};
+use portal_types::{
+    DocumentState, DocumentType, IssuerDocument, NewPayment, Payment, PaymentMethod,
+};
 use portal_ui::{TextField, dyn_view, text};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{FormMessage, LoadError};
@@ -204,7 +206,10 @@ fn Loaded(
     let creditable = move || {
         doc.with(|d| {
             d.as_ref().is_some_and(|d| {
-                matches!(d.row.doc_type, DocumentType::Invoice | DocumentType::DebitNote)
+                matches!(
+                    d.row.doc_type,
+                    DocumentType::Invoice | DocumentType::DebitNote
+                )
             })
         })
     };
@@ -384,7 +389,12 @@ fn Confirmed(
                 Ok(()) => {
                     asking.set(false);
                     notice.set(Some(
-                        if action == Action::Issue { t.issued_ok } else { t.cancelled_ok }.to_owned(),
+                        if action == Action::Issue {
+                            t.issued_ok
+                        } else {
+                            t.cancelled_ok
+                        }
+                        .to_owned(),
                     ));
                     reload();
                 }

@@ -60,7 +60,11 @@ pub fn HomePage() -> impl IntoView {
         let items = text(move || {
             let t = i18n.t();
             let l = i18n.locale.get();
-            page.with(|p| p.as_ref().map(|p| items_html(p, t, l, empty)).unwrap_or_default())
+            page.with(|p| {
+                p.as_ref()
+                    .map(|p| items_html(p, t, l, empty))
+                    .unwrap_or_default()
+            })
         });
         let sums = text(move || {
             let l = i18n.locale.get();
@@ -88,7 +92,11 @@ pub fn HomePage() -> impl IntoView {
     let events_html = text(move || {
         let t = i18n.t();
         let l = i18n.locale.get();
-        events.with(|p| p.as_ref().map(|p| activity_html(p, t, l)).unwrap_or_default())
+        events.with(|p| {
+            p.as_ref()
+                .map(|p| activity_html(p, t, l, true))
+                .unwrap_or_default()
+        })
     });
     view! {
         <h1>{tr(|t| t.home_title)}</h1>
@@ -126,7 +134,12 @@ pub fn sums_line(p: &IssuerDocumentPage, t: &Texts, l: Locale) -> String {
         .join(" — ")
 }
 
-fn items_html(p: &IssuerDocumentPage, t: &Texts, l: Locale, empty: fn(&Texts) -> &'static str) -> String {
+fn items_html(
+    p: &IssuerDocumentPage,
+    t: &Texts,
+    l: Locale,
+    empty: fn(&Texts) -> &'static str,
+) -> String {
     let mut h = Html::with_capacity(p.items.len() * 300 + 100);
     if p.items.is_empty() {
         h.element("li", "muted", empty(t));
@@ -148,7 +161,9 @@ fn items_html(p: &IssuerDocumentPage, t: &Texts, l: Locale, empty: fn(&Texts) ->
     h.finish()
 }
 
-pub fn activity_html(p: &EventPage, t: &Texts, l: Locale) -> String {
+/// The trail as list items; `with_contractor` links each to its contractor (not wanted on the
+/// contractor's own page).
+pub fn activity_html(p: &EventPage, t: &Texts, l: Locale, with_contractor: bool) -> String {
     let mut h = Html::with_capacity(p.items.len() * 250 + 100);
     if p.items.is_empty() {
         h.element("li", "muted", t.recent_none);
@@ -167,7 +182,7 @@ pub fn activity_html(p: &EventPage, t: &Texts, l: Locale) -> String {
                 .text(&doc.to_string())
                 .raw("</a>");
         }
-        if let Some(c) = e.contractor_id {
+        if let Some(c) = e.contractor_id.filter(|_| with_contractor) {
             h.raw(" · <a href=\"")
                 .text(&format!("{ROOT}/contractors/{c}"))
                 .raw("\">")

@@ -65,8 +65,10 @@ fn PortalSettingsForm() -> impl IntoView {
     let i18n = use_i18n();
     let loaded = RwSignal::new(None::<OrganizationSettings>);
     let error = RwSignal::new(None::<ApiError>);
-    let types: Vec<(DocumentType, RwSignal<bool>)> =
-        DocumentType::ALL.iter().map(|t| (*t, RwSignal::new(false))).collect();
+    let types: Vec<(DocumentType, RwSignal<bool>)> = DocumentType::ALL
+        .iter()
+        .map(|t| (*t, RwSignal::new(false)))
+        .collect();
     let types = StoredValue::new(types);
     let download = RwSignal::new(false);
     let comment = RwSignal::new(false);
@@ -234,7 +236,10 @@ fn ApplyToAll() -> impl IntoView {
             let path = format!("{}/settings/portal/apply-to-all", api::base());
             if let Ok(r) = api::send::<_, AppliedToAll>("POST", &path, &()).await {
                 asking.set(false);
-                notice.set(Some(fill(i18n.t().applied_to_all, &[("n", &r.updated.to_string())])));
+                notice.set(Some(fill(
+                    i18n.t().applied_to_all,
+                    &[("n", &r.updated.to_string())],
+                )));
                 count();
             }
         });
