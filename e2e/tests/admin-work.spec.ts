@@ -136,7 +136,7 @@ test.describe('admin at work', () => {
     await customer.context.close();
   });
 
-  test('a contractor\'s portal users: one added with a typed password signs in, one invited by mail sets a password', async ({ page, browser }) => {
+  test('a contractor\'s portal users: one added with a typed password signs in, one invited by mail sets a password', async ({ page, browser, request }) => {
     await page.goto(scratch() + '/admin/contractors');
     await staffSignIn(page);
     await page.getByRole('button', { name: 'New contractor' }).click();
@@ -153,9 +153,15 @@ test.describe('admin at work', () => {
     await expect(page.locator('#c-iban-error')).toBeVisible();
     await page.locator('#c-iban').fill('DE89 3704 0044 0532 0130 00');
     await page.locator('#c-city').fill('Malmö');
+    await page.locator('#c-salesperson').selectOption({ label: 'Olivia Owner' });
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByText('Saved.')).toBeVisible();
     await expect(page.locator('#c-iban-error')).toBeHidden();
+    const owner = await ownerToken(request, scratch());
+    const contractorId = /contractors\/(\d+)/.exec(page.url())![1];
+    const saved = await (await request.get(`${scratch()}/api/v1/issuer/contractors/${contractorId}`, auth(owner))).json();
+    const me = await (await request.get(`${scratch()}/api/v1/issuer/me`, auth(owner))).json();
+    expect([saved.iban, saved.address.city, saved.salesperson_id]).toEqual(['DE89370400440532013000', 'Malmö', me.id]);
 
     // A user with a typed password.
     const username = `lars${Date.now()}`;

@@ -443,3 +443,33 @@ pub fn ConfirmBox(
         </div>
     }
 }
+
+/// Loads one record, `{base}/{what}/{id}`, into `target`; without an id, or when it is not
+/// there, `error` holds a 404 (a lost session is left to the shell, which signs in again).
+pub fn load_one<T>(
+    what: &'static str,
+    id: Option<i64>,
+    target: RwSignal<Option<T>>,
+    error: RwSignal<Option<ApiError>>,
+) where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let Some(id) = id else {
+        error.set(Some(ApiError::Http {
+            status: 404,
+            problem: None,
+            retry_after: None,
+        }));
+        return;
+    };
+    spawn_local(async move {
+        match api::get::<T>(&format!("{}/{what}/{id}", api::base())).await {
+            Ok(v) => {
+                error.set(None);
+                target.set(Some(v));
+            }
+            Err(ApiError::Unauthorized) => {}
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}

@@ -320,6 +320,8 @@ pub struct Texts {
     pub ev_settings_changed: &'static str,
     pub ev_staff_invited: &'static str,
     pub ev_staff_changed: &'static str,
+    pub salesperson: &'static str,
+    pub nobody: &'static str,
 }
 
 impl Texts {
@@ -659,6 +661,8 @@ pub const EN: Texts = Texts {
     ev_settings_changed: "Settings changed",
     ev_staff_invited: "Colleague invited",
     ev_staff_changed: "Colleague's role or access changed",
+    salesperson: "Salesperson",
+    nobody: "Nobody",
 };
 
 pub const BG: Texts = Texts {
@@ -932,6 +936,8 @@ pub const BG: Texts = Texts {
     ev_settings_changed: "Настройките са променени",
     ev_staff_invited: "Поканен колега",
     ev_staff_changed: "Ролята или достъпът на колега са променени",
+    salesperson: "Търговец",
+    nobody: "Няма",
 };
 
 pub const DE: Texts = Texts {
@@ -1205,6 +1211,8 @@ pub const DE: Texts = Texts {
     ev_settings_changed: "Einstellungen geändert",
     ev_staff_invited: "Kollege eingeladen",
     ev_staff_changed: "Rolle oder Zugang eines Kollegen geändert",
+    salesperson: "Zuständig",
+    nobody: "Niemand",
 };
 
 pub const ES: Texts = Texts {
@@ -1478,4 +1486,6 @@ pub const ES: Texts = Texts {
     ev_settings_changed: "Ajustes cambiados",
     ev_staff_invited: "Compañero invitado",
     ev_staff_changed: "Rol o acceso de un compañero cambiado",
+    salesperson: "Comercial",
+    nobody: "Nadie",
 };

@@ -10,14 +10,14 @@ use leptos_router::hooks::use_params_map;
 use portal_domain::locale::Locale;
 use portal_types::{
     Address, Contractor, ContractorUpdate, EventPage, IssuerDocumentPage, NewPortalUser,
-    PortalUser, PortalUserList, PortalUserState, PortalUserUpdate,
+    PortalUser, PortalUserList, PortalUserState, PortalUserUpdate, StaffList, StaffMember,
 };
 use portal_ui::{TextField, dyn_view};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{FormMessage, LoadError};
 use portal_web::i18n::native_name;
 
-use crate::app::{ConfirmBox, Notice, ROOT, set_title, show_failure};
+use crate::app::{ConfirmBox, Notice, ROOT, load_one, set_title, show_failure};
 use crate::i18n::{TextsOf, fill, tr, trs, use_i18n};
 use crate::pages::home::{activity_html, sums_line};
 
@@ -30,26 +30,7 @@ pub fn ContractorPage() -> impl IntoView {
     let contractor = RwSignal::new(None::<Contractor>);
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
-    let load = move || {
-        let Some(id) = id else {
-            error.set(Some(ApiError::Http {
-                status: 404,
-                problem: None,
-                retry_after: None,
-            }));
-            return;
-        };
-        spawn_local(async move {
-            match api::get::<Contractor>(&format!("{}/contractors/{id}", api::base())).await {
-                Ok(c) => {
-                    error.set(None);
-                    contractor.set(Some(c));
-                }
-                Err(ApiError::Unauthorized) => {}
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+    let load = move || load_one("contractors", id, contractor, error);
     load();
     Effect::new(move |_| {
         let t = i18n.t();
@@ -262,6 +243,13 @@ fn Details(
     let iban = field(c.iban.clone());
     let bic = field(c.bic.clone());
     let locale = RwSignal::new(c.locale.clone());
+    let salesperson = RwSignal::new(c.salesperson_id.unwrap_or(0));
+    let staff = RwSignal::new(Vec::<StaffMember>::new());
+    spawn_local(async move {
+        if let Ok(list) = api::get::<StaffList>(&format!("{}/staff", api::base())).await {
+            staff.set(list.items);
+        }
+    });
     let portal = RwSignal::new(c.portal_access);
     let errors: [RwSignal<Option<String>>; 11] = std::array::from_fn(|_| RwSignal::new(None));
     let failure = RwSignal::new(None::<String>);
@@ -306,7 +294,7 @@ fn Details(
             iban: v(iban),
             bic: v(bic),
             locale: Some(locale.get_untracked()),
-            salesperson_id: None,
+            salesperson_id: Some(salesperson.get_untracked()),
             portal_access: Some(portal.get_untracked()),
         };
         busy.set(true);
@@ -366,6 +354,31 @@ fn Details(
                                 }
                             })
                             .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="c-salesperson">{tr(|t| t.salesperson)}</label>
+                    <select
+                        id="c-salesperson"
+                        class="select"
+                        on:change=move |ev| salesperson.set(event_target_value(&ev).parse().unwrap_or(0))
+                    >
+                        <option value="0" selected=move || salesperson.get() == 0>{tr(|t| t.nobody)}</option>
+                        {move || {
+                            staff
+                                .get()
+                                .into_iter()
+                                .filter(|m| m.active || m.id == salesperson.get_untracked())
+                                .map(|m| {
+                                    let id = m.id;
+                                    view! {
+                                        <option value=id.to_string() selected=move || salesperson.get() == id>
+                                            {m.name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </div>
             </div>

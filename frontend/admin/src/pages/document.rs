@@ -18,7 +18,7 @@ use portal_web::components::{FormMessage, LoadError};
 use portal_web::fmt;
 use portal_web::html::Html;
 
-use crate::app::{ConfirmBox, Notice, ROOT, focus_later, set_title, show_failure};
+use crate::app::{ConfirmBox, Notice, ROOT, focus_later, load_one, set_title, show_failure};
 use crate::i18n::{Texts, TextsOf, tr, trs, use_i18n};
 
 /// Whether a decimal string is above zero.
@@ -49,26 +49,7 @@ pub fn DocumentPage() -> impl IntoView {
         notice.set(Some(i18n.t().saved_ok.to_owned()));
     }
 
-    let load = move || {
-        let Some(id) = id.get() else {
-            error.set(Some(ApiError::Http {
-                status: 404,
-                problem: None,
-                retry_after: None,
-            }));
-            return;
-        };
-        spawn_local(async move {
-            match api::get::<IssuerDocument>(&format!("{}/documents/{id}", api::base())).await {
-                Ok(d) => {
-                    error.set(None);
-                    doc.set(Some(d));
-                }
-                Err(ApiError::Unauthorized) => {}
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+    let load = move || load_one("documents", id.get(), doc, error);
     Effect::new(move |_| load());
     Effect::new(move |_| {
         let t = i18n.t();
@@ -271,13 +252,7 @@ fn Loaded(
                 <table class="table" id="lines">
                     <thead>
                         <tr>
-                            <th scope="col">{tr(|t| t.description)}</th>
-                            <th scope="col" class="num">{tr(|t| t.quantity)}</th>
-                            <th scope="col">{tr(|t| t.unit)}</th>
-                            <th scope="col" class="num">{tr(|t| t.unit_price)}</th>
-                            <th scope="col" class="num">{tr(|t| t.discount)}</th>
-                            <th scope="col" class="num">{tr(|t| t.vat_rate)}</th>
-                            <th scope="col" class="num">{tr(|t| t.net)}</th>
+                            <LineColumns />
                         </tr>
                     </thead>
                     <tbody inner_html=lines></tbody>
@@ -312,6 +287,20 @@ fn Loaded(
             ": "
             <span>{move || get(|d| d.portal_url.clone())}</span>
         </p>
+    }
+}
+
+/// The column titles of a document's lines (the editor adds its own after them).
+#[component]
+pub fn LineColumns() -> impl IntoView {
+    view! {
+        <th scope="col">{tr(|t| t.description)}</th>
+        <th scope="col" class="num">{tr(|t| t.quantity)}</th>
+        <th scope="col">{tr(|t| t.unit)}</th>
+        <th scope="col" class="num">{tr(|t| t.unit_price)}</th>
+        <th scope="col" class="num">{tr(|t| t.discount)}</th>
+        <th scope="col" class="num">{tr(|t| t.vat_rate)}</th>
+        <th scope="col" class="num">{tr(|t| t.net)}</th>
     }
 }
 

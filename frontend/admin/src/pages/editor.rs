@@ -25,8 +25,9 @@ use portal_web::fmt;
 use portal_web::html::Html;
 use portal_web::url::encode;
 
-use crate::app::{ROOT, focus_later, set_title, show_failure};
+use crate::app::{ROOT, focus_later, load_one, set_title, show_failure};
 use crate::i18n::{Texts, TextsOf, fill, tr, trs, use_i18n};
+use crate::pages::document::LineColumns;
 
 /// The API's names of a line's fields, in the order of the editor's columns.
 const FIELDS: [&str; 6] = [
@@ -166,7 +167,7 @@ pub fn EditorPage() -> impl IntoView {
     let id = params.with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
     let existing = RwSignal::new(None::<IssuerDocument>);
     let error = RwSignal::new(None::<ApiError>);
-    let ready = RwSignal::new(id.is_none());
+    let ready = move || id.is_none() || existing.with(Option::is_some);
     let preset = query.with_untracked(|q| q.get("contractor").and_then(|v| v.parse::<i64>().ok()));
 
     Effect::new(move |_| {
@@ -178,18 +179,9 @@ pub fn EditorPage() -> impl IntoView {
         });
     });
     let load = move || {
-        let Some(id) = id else { return };
-        spawn_local(async move {
-            match api::get::<IssuerDocument>(&format!("{}/documents/{id}", api::base())).await {
-                Ok(d) => {
-                    error.set(None);
-                    existing.set(Some(d));
-                    ready.set(true);
-                }
-                Err(ApiError::Unauthorized) => {}
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        if id.is_some() {
+            load_one("documents", id, existing, error);
+        }
     };
     load();
 
@@ -203,7 +195,7 @@ pub fn EditorPage() -> impl IntoView {
             };
             return view! { <LoadError message=msg.to_owned() on_retry=load /> }.into_any();
         }
-        if !ready.get() {
+        if !ready() {
             return ().into_any();
         }
         let doc = existing.get_untracked();
@@ -521,13 +513,7 @@ fn Form(doc: Option<IssuerDocument>, preset: Option<i64>) -> impl IntoView {
                     <table class="table editor-lines" id="editor-lines">
                         <thead>
                             <tr>
-                                <th scope="col">{tr(|t| t.description)}</th>
-                                <th scope="col" class="num">{tr(|t| t.quantity)}</th>
-                                <th scope="col">{tr(|t| t.unit)}</th>
-                                <th scope="col" class="num">{tr(|t| t.unit_price)}</th>
-                                <th scope="col" class="num">{tr(|t| t.discount)}</th>
-                                <th scope="col" class="num">{tr(|t| t.vat_rate)}</th>
-                                <th scope="col" class="num">{tr(|t| t.net)}</th>
+                                <LineColumns />
                                 <th scope="col"><span class="sr-only">{tr(|t| t.remove_line)}</span></th>
                             </tr>
                         </thead>
