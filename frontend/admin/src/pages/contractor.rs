@@ -82,25 +82,30 @@ fn Head(
     let archived = move || contractor.with(|c| c.as_ref().is_some_and(|c| c.archived_at.is_some()));
     let busy = RwSignal::new(false);
     let asking = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
     let toggle_archive = move || {
         let action = if archived() { "restore" } else { "archive" };
         busy.set(true);
+        failure.set(None);
         spawn_local(async move {
             let path = format!("{}/contractors/{id}/{action}", api::base());
             let result = api::send::<_, Contractor>("POST", &path, &()).await;
             busy.set(false);
             asking.set(false);
-            if let Ok(c) = result {
-                let t = i18n.t();
-                notice.set(Some(
-                    if c.archived_at.is_some() {
-                        t.archived_ok
-                    } else {
-                        t.restored_ok
-                    }
-                    .to_owned(),
-                ));
-                contractor.set(Some(c));
+            match result {
+                Ok(c) => {
+                    let t = i18n.t();
+                    notice.set(Some(
+                        if c.archived_at.is_some() {
+                            t.archived_ok
+                        } else {
+                            t.restored_ok
+                        }
+                        .to_owned(),
+                    ));
+                    contractor.set(Some(c));
+                }
+                Err(_) => failure.set(Some(i18n.common().error_generic.to_owned())),
             }
         });
     };
@@ -144,6 +149,7 @@ fn Head(
                 </Show>
             </div>
         </div>
+        <FormMessage text=failure />
         <Notice text=notice />
     }
 }
@@ -403,16 +409,18 @@ fn Details(
 
 /// A strong password: 16 characters from an alphabet without look-alikes, from the
 /// browser's cryptographic random source.
-fn generate_password() -> String {
+/// `None` when the browser gives no random source: then nothing is filled in, rather than a
+/// predictable password.
+fn generate_password() -> Option<String> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 16];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    password_from(&bytes, ALPHABET)
+    let crypto = web_sys::window()?.crypto().ok()?;
+    crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
+    Some(password_from(&bytes, ALPHABET))
 }
 
-/// Maps random bytes onto an alphabet, rejecting the bytes that would bias it.
+/// Maps random bytes onto an alphabet; the few bytes above the last whole multiple of its
+/// length are folded back (see the comment inside).
 fn password_from(bytes: &[u8], alphabet: &[u8]) -> String {
     let limit = 256 - 256 % alphabet.len();
     bytes
@@ -809,8 +817,10 @@ fn NewUserForm(
                             class="btn btn-small"
                             id="generate-password"
                             on:click=move |_| {
-                                password.set(generate_password());
-                                show.set(true);
+                                if let Some(p) = generate_password() {
+                                    password.set(p);
+                                    show.set(true);
+                                }
                             }
                         >
                             {tr(|t| t.generate)}

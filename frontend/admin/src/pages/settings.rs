@@ -222,6 +222,7 @@ fn ApplyToAll() -> impl IntoView {
     let without = RwSignal::new(None::<u64>);
     let asking = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<String>);
     let count = move || {
         spawn_local(async move {
             let path = format!("{}/contractors?portal_access=false&per_page=1", api::base());
@@ -234,13 +235,16 @@ fn ApplyToAll() -> impl IntoView {
     let apply = move || {
         spawn_local(async move {
             let path = format!("{}/settings/portal/apply-to-all", api::base());
-            if let Ok(r) = api::send::<_, AppliedToAll>("POST", &path, &()).await {
-                asking.set(false);
-                notice.set(Some(fill(
-                    i18n.t().applied_to_all,
-                    &[("n", &r.updated.to_string())],
-                )));
-                count();
+            match api::send::<_, AppliedToAll>("POST", &path, &()).await {
+                Ok(r) => {
+                    asking.set(false);
+                    notice.set(Some(fill(
+                        i18n.t().applied_to_all,
+                        &[("n", &r.updated.to_string())],
+                    )));
+                    count();
+                }
+                Err(_) => failure.set(Some(i18n.common().error_generic.to_owned())),
             }
         });
     };
@@ -254,6 +258,7 @@ fn ApplyToAll() -> impl IntoView {
                         .map(|n| fill(i18n.t().without_access, &[("n", &n.to_string())]))
                 }}
             </p>
+            <FormMessage text=failure />
             <Notice text=notice />
             <Show
                 when=move || asking.get()
