@@ -10,6 +10,7 @@ mod m20261123_000001_initial;
 mod m20261201_000001_end_sessions_on_disable;
 mod m20261202_000001_end_sessions_on_delete;
 mod m20261202_000002_issuer;
+mod m20261203_000001_marked_sent;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_end_sessions_on_disable::Migration),
             Box::new(m20261202_000001_end_sessions_on_delete::Migration),
             Box::new(m20261202_000002_issuer::Migration),
+            Box::new(m20261203_000001_marked_sent::Migration),
         ]
     }
 }

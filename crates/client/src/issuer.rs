@@ -282,6 +282,28 @@ impl Client {
         Ok(response.bytes().await?.to_vec())
     }
 
+    /// `GET /api/v1/issuer/documents/pdf-archive?ids=…`: a ZIP file of their PDFs.
+    pub async fn pdf_archive(&self, ids: &[i64]) -> Result<Vec<u8>, ClientError> {
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let response = crate::check(
+            self.request(Method::GET, "/api/v1/issuer/documents/pdf-archive")
+                .query(&[("ids", ids.join(","))])
+                .send()
+                .await?,
+        )
+        .await?;
+        Ok(response.bytes().await?.to_vec())
+    }
+
+    /// `POST /api/v1/issuer/documents/mark-sent`.
+    pub async fn mark_sent(&self, ids: &[i64]) -> Result<MarkedSent, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/v1/issuer/documents/mark-sent")
+                .json(&MarkSent { ids: ids.to_vec() }),
+        )
+        .await
+    }
+
     /// `GET /api/v1/issuer/documents/{id}/payments`.
     pub async fn payments(&self, document_id: i64) -> Result<PaymentList, ClientError> {
         self.send(self.request(

@@ -199,6 +199,8 @@ pub struct DocumentQuery {
     pub states: Vec<portal_types::DocumentState>,
     /// The issuer's grid only: opened by the customer (`Some(true)`) or not yet.
     pub viewed: Option<bool>,
+    /// The issuer's grid only: marked as sent by the staff (`Some(true)`) or not.
+    pub sent: Option<bool>,
     /// Sort keys, most significant first; never empty.
     pub sort: Vec<SortKey>,
     /// Page, from 1.
@@ -226,6 +228,7 @@ impl Default for DocumentQuery {
             contractors: Vec::new(),
             states: Vec::new(),
             viewed: None,
+            sent: None,
             sort: vec![SortKey {
                 column: SortColumn::Date,
                 descending: true,
@@ -330,7 +333,7 @@ pub const PARAMETERS: [&str; 25] = [
 ];
 
 /// The parameters only the issuer's grid has.
-pub const ISSUER_PARAMETERS: [&str; 3] = ["contractor", "state", "viewed"];
+pub const ISSUER_PARAMETERS: [&str; 4] = ["contractor", "state", "viewed", "sent"];
 
 /// Whose grid a query string is for: the issuer's has more columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -400,15 +403,25 @@ impl DocumentQuery {
                         }
                     }
                 }
-                "viewed" if issuer => match value.trim() {
-                    "true" => q.viewed = Some(true),
-                    "false" => q.viewed = Some(false),
-                    other => errors.push(FieldError::new(
-                        key,
-                        "invalid_value",
-                        format!("`{other}` is not true or false"),
-                    )),
-                },
+                "viewed" | "sent" if issuer => {
+                    let flag = match value.trim() {
+                        "true" => Some(true),
+                        "false" => Some(false),
+                        other => {
+                            errors.push(FieldError::new(
+                                key,
+                                "invalid_value",
+                                format!("`{other}` is not true or false"),
+                            ));
+                            None
+                        }
+                    };
+                    if key == "viewed" {
+                        q.viewed = flag.or(q.viewed);
+                    } else {
+                        q.sent = flag.or(q.sent);
+                    }
+                }
                 "number" => q.number = text_filter(key, value, &mut errors),
                 "q" => q.text = text_filter(key, value, &mut errors),
                 "type" => {

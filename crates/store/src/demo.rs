@@ -588,6 +588,7 @@ async fn insert_document(
         first_viewed_at: Set(None),
         first_downloaded_at: Set(None),
         last_downloaded_at: Set(None),
+        sent_at: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

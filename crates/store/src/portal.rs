@@ -255,6 +255,15 @@ pub(crate) fn apply_filters(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) 
         }
         None => {}
     }
+    match q.sent {
+        Some(true) => {
+            sql.push(" AND d.sent_at IS NOT NULL");
+        }
+        Some(false) => {
+            sql.push(" AND d.sent_at IS NULL");
+        }
+        None => {}
+    }
     if let Some(number) = &q.number {
         sql.push(" AND d.number_folded LIKE ")
             .bind(like_pattern(number))

@@ -143,6 +143,9 @@ pub struct IssuerDocumentRow {
     /// When the customer last downloaded the PDF.
     #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub last_downloaded_at: Option<DateTime<Utc>>,
+    /// When the staff first marked it as sent by other means (post, their own e-mail).
+    #[serde(default, deserialize_with = "crate::wire::deserialize_optional_instant")]
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 /// A page of the issuer's document grid.
@@ -202,6 +205,19 @@ pub struct Event {
     pub contractor_id: Option<i64>,
     /// The document concerned.
     pub document_id: Option<i64>,
+    /// Who, as people know them: the staff member's or portal user's name or e-mail, the
+    /// key's name; null for the system or someone since deleted.
+    #[serde(default)]
+    pub actor_name: Option<String>,
+    /// The contractor's name.
+    #[serde(default)]
+    pub contractor_name: Option<String>,
+    /// The document's number (null for a draft or a deleted document).
+    #[serde(default)]
+    pub document_number: Option<String>,
+    /// The document's type.
+    #[serde(default)]
+    pub document_type: Option<DocumentType>,
     /// The client address.
     pub ip: Option<String>,
     /// The client's user agent.
@@ -302,4 +318,21 @@ pub struct EventPage {
     pub page: u32,
     /// Page size.
     pub per_page: u32,
+}
+
+/// Documents to mark as sent to the customer by other means (post, the staff's own e-mail).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MarkSent {
+    /// Ids of issued documents of the organisation, 1 to 100.
+    pub ids: Vec<i64>,
+}
+
+/// What marking as sent did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkedSent {
+    /// Documents marked now (those marked before keep their first date and are not counted).
+    pub marked: u64,
 }

@@ -584,3 +584,82 @@ pub async fn credit_note(
     txn.commit().await?;
     Ok(draft)
 }
+
+/// Most documents one bulk request may name.
+pub const MAX_BULK: usize = 100;
+
+/// The organisation's documents named by `ids` (1 to [`MAX_BULK`] of them), in the order
+/// given; repeated ids count once. A missing id, or one of another organisation, is a 422 on
+/// `field` naming it.
+pub async fn bulk(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+    field: &str,
+    ids: &[i64],
+) -> Result<Vec<document::Model>, ApiError> {
+    let mut unique: Vec<i64> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !unique.contains(id) {
+            unique.push(*id);
+        }
+    }
+    if unique.is_empty() || unique.len() > MAX_BULK {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            "out_of_range",
+            format!("name 1 to {MAX_BULK} documents"),
+        )]));
+    }
+    let mut found = stored::find_many(db, scope, &unique).await?;
+    let missing: Vec<String> = unique
+        .iter()
+        .filter(|id| !found.iter().any(|d| d.id == **id))
+        .map(i64::to_string)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            "not_found",
+            format!("no such document: {}", missing.join(", ")),
+        )]));
+    }
+    found.sort_by_key(|d| unique.iter().position(|id| *id == d.id));
+    Ok(found)
+}
+
+/// Marks issued documents as sent to the customer by other means, all or none: a draft among
+/// them is a 409 and nothing changes. Each document keeps the first instant it was marked;
+/// the trail records each newly marked one. Answers how many were marked now.
+pub async fn mark_sent(
+    state: &AppState,
+    session: &IssuerSession,
+    ids: &[i64],
+) -> Result<u64, ApiError> {
+    session.require(Permission::ManageDocuments)?;
+    let txn = portal_store::begin_write(&state.db).await?;
+    let docs = bulk(&txn, session.scope(), "ids", ids).await?;
+    let drafts: Vec<String> = docs
+        .iter()
+        .filter(|d| d.state == "draft")
+        .map(|d| d.id.to_string())
+        .collect();
+    if !drafts.is_empty() {
+        return Err(ApiError::Conflict {
+            code: "draft",
+            detail: format!(
+                "drafts are issued, not marked as sent: {}",
+                drafts.join(", ")
+            ),
+        });
+    }
+    let now = portal_store::now();
+    let mut marked = 0;
+    for doc in &docs {
+        if stored::mark_sent(&txn, doc.id, now).await? {
+            record(&txn, session, doc, "marked_sent", None).await?;
+            marked += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok(marked)
+}

@@ -189,3 +189,19 @@ async fn remove_older_versions(dir: &std::path::Path, current: &std::path::Path)
         }
     }
 }
+
+/// A ZIP file of `(name, bytes)` files, stored uncompressed (PDFs are compressed already).
+pub fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, ApiError> {
+    use std::io::Write;
+    let fail = |e: &dyn std::fmt::Display| ApiError::Internal(format!("zip: {e}"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .unix_permissions(0o644);
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| fail(&e))?;
+        zip.write_all(bytes).map_err(|e| fail(&e))?;
+    }
+    Ok(zip.finish().map_err(|e| fail(&e))?.into_inner())
+}

@@ -8,6 +8,7 @@ mod documents;
 mod errors;
 mod helpers;
 mod isolation;
+mod issuer_bulk;
 mod issuer_contractors;
 mod issuer_documents;
 mod issuer_portal_users;

@@ -26,6 +26,8 @@ pub struct Model {
     pub first_viewed_at: Option<DateTimeUtc>,
     pub first_downloaded_at: Option<DateTimeUtc>,
     pub last_downloaded_at: Option<DateTimeUtc>,
+    /// When the staff first marked it as sent by other means (post, their own e-mail).
+    pub sent_at: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

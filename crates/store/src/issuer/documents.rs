@@ -130,6 +130,7 @@ pub async fn insert_draft(
         first_viewed_at: Set(None),
         first_downloaded_at: Set(None),
         last_downloaded_at: Set(None),
+        sent_at: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -498,4 +499,33 @@ pub async fn grid(
         .all(db)
         .await?;
     Ok((page, totals))
+}
+
+/// The organisation's documents among `ids` (any order; ids of other organisations are not
+/// found).
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+    ids: &[i64],
+) -> Result<Vec<document::Model>, StoreError> {
+    Ok(document::Entity::find()
+        .filter(document::Column::OrganizationId.eq(scope.organization_id()))
+        .filter(document::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// Marks an issued document as sent by other means, keeping the first instant; `false` when
+/// it was marked already (or is a draft).
+pub async fn mark_sent(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut sql = crate::sql::Sql::new("UPDATE documents SET sent_at = ");
+    sql.bind(now)
+        .push(" WHERE id = ")
+        .bind(id)
+        .push(" AND sent_at IS NULL AND state <> 'draft'");
+    Ok(db.execute_raw(sql.statement(db)).await?.rows_affected() == 1)
 }

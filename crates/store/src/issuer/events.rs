@@ -1,5 +1,7 @@
 //! The organisation's audit trail, newest first.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -82,4 +84,92 @@ pub async fn of_document(
         .order_by_asc(event::Column::Id)
         .all(db)
         .await?)
+}
+
+/// What the trail's ids stand for, as people know them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    /// Staff id → name (or e-mail when the name is empty).
+    pub staff: HashMap<i64, String>,
+    /// Portal user id → full name (or the username when empty).
+    pub portal_users: HashMap<i64, String>,
+    /// Contractor id → name.
+    pub contractors: HashMap<i64, String>,
+    /// Document id → (type, number; `None` for a draft).
+    pub documents: HashMap<i64, (String, Option<String>)>,
+}
+
+/// The names behind the ids of `events`, in four queries whatever their number, all within
+/// the organisation (an id of another organisation is never looked up).
+pub async fn names(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+    events: &[event::Model],
+) -> Result<Names, StoreError> {
+    use crate::entities::{contractor, document, portal_user, staff_user};
+    let org = scope.organization_id();
+    let ids = |actor: Option<&str>, pick: fn(&event::Model) -> Option<i64>| {
+        let mut ids: Vec<i64> = events
+            .iter()
+            .filter(|e| actor.is_none_or(|a| e.actor_type == a))
+            .filter_map(pick)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let mut names = Names::default();
+    let staff = ids(Some("staff_user"), |e| e.actor_id);
+    if !staff.is_empty() {
+        for s in staff_user::Entity::find()
+            .filter(staff_user::Column::OrganizationId.eq(org))
+            .filter(staff_user::Column::Id.is_in(staff))
+            .all(db)
+            .await?
+        {
+            let name = if s.name.trim().is_empty() { s.email } else { s.name };
+            names.staff.insert(s.id, name);
+        }
+    }
+    let users = ids(Some("portal_user"), |e| e.actor_id);
+    if !users.is_empty() {
+        for u in portal_user::Entity::find()
+            .filter(portal_user::Column::OrganizationId.eq(org))
+            .filter(portal_user::Column::Id.is_in(users))
+            .all(db)
+            .await?
+        {
+            let full = format!("{} {}", u.first_name.trim(), u.last_name.trim());
+            let name = if full.trim().is_empty() {
+                u.username
+            } else {
+                full.trim().to_owned()
+            };
+            names.portal_users.insert(u.id, name);
+        }
+    }
+    let contractors = ids(None, |e| e.contractor_id);
+    if !contractors.is_empty() {
+        for c in contractor::Entity::find()
+            .filter(contractor::Column::OrganizationId.eq(org))
+            .filter(contractor::Column::Id.is_in(contractors))
+            .all(db)
+            .await?
+        {
+            names.contractors.insert(c.id, c.name);
+        }
+    }
+    let documents = ids(None, |e| e.document_id);
+    if !documents.is_empty() {
+        for d in document::Entity::find()
+            .filter(document::Column::OrganizationId.eq(org))
+            .filter(document::Column::Id.is_in(documents))
+            .all(db)
+            .await?
+        {
+            let number = (d.state != "draft").then_some(d.number);
+            names.documents.insert(d.id, (d.doc_type, number));
+        }
+    }
+    Ok(names)
 }

@@ -14,13 +14,14 @@ use portal_store::issuer::events as trail;
 use portal_store::portal::{exponent, record_of};
 use portal_types::{
     CurrencySums, DocumentLine, DocumentUpdate, Event, IssuerDocument, IssuerDocumentPage,
-    IssuerDocumentRow, NewDocument, Problem, VatBreakdown,
+    IssuerDocumentRow, MarkSent, MarkedSent, NewDocument, Problem, VatBreakdown,
 };
 
 use crate::app;
 use crate::auth::IssuerSession;
 use crate::error::ApiError;
 use crate::json::ApiJson;
+use crate::routes::portal::pdf::{Disposition, PdfParams};
 use crate::state::AppState;
 
 /// A document's row as the issuer sees it.
@@ -53,11 +54,28 @@ pub fn row(
         viewed_at: doc.first_viewed_at,
         first_downloaded_at: doc.first_downloaded_at,
         last_downloaded_at: doc.last_downloaded_at,
+        sent_at: doc.sent_at,
     })
 }
 
+/// Events as the API shows them, with the names behind their ids.
+pub async fn event_views(
+    state: &AppState,
+    session: &IssuerSession,
+    events: Vec<event::Model>,
+) -> Result<Vec<Event>, ApiError> {
+    let names = trail::names(&state.db, session.scope(), &events).await?;
+    Ok(events.into_iter().map(|e| event_view(e, &names)).collect())
+}
+
 /// An event as the API shows it.
-pub fn event_view(e: event::Model) -> Event {
+fn event_view(e: event::Model, names: &trail::Names) -> Event {
+    let actor_name = e.actor_id.and_then(|id| match e.actor_type.as_str() {
+        "staff_user" => names.staff.get(&id).cloned(),
+        "portal_user" => names.portal_users.get(&id).cloned(),
+        _ => None,
+    });
+    let document = e.document_id.and_then(|id| names.documents.get(&id));
     Event {
         id: e.id,
         kind: e.kind,
@@ -65,6 +83,12 @@ pub fn event_view(e: event::Model) -> Event {
         actor_id: e.actor_id,
         contractor_id: e.contractor_id,
         document_id: e.document_id,
+        actor_name,
+        contractor_name: e
+            .contractor_id
+            .and_then(|id| names.contractors.get(&id).cloned()),
+        document_number: document.and_then(|(_, number)| number.clone()),
+        document_type: document.and_then(|(t, _)| portal_types::DocumentType::parse(t)),
         ip: e.ip,
         user_agent: e.user_agent,
         details: e.details.and_then(|d| serde_json::from_str(&d).ok()),
@@ -106,6 +130,8 @@ struct IssuerGridParams {
     state: Option<Vec<portal_types::DocumentState>>,
     /// `false`: the customer has not opened it yet; `true`: it has.
     viewed: Option<bool>,
+    /// `true`: marked as sent by the staff; `false`: not yet.
+    sent: Option<bool>,
 }
 
 /// A contractor id (from 1).
@@ -230,7 +256,7 @@ pub async fn detail(
             &session.organization.slug,
             &format!("/documents/{}", doc.id),
         ),
-        events: events.into_iter().map(event_view).collect(),
+        events: event_views(state, session, events).await?,
         created_at: doc.created_at,
         updated_at: doc.updated_at,
     })
@@ -406,14 +432,16 @@ async fn credit_note(
 }
 
 /// The document as PDF, drafts included (a preview: the customer's receipt is not recorded).
+/// `?disposition=inline` shows it in the admin's own frame.
 #[utoipa::path(
     tag = "issuer: documents",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Document id")),
+    params(("id" = i64, Path, description = "Document id"), crate::routes::portal::pdf::PdfParams),
     responses(
         (status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
         (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is invalid; `errors` names it", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/documents/{id}/pdf")]
@@ -421,24 +449,149 @@ async fn document_pdf(
     state: web::Data<AppState>,
     session: IssuerSession,
     id: web::Path<i64>,
+    query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
+    let params = PdfParams::parse(&query)?;
     let doc = stored::find(&state.db, session.scope(), id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
-    let model = app::pdf::pdf_model(&state.db, &session.organization, &doc).await?;
-    let bytes = app::pdf::rendered(&state, model, doc.organization_id, doc.id).await?;
-    let number = if doc.state == "draft" {
-        "draft".to_string()
+    let bytes = pdf_of(&state, &session, &doc).await?;
+    let disposition = if params.disposition == Some(Disposition::Inline) {
+        "inline"
     } else {
-        doc.number.clone()
+        "attachment"
     };
-    let name = crate::routes::portal::pdf::filename(&doc.doc_type, &number);
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
+            format!("{disposition}; filename=\"{}\"", pdf_name(&doc)),
         ))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        // The admin shows the preview in a frame of its own origin.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'self'",
+        ))
+        .insert_header((header::X_FRAME_OPTIONS, "SAMEORIGIN"))
         .body(bytes))
+}
+
+async fn pdf_of(
+    state: &AppState,
+    session: &IssuerSession,
+    doc: &document::Model,
+) -> Result<Vec<u8>, ApiError> {
+    let model = app::pdf::pdf_model(&state.db, &session.organization, doc).await?;
+    app::pdf::rendered(state, model, doc.organization_id, doc.id).await
+}
+
+/// `invoice-0000000123.pdf`; a draft is `invoice-draft-{id}.pdf`.
+fn pdf_name(doc: &document::Model) -> String {
+    let number = if doc.state == "draft" {
+        format!("draft-{}", doc.id)
+    } else {
+        doc.number.clone()
+    };
+    crate::routes::portal::pdf::filename(&doc.doc_type, &number)
+}
+
+/// Query of the PDF archive.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ArchiveParams {
+    /// Document ids, 1 to 100, comma-separated.
+    #[param(style = Form, explode = false, inline, min_items = 1, max_items = 100)]
+    ids: Vec<i64>,
+}
+
+/// Several documents' PDFs in one ZIP file, in the order named (drafts included, as previews:
+/// the customer's receipt is not recorded). Each file is named as its single download is; a
+/// name met twice gets the document id added.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(ArchiveParams),
+    responses(
+        (status = 200, description = "A ZIP file of PDFs", content_type = "application/zip", body = Vec<u8>),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`ids` is missing, malformed, too long or names a document not of this organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/documents/pdf-archive")]
+async fn pdf_archive(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ApiError> {
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for (key, value) in query.iter() {
+        if key != "ids" {
+            errors.push(portal_types::FieldError::new(
+                key.as_str(),
+                "unknown_parameter",
+                format!("`{key}` is not a parameter of this endpoint"),
+            ));
+            continue;
+        }
+        for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part.parse::<i64>() {
+                Ok(id) if id > 0 => ids.push(id),
+                _ => errors.push(portal_types::FieldError::new(
+                    "ids",
+                    "invalid_value",
+                    format!("`{part}` is not a document id"),
+                )),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let docs = app::documents::bulk(&state.db, session.scope(), "ids", &ids).await?;
+    let mut files = Vec::with_capacity(docs.len());
+    for doc in &docs {
+        let mut name = pdf_name(doc);
+        if files.iter().any(|(n, _): &(String, Vec<u8>)| *n == name) {
+            name = format!("{}-{}.pdf", name.trim_end_matches(".pdf"), doc.id);
+        }
+        files.push((name, pdf_of(&state, &session, doc).await?));
+    }
+    let archive = app::pdf::zip_of(&files)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"documents.zip\"",
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(archive))
+}
+
+/// Marks issued documents as sent to the customer by other means (post, the staff's own
+/// e-mail), all or none (owner, admin, accountant). A document keeps the first date it was
+/// marked; the documents list filters by it (`sent=true|false`).
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    request_body = MarkSent,
+    responses(
+        (status = 200, description = "How many were marked now", body = MarkedSent),
+        (status = 400, description = "The body is not valid JSON of this shape", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage documents", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A draft is among them; nothing was marked", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`ids` is empty, too long or names a document not of this organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/documents/mark-sent")]
+async fn mark_sent(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    body: ApiJson<MarkSent>,
+) -> Result<web::Json<MarkedSent>, ApiError> {
+    let marked = app::documents::mark_sent(&state, &session, &body.0.ids).await?;
+    Ok(web::Json(MarkedSent { marked }))
 }

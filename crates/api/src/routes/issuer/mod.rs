@@ -33,6 +33,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(portal_users::resend_invitation)
         .service(portal_users::delete_portal_user)
         .service(documents::list_documents)
+        // Before `/documents/{id}`, which would take these names for an id.
+        .service(documents::pdf_archive)
+        .service(documents::mark_sent)
         .service(documents::create_document)
         .service(documents::get_document)
         .service(documents::update_document)

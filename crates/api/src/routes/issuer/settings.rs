@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use portal_store::issuer::events::{self as trail, EventFilter};
 use portal_types::{AppliedToAll, EventPage, OrganizationSettings, Problem, SettingsUpdate};
 
-use super::documents::event_view;
+use super::documents::event_views;
 use super::query::Query;
 use crate::app;
 use crate::auth::IssuerSession;
@@ -185,7 +185,7 @@ async fn list_events(
     };
     let (rows, total) = trail::list(&state.db, session.scope(), &filter, page, per_page).await?;
     Ok(web::Json(EventPage {
-        items: rows.into_iter().map(event_view).collect(),
+        items: event_views(&state, &session, rows).await?,
         total,
         page,
         per_page,

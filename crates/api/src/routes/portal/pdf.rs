@@ -19,12 +19,12 @@ pub struct PdfParams {
     /// `attachment` (default: a download, recorded as received) or `inline` (a preview in the
     /// browser, recorded as a view).
     #[param(inline)]
-    disposition: Option<Disposition>,
+    pub(crate) disposition: Option<Disposition>,
 }
 
 impl PdfParams {
     /// Parses the query string; an unknown parameter or value is a 422 naming it.
-    fn parse(pairs: &[(String, String)]) -> Result<PdfParams, ApiError> {
+    pub(crate) fn parse(pairs: &[(String, String)]) -> Result<PdfParams, ApiError> {
         let mut params = PdfParams { disposition: None };
         let mut errors = Vec::new();
         for (key, value) in pairs {
