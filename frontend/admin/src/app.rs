@@ -17,6 +17,7 @@ use portal_web::i18n::cts;
 use portal_web::url::encode;
 
 use crate::i18n::{I18n, TextsOf, tr, use_i18n};
+use crate::pages::activity::ActivityPage;
 use crate::pages::contractor::ContractorPage;
 use crate::pages::contractors::ContractorsPage;
 use crate::pages::document::DocumentPage;
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contractors") view=ContractorsPage />
                     <Route path=path!("contractors/:id") view=ContractorPage />
                     <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("activity") view=ActivityPage />
                     <Route path=path!("*any") view=NotFound />
                 </ParentRoute>
             </Routes>
@@ -316,6 +318,7 @@ fn Header() -> impl IntoView {
                     {nav_link("", |t| t.nav_home)}
                     {nav_link("/documents", |t| t.nav_documents)}
                     {nav_link("/contractors", |t| t.nav_contractors)}
+                    {nav_link("/activity", |t| t.activity)}
                     <Show when=move || may_manage(staff, portal_domain::access::Permission::ManageSettings)>
                         {nav_link("/settings", |t| t.nav_settings)}
                     </Show>

@@ -5,6 +5,7 @@
 
 mod app;
 mod i18n;
+mod listing;
 mod pages;
 
 fn main() {

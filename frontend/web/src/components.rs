@@ -152,3 +152,32 @@ pub fn FormMessage(
         </div>
     }
 }
+
+/// An object URL for the binary resource at `path` (a PDF to preview), revoked when the
+/// calling view goes away: `(url, failed)`.
+pub fn blob_url(path: String) -> (RwSignal<Option<String>>, RwSignal<bool>) {
+    let url = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        let made = crate::api::get_blob(&path)
+            .await
+            .ok()
+            .and_then(|(blob, _)| web_sys::Url::create_object_url_with_blob(&blob).ok());
+        match made {
+            // The view is gone already.
+            Some(u) if url.try_set(Some(u.clone())).is_some() => {
+                let _ = web_sys::Url::revoke_object_url(&u);
+            }
+            Some(_) => {}
+            None => {
+                let _ = failed.try_set(true);
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(u)) = url.try_get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
+    (url, failed)
+}

@@ -221,6 +221,7 @@ fn Standing(contractor_id: i64) -> impl IntoView {
             <section class="card section" aria-labelledby="activity-title">
                 <h2 id="activity-title">{tr(|t| t.activity)}</h2>
                 <ul class="home-list" inner_html=activity></ul>
+                <a href=format!("{ROOT}/activity?contractor={contractor_id}")>{tr(|t| t.all_activity)}</a>
             </section>
         </div>
     }

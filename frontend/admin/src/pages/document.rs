@@ -10,7 +10,8 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use portal_domain::locale::Locale;
 use portal_types::{
-    DocumentState, DocumentType, IssuerDocument, NewPayment, Payment, PaymentMethod,
+    DocumentState, DocumentType, IssuerDocument, MarkSent, MarkedSent, NewPayment, Payment,
+    PaymentMethod,
 };
 use portal_ui::{TextField, dyn_view, text};
 use portal_web::api::{self, ApiError};
@@ -196,6 +197,29 @@ fn Loaded(
     };
     let action_failure = RwSignal::new(None::<String>);
     let id = move || doc.with(|d| d.as_ref().map_or(0, |d| d.row.id));
+    let unsent = move || doc.with(|d| d.as_ref().is_some_and(|d| d.row.sent_at.is_none()));
+    let sending = RwSignal::new(false);
+    let mark_sent = move || {
+        let ids = vec![id()];
+        sending.set(true);
+        action_failure.set(None);
+        spawn_local(async move {
+            let path = format!("{}/documents/mark-sent", api::base());
+            let result = api::send::<_, MarkedSent>("POST", &path, &MarkSent { ids }).await;
+            sending.set(false);
+            match result {
+                Ok(_) => {
+                    notice.set(Some(i18n.t().ev_marked_sent.to_owned()));
+                    reload();
+                }
+                Err(ApiError::Unauthorized) => {}
+                Err(ApiError::Network) => {
+                    action_failure.set(Some(i18n.common().error_network.to_owned()))
+                }
+                Err(_) => action_failure.set(Some(i18n.common().error_generic.to_owned())),
+            }
+        });
+    };
     let pdf_busy = RwSignal::new(false);
     let download = move |_| {
         let (id, name) = doc.with_untracked(|d| {
@@ -241,6 +265,11 @@ fn Loaded(
                 <Show when=creditable>
                     <CreditNoteButton id=Signal::derive(id) failure=action_failure />
                 </Show>
+                <Show when=unsent>
+                    <button type="button" class="btn" id="mark-sent" disabled=sending on:click=move |_| mark_sent()>
+                        {tr(|t| t.mark_sent)}
+                    </button>
+                </Show>
                 <Confirmed action=Action::Cancel id=Signal::derive(id) notice=notice reload=reload />
             </Show>
         </div>
@@ -278,9 +307,11 @@ fn Loaded(
                 <RecordPayment doc=doc notice=notice reload=reload />
             </Show>
         </section>
+        {move || (id() > 0).then(|| view! { <Preview id=id() title=Signal::derive(heading) /> })}
         <section class="card section" aria-labelledby="events-title">
             <h2 id="events-title">{tr(|t| t.activity)}</h2>
             <ol class="events" id="events" inner_html=events></ol>
+            <a href=move || format!("{ROOT}/activity?document={}", id())>{tr(|t| t.all_activity)}</a>
         </section>
         <p class="muted portal-link">
             {tr(|t| t.portal_link)}
@@ -619,6 +650,9 @@ fn facts_html(d: &IssuerDocument, t: &Texts, l: Locale) -> String {
     };
     h.field(t.col_viewed, &when(r.viewed_at), "");
     h.field(t.col_downloaded, &when(r.first_downloaded_at), "");
+    if r.state != DocumentState::Draft {
+        h.field(t.filter_sent, &when(r.sent_at), "");
+    }
     h.finish()
 }
 
@@ -675,8 +709,39 @@ fn events_html(d: &IssuerDocument, t: &Texts, l: Locale) -> String {
         h.raw("<li><span class=\"event-when\">")
             .text(&fmt::date_time(l, e.created_at))
             .raw("</span> ")
-            .element("span", "event-kind", t.event(&e.kind))
-            .raw("</li>");
+            .element("span", "event-kind", t.event(&e.kind));
+        if let Some(who) = &e.actor_name {
+            h.raw(" · ").element("span", "event-who", who);
+        }
+        h.raw("</li>");
     }
     h.finish()
+}
+
+/// The stored PDF, shown inline (fetched with the access token, shown from a `blob:` URL).
+#[component]
+fn Preview(id: i64, title: Signal<String>) -> impl IntoView {
+    let (url, failed) = portal_web::components::blob_url(format!(
+        "{}/documents/{id}/pdf?disposition=inline",
+        api::base()
+    ));
+    view! {
+        <section class="card section preview-card" aria-labelledby="preview-title">
+            <h2 id="preview-title">{tr(|t| t.preview)}</h2>
+            {move || {
+                if failed.get() {
+                    view! { <p class="muted">{tr(|t| t.preview_failed)}</p> }.into_any()
+                } else if let Some(u) = url.get() {
+                    view! { <iframe class="pdf-frame" src=u title=move || title.get()></iframe> }.into_any()
+                } else {
+                    view! {
+                        <div class="pdf-frame pdf-loading">
+                            <portal_web::components::DelayedSpinner />
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
 }

@@ -10,7 +10,8 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 use portal_domain::locale::Locale;
 use portal_types::{
-    DocumentState, DocumentType, IssuerDocumentPage, IssuerDocumentRow, PaymentStatus,
+    DocumentState, DocumentType, IssuerDocumentPage, IssuerDocumentRow, MarkSent, MarkedSent,
+    PaymentStatus,
 };
 use portal_ui::{dyn_view, text};
 use portal_web::api::{self, ApiError};
@@ -18,21 +19,23 @@ use portal_web::components::{LoadError, delayed};
 use portal_web::fmt;
 use portal_web::html::Html;
 use portal_web::i18n::cts;
-use portal_web::url::{encode, pairs};
+use portal_web::url::pairs;
 
-use crate::app::{ROOT, set_title};
+use crate::app::{Notice, ROOT, set_title};
+use crate::listing::{Pager, address_with, get, known, query_of};
 use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
 
 /// Rows per page.
 const PER_PAGE: u32 = 50;
 
 /// The filters this page keeps in the address (the API's names).
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "number",
     "type",
     "state",
     "status",
     "viewed",
+    "sent",
     "contractor",
     "date_to",
     "sort",
@@ -41,33 +44,7 @@ const KEYS: [&str; 9] = [
 
 /// The address's query as (key, value) pairs this page knows, in [`KEYS`] order.
 fn state_of(search: &str) -> Vec<(String, String)> {
-    known(&pairs(search))
-}
-
-/// The pairs this page knows, non-empty, in [`KEYS`] order.
-fn known(all: &[(String, String)]) -> Vec<(String, String)> {
-    KEYS.iter()
-        .filter_map(|k| {
-            all.iter()
-                .find(|(key, v)| key == k && !v.is_empty())
-                .map(|(_, v)| ((*k).to_owned(), v.clone()))
-        })
-        .collect()
-}
-
-fn query_of(state: &[(String, String)]) -> String {
-    state
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn get<'a>(state: &'a [(String, String)], key: &str) -> &'a str {
-    state
-        .iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.as_str())
+    known(&pairs(search), &KEYS)
 }
 
 /// The documents page.
@@ -82,25 +59,22 @@ pub fn DocumentsPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let slow = delayed(busy, std::time::Duration::from_millis(250));
     let generation = StoredValue::new(0u64);
+    // The rows ticked on this page (a new page starts with none).
+    let selected = RwSignal::new(Vec::<i64>::new());
+    let bulk_busy = RwSignal::new(false);
+    let bulk_error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
     Effect::new(move |_| set_title(i18n.t().documents_title));
 
     // Sets one filter (empty: removes it) and goes back to the first page.
     let set = move |key: &'static str, value: String| {
-        let mut next: Vec<(String, String)> = state
-            .get_untracked()
-            .into_iter()
-            .filter(|(k, _)| k != key && k != "page")
-            .collect();
-        if !value.is_empty() {
-            next.push((key.to_owned(), value));
-        }
-        next.sort_by_key(|(k, _)| KEYS.iter().position(|x| x == k));
-        let query = query_of(&next);
-        let url = if query.is_empty() {
-            format!("{ROOT}/documents")
-        } else {
-            format!("{ROOT}/documents?{query}")
-        };
+        let url = address_with(
+            &format!("{ROOT}/documents"),
+            &KEYS,
+            &state.get_untracked(),
+            key,
+            &value,
+        );
         navigate.with_value(|navigate| navigate(&url, NavigateOptions::default()));
     };
 
@@ -124,6 +98,7 @@ pub fn DocumentsPage() -> impl IntoView {
             match result {
                 Ok(p) => {
                     error.set(None);
+                    selected.set(Vec::new());
                     page.set(Some(p));
                 }
                 Err(ApiError::Unauthorized) => {}
@@ -240,49 +215,98 @@ pub fn DocumentsPage() -> impl IntoView {
             _ => ().into_any(),
         })
     });
-    let range = move || {
-        page.with(|p| {
-            p.as_ref().map(|p| {
-                let from = if p.total == 0 {
-                    0
-                } else {
-                    u64::from(p.page - 1) * u64::from(p.per_page) + 1
-                };
-                let to = (from + p.items.len() as u64).saturating_sub(1).max(from);
-                fill(
-                    i18n.t().range,
-                    &[
-                        ("from", &from.to_string()),
-                        ("to", &to.to_string()),
-                        ("total", &p.total.to_string()),
-                    ],
-                )
-            })
-        })
-    };
-    let page_no = move || page.with(|p| p.as_ref().map_or(1, |p| p.page));
-    let has_next = move || {
+    let shown = Signal::derive(move || {
         page.with(|p| {
             p.as_ref()
-                .is_some_and(|p| u64::from(p.page) * u64::from(p.per_page) < p.total)
+                .map(|p| (p.page, p.per_page, p.items.len(), p.total))
         })
-    };
+    });
     let go = move |to: u32| {
-        let mut next: Vec<(String, String)> = state
-            .get_untracked()
-            .into_iter()
-            .filter(|(k, _)| k != "page")
-            .collect();
-        if to > 1 {
-            next.push(("page".to_owned(), to.to_string()));
-        }
-        let query = query_of(&next);
-        let url = if query.is_empty() {
-            format!("{ROOT}/documents")
-        } else {
-            format!("{ROOT}/documents?{query}")
+        let page = if to > 1 { to.to_string() } else { String::new() };
+        set("page", page);
+    };
+    let on_tick = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
         };
-        navigate.with_value(|navigate| navigate(&url, NavigateOptions::default()));
+        let Some(id) = input
+            .get_attribute("data-select")
+            .and_then(|v| v.parse::<i64>().ok())
+        else {
+            return;
+        };
+        let checked = input.checked();
+        selected.update(|s| {
+            s.retain(|x| *x != id);
+            if checked {
+                s.push(id);
+            }
+        });
+    };
+    let all_ticked = move || {
+        let n = selected.with(Vec::len);
+        n > 0 && page.with(|p| p.as_ref().is_some_and(|p| p.items.len() == n))
+    };
+    let tick_all = move |on: bool| {
+        let ids: Vec<i64> = if on {
+            page.with_untracked(|p| {
+                p.as_ref()
+                    .map(|p| p.items.iter().map(|r| r.id).collect())
+                    .unwrap_or_default()
+            })
+        } else {
+            Vec::new()
+        };
+        set_ticks(&ids);
+        selected.set(ids);
+    };
+    let download = move || {
+        let ids = ids_param(&selected.get_untracked());
+        bulk_busy.set(true);
+        bulk_error.set(None);
+        notice.set(None);
+        spawn_local(async move {
+            let path = format!("{}/documents/pdf-archive?ids={ids}", api::base());
+            let result = api::get_blob(&path).await;
+            bulk_busy.set(false);
+            match result {
+                Ok((blob, name)) => {
+                    let name = name.unwrap_or_else(|| "documents.zip".to_owned());
+                    if api::save_blob(&blob, &name).is_err() {
+                        bulk_error.set(Some(i18n.common().error_generic.to_owned()));
+                    }
+                }
+                Err(ApiError::Unauthorized) => {}
+                Err(e) => bulk_error.set(Some(bulk_failure(i18n, &e))),
+            }
+        });
+    };
+    let mark_sent = move || {
+        let ids = selected.get_untracked();
+        bulk_busy.set(true);
+        bulk_error.set(None);
+        notice.set(None);
+        spawn_local(async move {
+            let path = format!("{}/documents/mark-sent", api::base());
+            let result =
+                api::send::<_, MarkedSent>("POST", &path, &MarkSent { ids: ids.clone() }).await;
+            bulk_busy.set(false);
+            match result {
+                Ok(_) => {
+                    notice.set(Some(fill(
+                        i18n.t().marked_sent_n,
+                        &[("n", &ids.len().to_string())],
+                    )));
+                    load();
+                }
+                Err(ApiError::Unauthorized) => {}
+                Err(e) => bulk_error.set(Some(bulk_failure(i18n, &e))),
+            }
+        });
     };
 
     view! {
@@ -314,6 +338,7 @@ pub fn DocumentsPage() -> impl IntoView {
             {select("f-state", "state", |t| t.filter_state, state_options)}
             {select("f-status", "status", |t| t.filter_status, status_options)}
             {select("f-viewed", "viewed", |t| t.filter_viewed, viewed_options)}
+            {select("f-sent", "sent", |t| t.filter_sent, sent_options)}
             {move || {
                 let to = get(&state.get(), "date_to").to_owned();
                 fmt::parse_iso_date(&to)
@@ -357,6 +382,22 @@ pub fn DocumentsPage() -> impl IntoView {
                 {tr(|t| t.clear_filters)}
             </a>
         </div>
+        <Notice text=notice />
+        <div class="bulk-bar" role="group" aria-label=tr(|t| t.actions) hidden=move || selected.with(Vec::is_empty)>
+            <span class="bulk-count" aria-live="polite">
+                {move || fill(i18n.t().selected_n, &[("n", &selected.with(Vec::len).to_string())])}
+            </span>
+            <button type="button" class="btn" id="bulk-pdf" disabled=bulk_busy on:click=move |_| download()>
+                {tr(|t| t.download_pdfs)}
+            </button>
+            <button type="button" class="btn" id="bulk-sent" disabled=bulk_busy on:click=move |_| mark_sent()>
+                {tr(|t| t.mark_sent)}
+            </button>
+            <button type="button" class="btn btn-ghost" on:click=move |_| tick_all(false)>
+                {tr(|t| t.clear_selection)}
+            </button>
+            {move || bulk_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+        </div>
         <div
             class="table-wrap"
             class:is-loading=slow
@@ -368,6 +409,15 @@ pub fn DocumentsPage() -> impl IntoView {
                 <caption class="sr-only">{tr(|t| t.documents_caption)}</caption>
                 <thead>
                     <tr>
+                        <th scope="col" class="c-select">
+                            <input
+                                type="checkbox"
+                                id="select-all"
+                                aria-label=tr(|t| t.select_all)
+                                prop:checked=all_ticked
+                                on:change=move |ev| tick_all(event_target_checked(&ev))
+                            />
+                        </th>
                         {th("number", |t| t.col_number, false)}
                         {th("contractor", |t| t.col_contractor, false)}
                         {th("type", |t| t.col_type, false)}
@@ -380,29 +430,11 @@ pub fn DocumentsPage() -> impl IntoView {
                         {th("downloaded_at", |t| t.col_downloaded, false)}
                     </tr>
                 </thead>
-                <tbody inner_html=body></tbody>
+                <tbody id="documents-body" inner_html=body on:change=on_tick></tbody>
             </table>
             {message}
         </div>
-        <nav class="pager" aria-label=tr(|t| t.pagination)>
-            <span class="pager-status" aria-live="polite">{range}</span>
-            <button
-                type="button"
-                class="btn"
-                disabled=move || page_no() <= 1
-                on:click=move |_| go(page_no().saturating_sub(1))
-            >
-                {tr(|t| t.prev_page)}
-            </button>
-            <button
-                type="button"
-                class="btn"
-                disabled=move || !has_next()
-                on:click=move |_| go(page_no() + 1)
-            >
-                {tr(|t| t.next_page)}
-            </button>
-        </nav>
+<Pager page=shown go=go />
         <table class="table sums-table" id="sums">
             <caption>{tr(|t| t.sums_caption)}</caption>
             <thead>
@@ -450,6 +482,49 @@ fn viewed_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
     vec![("false", t.not_viewed), ("true", t.viewed)]
 }
 
+fn sent_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
+    vec![("false", t.sent_no), ("true", t.sent_yes)]
+}
+
+/// `1,2,3`.
+fn ids_param(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What a failed bulk action says.
+fn bulk_failure(i18n: crate::i18n::I18n, e: &ApiError) -> String {
+    match e {
+        ApiError::Network => i18n.common().error_network.to_owned(),
+        e if e.status() == Some(409) => i18n.t().drafts_not_sent.to_owned(),
+        _ => i18n.common().error_generic.to_owned(),
+    }
+}
+
+/// Ticks exactly the rows of `ids` in the table.
+fn set_ticks(ids: &[i64]) {
+    use wasm_bindgen::JsCast;
+    let Some(list) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("#documents-body input[data-select]").ok())
+    else {
+        return;
+    };
+    for i in 0..list.length() {
+        if let Some(input) = list
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            let id = input
+                .get_attribute("data-select")
+                .and_then(|v| v.parse::<i64>().ok());
+            input.set_checked(id.is_some_and(|id| ids.contains(&id)));
+        }
+    }
+}
+
 fn cell_date(h: &mut Html, l: Locale, at: Option<chrono::DateTime<chrono::Utc>>) {
     match at {
         Some(at) => h.element("td", "", &fmt::date_time(l, at)),
@@ -458,7 +533,17 @@ fn cell_date(h: &mut Html, l: Locale, at: Option<chrono::DateTime<chrono::Utc>>)
 }
 
 fn row_html(h: &mut Html, r: &IssuerDocumentRow, t: &Texts, l: Locale) {
-    h.raw("<tr data-id=\"").text(&r.id.to_string()).raw("\">");
+    let id = r.id.to_string();
+    let number = r.number.as_deref().unwrap_or(t.draft);
+    h.raw("<tr data-id=\"").text(&id).raw("\">");
+    h.raw("<td class=\"c-select\"><input type=\"checkbox\" data-select=\"")
+        .text(&id)
+        .raw("\" aria-label=\"")
+        .text(&fill(
+            t.select_row,
+            &[("name", &format!("{number} {}", r.contractor_name))],
+        ))
+        .raw("\"></td>");
     h.raw("<td class=\"nowrap\"><a href=\"")
         .text(&format!("{ROOT}/documents/{}", r.id))
         .raw("\">")
@@ -475,6 +560,13 @@ fn row_html(h: &mut Html, r: &IssuerDocumentRow, t: &Texts, l: Locale) {
     h.element("span", class, t.common.state(r.state));
     if r.overdue {
         h.raw(" ").element("span", "badge badge-danger", t.overdue);
+    }
+    if let Some(at) = r.sent_at {
+        h.raw(" <span class=\"badge badge-muted\" title=\"")
+            .text(&fill(t.sent_on, &[("date", &fmt::date_time(l, at))]))
+            .raw("\">")
+            .text(t.sent_badge)
+            .raw("</span>");
     }
     h.raw("</td>");
     h.element("td", "nowrap", &fmt::date(l, r.date));
@@ -516,30 +608,4 @@ fn sums_html(p: &IssuerDocumentPage, _t: &Texts, l: Locale) -> String {
         h.raw("</tr>");
     }
     h.finish()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_address_keeps_known_filters_in_order() {
-        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
-        let s = known(&[
-            pair("page", "2"),
-            pair("state", "issued"),
-            pair("junk", "1"),
-            pair("viewed", "false"),
-            pair("number", ""),
-        ]);
-        assert_eq!(
-            s,
-            vec![
-                ("state".to_owned(), "issued".to_owned()),
-                ("viewed".to_owned(), "false".to_owned()),
-                ("page".to_owned(), "2".to_owned()),
-            ]
-        );
-        assert_eq!(query_of(&s), "state=issued&viewed=false&page=2");
-    }
 }

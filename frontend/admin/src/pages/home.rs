@@ -114,6 +114,7 @@ pub fn HomePage() -> impl IntoView {
             <section class="card section home-card" id="recent" aria-labelledby="recent-title">
                 <h2 id="recent-title">{tr(|t| t.recent_title)}</h2>
                 <ul class="home-list" inner_html=events_html></ul>
+                <a href=format!("{ROOT}/activity?actor=portal_user")>{tr(|t| t.all_activity)}</a>
             </section>
         </div>
     }
@@ -173,20 +174,25 @@ pub fn activity_html(p: &EventPage, t: &Texts, l: Locale, with_contractor: bool)
             .text(&fmt::date_time(l, e.created_at))
             .raw("</span> ")
             .text(t.event(&e.kind));
+        if let Some(who) = &e.actor_name {
+            h.raw(" · ").element("span", "event-who", who);
+        }
         if let Some(doc) = e.document_id {
+            let label = match &e.document_number {
+                Some(n) => n.clone(),
+                None => format!("{} #{doc}", t.document_n),
+            };
             h.raw(" · <a href=\"")
                 .text(&format!("{ROOT}/documents/{doc}"))
                 .raw("\">")
-                .text(t.document_n)
-                .raw(" #")
-                .text(&doc.to_string())
+                .text(&label)
                 .raw("</a>");
         }
         if let Some(c) = e.contractor_id.filter(|_| with_contractor) {
             h.raw(" · <a href=\"")
                 .text(&format!("{ROOT}/contractors/{c}"))
                 .raw("\">")
-                .text(t.col_contractor)
+                .text(e.contractor_name.as_deref().unwrap_or(t.col_contractor))
                 .raw("</a>");
         }
         h.raw("</li>");

@@ -1,5 +1,6 @@
 //! The admin's pages.
 
+pub mod activity;
 pub mod contractor;
 pub mod contractors;
 pub mod document;

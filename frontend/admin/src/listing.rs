@@ -1,0 +1,154 @@
+//! What the admin's filtered lists share: the address holds the filters (in the API's own
+//! parameter names, in a fixed order, so a filtered list can be bookmarked and shared), and a
+//! pager under the table.
+
+use leptos::prelude::*;
+use portal_web::url::encode;
+
+use crate::i18n::{TextsOf, fill, tr, use_i18n};
+
+/// The pairs of `all` whose key is in `keys`, non-empty, in `keys` order.
+pub fn known(all: &[(String, String)], keys: &[&str]) -> Vec<(String, String)> {
+    keys.iter()
+        .filter_map(|k| {
+            all.iter()
+                .find(|(key, v)| key == k && !v.is_empty())
+                .map(|(_, v)| ((*k).to_owned(), v.clone()))
+        })
+        .collect()
+}
+
+/// `a=1&b=x%20y`.
+pub fn query_of(state: &[(String, String)]) -> String {
+    state
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of `key` ("" when absent).
+pub fn get<'a>(state: &'a [(String, String)], key: &str) -> &'a str {
+    state
+        .iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// The address of `path` with `state` set to `value` for `key` (removed when empty), in
+/// `keys` order; any change but the page's own goes back to the first page.
+pub fn address_with(
+    path: &str,
+    keys: &[&str],
+    state: &[(String, String)],
+    key: &str,
+    value: &str,
+) -> String {
+    let mut next: Vec<(String, String)> = state
+        .iter()
+        .filter(|(k, _)| k != key && k != "page")
+        .cloned()
+        .collect();
+    if !value.is_empty() {
+        next.push((key.to_owned(), value.to_owned()));
+    }
+    next.sort_by_key(|(k, _)| keys.iter().position(|x| x == k));
+    let query = query_of(&next);
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// "21–40 of 345" and previous / next; `page` is `(page, per_page, rows shown, total)` of the
+/// answer shown, `go` moves to a page.
+#[component]
+pub fn Pager(
+    #[prop(into)] page: Signal<Option<(u32, u32, usize, u64)>>,
+    go: impl Fn(u32) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let range = move || {
+        page.get().map(|(page, per_page, shown, total)| {
+            let from = if total == 0 {
+                0
+            } else {
+                u64::from(page - 1) * u64::from(per_page) + 1
+            };
+            let to = (from + shown as u64).saturating_sub(1).max(from);
+            fill(
+                i18n.t().range,
+                &[
+                    ("from", &from.to_string()),
+                    ("to", &to.to_string()),
+                    ("total", &total.to_string()),
+                ],
+            )
+        })
+    };
+    let page_no = move || page.get().map_or(1, |p| p.0);
+    let has_next = move || {
+        page.get()
+            .is_some_and(|(page, per_page, _, total)| u64::from(page) * u64::from(per_page) < total)
+    };
+    view! {
+        <nav class="pager" aria-label=tr(|t| t.pagination)>
+            <span class="pager-status" aria-live="polite">{range}</span>
+            <button
+                type="button"
+                class="btn"
+                disabled=move || page_no() <= 1
+                on:click=move |_| go(page_no().saturating_sub(1))
+            >
+                {tr(|t| t.prev_page)}
+            </button>
+            <button
+                type="button"
+                class="btn"
+                disabled=move || !has_next()
+                on:click=move |_| go(page_no() + 1)
+            >
+                {tr(|t| t.next_page)}
+            </button>
+        </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_keeps_known_filters_in_order_and_a_change_goes_to_page_one() {
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let keys = ["number", "state", "viewed", "page"];
+        let s = known(
+            &[
+                pair("page", "2"),
+                pair("state", "issued"),
+                pair("junk", "1"),
+                pair("viewed", "false"),
+                pair("number", ""),
+            ],
+            &keys,
+        );
+        assert_eq!(
+            s,
+            vec![pair("state", "issued"), pair("viewed", "false"), pair("page", "2")]
+        );
+        assert_eq!(query_of(&s), "state=issued&viewed=false&page=2");
+        assert_eq!(
+            address_with("/admin/documents", &keys, &s, "number", "2026 1"),
+            "/admin/documents?number=2026%201&state=issued&viewed=false"
+        );
+        assert_eq!(
+            address_with("/admin/documents", &keys, &s, "page", "3"),
+            "/admin/documents?state=issued&viewed=false&page=3"
+        );
+        assert_eq!(
+            address_with("/admin/documents", &keys, &[pair("state", "x")], "state", ""),
+            "/admin/documents"
+        );
+    }
+}
