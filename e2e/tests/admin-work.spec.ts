@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { apiToken, chooseLanguage, expectAccessible, linkInMail, login, mailsOf, money, ownerToken, portal, scratch, screenshot, staffSignIn } from './helpers';
 
@@ -291,5 +292,85 @@ test.describe('admin at work', () => {
     await page.reload();
     await expect(page.locator('#events')).toContainText('Opened by the customer');
     await expect(facts).not.toContainText('OpenedNot yet');
+  });
+
+  test('several documents at once: their PDFs in one ZIP and marked as sent; the activity page names who did it; the PDF previewed', async ({ page, request }) => {
+    const owner = await ownerToken(request, scratch());
+    const name = `Bulk Trading ${Date.now()}`;
+    const created = await request.post(`${scratch()}/api/v1/issuer/contractors`, { ...auth(owner), data: { name } });
+    expect(created.status()).toBe(201);
+    const contractor = (await created.json()).id as number;
+    const numbers: string[] = [];
+    for (const price of ['120.00', '80.50']) {
+      const draft = await request.post(`${scratch()}/api/v1/issuer/documents`, {
+        ...auth(owner),
+        data: { contractor_id: contractor, doc_type: 'invoice', currency: 'EUR', lines: [{ description: 'Consulting', quantity: '1', unit: 'h', unit_price: price, vat_rate: '19' }] },
+      });
+      expect(draft.status()).toBe(201);
+      const issued = await request.post(`${scratch()}/api/v1/issuer/documents/${(await draft.json()).id}/issue`, auth(owner));
+      expect(issued.status()).toBe(200);
+      numbers.push((await issued.json()).number);
+    }
+
+    await page.goto(`${scratch()}/admin/documents?contractor=${contractor}`);
+    await staffSignIn(page);
+    const rows = page.locator('#documents tbody tr');
+    await expect(rows).toHaveCount(2);
+    const bar = page.locator('.bulk-bar');
+    await expect(bar).toBeHidden();
+    await page.getByRole('checkbox', { name: `Select ${numbers[0]} ${name}` }).check();
+    await expect(bar).toContainText('1 selected');
+    await page.locator('#select-all').check();
+    await expect(bar).toContainText('2 selected');
+    await expect(page.getByRole('checkbox', { name: `Select ${numbers[1]} ${name}` })).toBeChecked();
+    await expectAccessible(page, 'admin documents with a selection');
+    await screenshot(page, 'admin-documents-bulk');
+
+    // The ZIP holds each PDF once, under its number, as Python's zipfile reads it.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#bulk-pdf').click()]);
+    expect(download.suggestedFilename()).toBe('documents.zip');
+    const zip = test.info().outputPath('documents.zip');
+    await download.saveAs(zip);
+    const listing = execFileSync('python3', [
+      '-c',
+      'import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps([[i.filename, z.read(i)[:5].decode()] for i in z.infolist()]))',
+      zip,
+    ]).toString();
+    expect(JSON.parse(listing).sort()).toEqual(numbers.map((n) => [`invoice-${n}.pdf`, '%PDF-']).sort());
+
+    // Marked as sent: a message, a badge on each row, the API agrees, the selection is gone.
+    await page.locator('#bulk-sent').click();
+    await expect(page.getByText('2 documents marked as sent.')).toBeVisible();
+    await expect(rows.filter({ hasText: 'Sent' })).toHaveCount(2);
+    await expect(bar).toBeHidden();
+    const sent = await (await request.get(`${scratch()}/api/v1/issuer/documents?contractor=${contractor}&sent=true`, auth(owner))).json();
+    expect(sent.total).toBe(2);
+    await page.locator('#f-sent').selectOption('false');
+    await expect(page).toHaveURL(/sent=false/);
+    await expect(page.locator('.table-message')).toContainText('No documents');
+
+    // The activity page: this contractor's "marked as sent", by the owner, each document named.
+    await page.goto(`${scratch()}/admin/activity?contractor=${contractor}&kind=marked_sent`);
+    const events = page.locator('#activity tbody tr');
+    await expect(events).toHaveCount(2);
+    for (const n of numbers) await expect(events.filter({ hasText: `Invoice ${n}` })).toContainText('Marked as sent');
+    await expect(events.first()).toContainText('Olivia Owner');
+    await expect(page.locator('.chip')).toContainText(name);
+    await expectAccessible(page, 'admin activity');
+    await screenshot(page, 'admin-activity');
+    // Filtered to customers only: none of these (the customer never signed in).
+    await page.locator('#f-actor').selectOption('portal_user');
+    await expect(page).toHaveURL(/actor=portal_user/);
+    await expect(page.locator('.table-message')).toContainText('Nothing recorded yet.');
+
+    // A document's page shows its stored PDF and that it was marked as sent.
+    await page.goto(`${scratch()}/admin/activity?contractor=${contractor}&kind=marked_sent`);
+    await events.filter({ hasText: `Invoice ${numbers[0]}` }).getByRole('link', { name: `Invoice ${numbers[0]}` }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Invoice ${numbers[0]}`);
+    await expect(page.locator('iframe.pdf-frame')).toHaveAttribute('src', /^blob:/);
+    await expect(page.locator('.facts')).toContainText('Sent');
+    await expect(page.locator('#mark-sent')).toHaveCount(0);
+    await expect(page.locator('#events')).toContainText('Marked as sent · Olivia Owner');
+    await screenshot(page, 'admin-document-preview');
   });
 });

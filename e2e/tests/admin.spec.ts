@@ -290,6 +290,7 @@ test.describe('admin', () => {
         ['editor', '/admin/documents/new', '#editor-lines tbody tr'],
         ['contractors', '/admin/contractors', '#contractors tbody tr'],
         ['settings', '/admin/settings', '#staff tbody tr'],
+        ['activity', '/admin/activity', '#activity tbody tr'],
       ];
       for (const width of [1366, 390]) {
         await page.setViewportSize({ width, height: width > 400 ? 900 : 844 });

@@ -143,10 +143,32 @@ fn DocumentNotFound() -> impl IntoView {
 /// The PDF shown inline, fetched with the access token and shown from a `blob:` URL.
 #[component]
 fn Preview(id: i64, title: Signal<String>, frame: NodeRef<leptos::html::Iframe>) -> impl IntoView {
-    let (url, failed) = portal_web::components::blob_url(format!(
-        "{}/documents/{id}/pdf?disposition=inline",
-        api::base()
-    ));
+    let url = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(false);
+    spawn_local(async move {
+        let path = format!("{}/documents/{id}/pdf?disposition=inline", api::base());
+        match api::get_blob(&path).await {
+            Ok((blob, _)) => match web_sys::Url::create_object_url_with_blob(&blob) {
+                Ok(u) => {
+                    if url.try_set(Some(u.clone())).is_some() {
+                        // The page is gone already.
+                        let _ = web_sys::Url::revoke_object_url(&u);
+                    }
+                }
+                Err(_) => {
+                    let _ = failed.try_set(true);
+                }
+            },
+            Err(_) => {
+                let _ = failed.try_set(true);
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(u)) = url.try_get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
     view! {
         <section class="card preview-card" aria-labelledby="preview-title">
             <h2 class="card-title" id="preview-title">
