@@ -304,9 +304,9 @@ test.describe('admin at work', () => {
     for (const price of ['120.00', '80.50']) {
       const draft = await request.post(`${scratch()}/api/v1/issuer/documents`, {
         ...auth(owner),
-        data: { contractor_id: contractor, doc_type: 'invoice', currency: 'EUR', lines: [{ description: 'Consulting', quantity: '1', unit: 'h', unit_price: price, vat_rate: '19' }] },
+        data: { contractor_id: contractor, type: 'invoice', currency: 'EUR', lines: [{ description: 'Consulting', quantity: '1', unit: 'h', unit_price: price, vat_rate: '20' }] },
       });
-      expect(draft.status()).toBe(201);
+      expect(draft.status(), await draft.text()).toBe(201);
       const issued = await request.post(`${scratch()}/api/v1/issuer/documents/${(await draft.json()).id}/issue`, auth(owner));
       expect(issued.status()).toBe(200);
       numbers.push((await issued.json()).number);

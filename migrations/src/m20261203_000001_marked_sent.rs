@@ -19,8 +19,11 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         let backend = manager.get_database_backend();
-        db.execute_unprepared(&ddl(backend, "ALTER TABLE documents ADD COLUMN sent_at {ts}"))
-            .await?;
+        db.execute_unprepared(&ddl(
+            backend,
+            "ALTER TABLE documents ADD COLUMN sent_at {ts}",
+        ))
+        .await?;
         Ok(())
     }
 }

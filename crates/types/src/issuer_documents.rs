@@ -144,7 +144,10 @@ pub struct IssuerDocumentRow {
     #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub last_downloaded_at: Option<DateTime<Utc>>,
     /// When the staff first marked it as sent by other means (post, their own e-mail).
-    #[serde(default, deserialize_with = "crate::wire::deserialize_optional_instant")]
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::deserialize_optional_instant"
+    )]
     pub sent_at: Option<DateTime<Utc>>,
 }
 

@@ -135,7 +135,11 @@ mod tests {
         );
         assert_eq!(
             s,
-            vec![pair("state", "issued"), pair("viewed", "false"), pair("page", "2")]
+            vec![
+                pair("state", "issued"),
+                pair("viewed", "false"),
+                pair("page", "2")
+            ]
         );
         assert_eq!(query_of(&s), "state=issued&viewed=false&page=2");
         assert_eq!(
@@ -147,7 +151,13 @@ mod tests {
             "/admin/documents?state=issued&viewed=false&page=3"
         );
         assert_eq!(
-            address_with("/admin/documents", &keys, &[pair("state", "x")], "state", ""),
+            address_with(
+                "/admin/documents",
+                &keys,
+                &[pair("state", "x")],
+                "state",
+                ""
+            ),
             "/admin/documents"
         );
     }

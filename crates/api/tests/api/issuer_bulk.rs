@@ -154,7 +154,8 @@ async fn marking_as_sent_is_all_or_none_keeps_the_first_date_and_the_grid_filter
     let a = invoice(&owner, kunde, "10", false).await;
     let b = invoice(&owner, kunde, "20", false).await;
     let draft = invoice(&owner, kunde, "30", true).await;
-    let sent_count = "SELECT count(*) AS n FROM documents WHERE organization_id = 1 AND sent_at IS NOT NULL";
+    let sent_count =
+        "SELECT count(*) AS n FROM documents WHERE organization_id = 1 AND sent_at IS NOT NULL";
     let before = app.scalar(sent_count).await;
 
     // a draft among them: nothing is marked
@@ -257,7 +258,10 @@ async fn the_admin_previews_a_pdf_inline_without_recording_a_receipt() {
         .to_str()
         .expect("ascii")
         .to_owned();
-    assert!(disposition.starts_with("inline; filename=\"invoice-"), "{disposition}");
+    assert!(
+        disposition.starts_with("inline; filename=\"invoice-"),
+        "{disposition}"
+    );
     assert!(inline.bytes().await.expect("body").starts_with(b"%PDF-"));
     let download = get("").await.expect("send");
     assert!(
@@ -273,5 +277,8 @@ async fn the_admin_previews_a_pdf_inline_without_recording_a_receipt() {
              AND (first_viewed_at IS NOT NULL OR first_downloaded_at IS NOT NULL)"
         ))
         .await;
-    assert_eq!(receipts, 0, "the staff's preview is not the customer's receipt");
+    assert_eq!(
+        receipts, 0,
+        "the staff's preview is not the customer's receipt"
+    );
 }

@@ -127,7 +127,11 @@ pub async fn names(
             .all(db)
             .await?
         {
-            let name = if s.name.trim().is_empty() { s.email } else { s.name };
+            let name = if s.name.trim().is_empty() {
+                s.email
+            } else {
+                s.name
+            };
             names.staff.insert(s.id, name);
         }
     }

@@ -140,7 +140,11 @@ pub fn ActivityPage() -> impl IntoView {
     let body = text(move || {
         let t = i18n.t();
         let l = i18n.locale.get();
-        page.with(|p| p.as_ref().map(|p| rows_html(&p.items, t, l)).unwrap_or_default())
+        page.with(|p| {
+            p.as_ref()
+                .map(|p| rows_html(&p.items, t, l))
+                .unwrap_or_default()
+        })
     });
     let message = dyn_view(move || {
         if let Some(e) = error.get() {
@@ -175,7 +179,16 @@ pub fn ActivityPage() -> impl IntoView {
                 .map(|p| (p.page, p.per_page, p.items.len(), p.total))
         })
     });
-    let go = move |to: u32| set("page", if to > 1 { to.to_string() } else { String::new() });
+    let go = move |to: u32| {
+        set(
+            "page",
+            if to > 1 {
+                to.to_string()
+            } else {
+                String::new()
+            },
+        )
+    };
 
     // A chip for a filter the address names by id: the name comes with the events.
     let chip = move |key: &'static str,
@@ -207,20 +220,21 @@ pub fn ActivityPage() -> impl IntoView {
             })
         }
     };
-    let day = move |id: &'static str, key: &'static str, label: fn(&'static Texts) -> &'static str| {
-        view! {
-            <div class="field field-inline">
-                <label for=id>{tr(label)}</label>
-                <input
-                    id=id
-                    class="input"
-                    type="date"
-                    prop:value=move || get(&state.get(), key).to_owned()
-                    on:change=move |ev| set(key, event_target_value(&ev))
-                />
-            </div>
-        }
-    };
+    let day =
+        move |id: &'static str, key: &'static str, label: fn(&'static Texts) -> &'static str| {
+            view! {
+                <div class="field field-inline">
+                    <label for=id>{tr(label)}</label>
+                    <input
+                        id=id
+                        class="input"
+                        type="date"
+                        prop:value=move || get(&state.get(), key).to_owned()
+                        on:change=move |ev| set(key, event_target_value(&ev))
+                    />
+                </div>
+            }
+        };
 
     view! {
         <div class="page-head">

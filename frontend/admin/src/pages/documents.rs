@@ -22,8 +22,8 @@ use portal_web::i18n::cts;
 use portal_web::url::pairs;
 
 use crate::app::{Notice, ROOT, set_title};
-use crate::listing::{Pager, address_with, get, known, query_of};
 use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
+use crate::listing::{Pager, address_with, get, known, query_of};
 
 /// Rows per page.
 const PER_PAGE: u32 = 50;
@@ -222,7 +222,11 @@ pub fn DocumentsPage() -> impl IntoView {
         })
     });
     let go = move |to: u32| {
-        let page = if to > 1 { to.to_string() } else { String::new() };
+        let page = if to > 1 {
+            to.to_string()
+        } else {
+            String::new()
+        };
         set("page", page);
     };
     let on_tick = move |ev: leptos::ev::Event| {
@@ -310,145 +314,145 @@ pub fn DocumentsPage() -> impl IntoView {
     };
 
     view! {
-        <div class="page-head page-head-row">
-            <h1>{tr(|t| t.documents_title)}</h1>
-            <a class="btn btn-primary" id="new-document" href=format!("{ROOT}/documents/new")>
-                {tr(|t| t.new_document)}
-            </a>
-        </div>
-        <div class="filters admin-filters" role="search">
-            <form
-                class="field field-inline"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    set("number", number.get_untracked().trim().to_owned());
-                }
+            <div class="page-head page-head-row">
+                <h1>{tr(|t| t.documents_title)}</h1>
+                <a class="btn btn-primary" id="new-document" href=format!("{ROOT}/documents/new")>
+                    {tr(|t| t.new_document)}
+                </a>
+            </div>
+            <div class="filters admin-filters" role="search">
+                <form
+                    class="field field-inline"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        set("number", number.get_untracked().trim().to_owned());
+                    }
+                >
+                    <label for="f-number">{tr(|t| t.search_number)}</label>
+                    <input
+                        id="f-number"
+                        class="input"
+                        type="search"
+                        prop:value=number
+                        on:input=move |ev| number.set(event_target_value(&ev))
+                        on:change=move |ev| set("number", event_target_value(&ev).trim().to_owned())
+                    />
+                </form>
+                {select("f-type", "type", |t| t.filter_type, type_options)}
+                {select("f-state", "state", |t| t.filter_state, state_options)}
+                {select("f-status", "status", |t| t.filter_status, status_options)}
+                {select("f-viewed", "viewed", |t| t.filter_viewed, viewed_options)}
+                {select("f-sent", "sent", |t| t.filter_sent, sent_options)}
+                {move || {
+                    let to = get(&state.get(), "date_to").to_owned();
+                    fmt::parse_iso_date(&to)
+                        .map(|day| {
+                            view! {
+                                <span class="chip">
+                                    {move || fill(i18n.t().issued_until, &[("date", &fmt::date(i18n.locale.get(), day))])}
+                                    <button
+                                        type="button"
+                                        class="chip-remove"
+                                        aria-label=tr(|t| t.clear_filters)
+                                        on:click=move |_| set("date_to", String::new())
+                                    >
+                                        "×"
+                                    </button>
+                                </span>
+                            }
+                        })
+                }}
+                {move || {
+                    contractor_name()
+                        .map(|name| {
+                            view! {
+                                <span class="chip">
+                                    {move || i18n.t().filter_contractor}
+                                    ": "
+                                    {name}
+                                    <button
+                                        type="button"
+                                        class="chip-remove"
+                                        aria-label=tr(|t| t.clear_filters)
+                                        on:click=move |_| set("contractor", String::new())
+                                    >
+                                        "×"
+                                    </button>
+                                </span>
+                            }
+                        })
+                }}
+                <a class="btn btn-ghost" href=format!("{ROOT}/documents")>
+                    {tr(|t| t.clear_filters)}
+                </a>
+            </div>
+            <Notice text=notice />
+            <div class="bulk-bar" role="group" aria-label=tr(|t| t.actions) hidden=move || selected.with(Vec::is_empty)>
+                <span class="bulk-count" aria-live="polite">
+                    {move || fill(i18n.t().selected_n, &[("n", &selected.with(Vec::len).to_string())])}
+                </span>
+                <button type="button" class="btn" id="bulk-pdf" disabled=bulk_busy on:click=move |_| download()>
+                    {tr(|t| t.download_pdfs)}
+                </button>
+                <button type="button" class="btn" id="bulk-sent" disabled=bulk_busy on:click=move |_| mark_sent()>
+                    {tr(|t| t.mark_sent)}
+                </button>
+                <button type="button" class="btn btn-ghost" on:click=move |_| tick_all(false)>
+                    {tr(|t| t.clear_selection)}
+                </button>
+                {move || bulk_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            </div>
+            <div
+                class="table-wrap"
+                class:is-loading=slow
+                role="region"
+                aria-label=tr(|t| t.documents_caption)
+                tabindex="0"
             >
-                <label for="f-number">{tr(|t| t.search_number)}</label>
-                <input
-                    id="f-number"
-                    class="input"
-                    type="search"
-                    prop:value=number
-                    on:input=move |ev| number.set(event_target_value(&ev))
-                    on:change=move |ev| set("number", event_target_value(&ev).trim().to_owned())
-                />
-            </form>
-            {select("f-type", "type", |t| t.filter_type, type_options)}
-            {select("f-state", "state", |t| t.filter_state, state_options)}
-            {select("f-status", "status", |t| t.filter_status, status_options)}
-            {select("f-viewed", "viewed", |t| t.filter_viewed, viewed_options)}
-            {select("f-sent", "sent", |t| t.filter_sent, sent_options)}
-            {move || {
-                let to = get(&state.get(), "date_to").to_owned();
-                fmt::parse_iso_date(&to)
-                    .map(|day| {
-                        view! {
-                            <span class="chip">
-                                {move || fill(i18n.t().issued_until, &[("date", &fmt::date(i18n.locale.get(), day))])}
-                                <button
-                                    type="button"
-                                    class="chip-remove"
-                                    aria-label=tr(|t| t.clear_filters)
-                                    on:click=move |_| set("date_to", String::new())
-                                >
-                                    "×"
-                                </button>
-                            </span>
-                        }
-                    })
-            }}
-            {move || {
-                contractor_name()
-                    .map(|name| {
-                        view! {
-                            <span class="chip">
-                                {move || i18n.t().filter_contractor}
-                                ": "
-                                {name}
-                                <button
-                                    type="button"
-                                    class="chip-remove"
-                                    aria-label=tr(|t| t.clear_filters)
-                                    on:click=move |_| set("contractor", String::new())
-                                >
-                                    "×"
-                                </button>
-                            </span>
-                        }
-                    })
-            }}
-            <a class="btn btn-ghost" href=format!("{ROOT}/documents")>
-                {tr(|t| t.clear_filters)}
-            </a>
-        </div>
-        <Notice text=notice />
-        <div class="bulk-bar" role="group" aria-label=tr(|t| t.actions) hidden=move || selected.with(Vec::is_empty)>
-            <span class="bulk-count" aria-live="polite">
-                {move || fill(i18n.t().selected_n, &[("n", &selected.with(Vec::len).to_string())])}
-            </span>
-            <button type="button" class="btn" id="bulk-pdf" disabled=bulk_busy on:click=move |_| download()>
-                {tr(|t| t.download_pdfs)}
-            </button>
-            <button type="button" class="btn" id="bulk-sent" disabled=bulk_busy on:click=move |_| mark_sent()>
-                {tr(|t| t.mark_sent)}
-            </button>
-            <button type="button" class="btn btn-ghost" on:click=move |_| tick_all(false)>
-                {tr(|t| t.clear_selection)}
-            </button>
-            {move || bulk_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-        </div>
-        <div
-            class="table-wrap"
-            class:is-loading=slow
-            role="region"
-            aria-label=tr(|t| t.documents_caption)
-            tabindex="0"
-        >
-            <table class="table grid-table" id="documents">
-                <caption class="sr-only">{tr(|t| t.documents_caption)}</caption>
+                <table class="table grid-table" id="documents">
+                    <caption class="sr-only">{tr(|t| t.documents_caption)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col" class="c-select">
+                                <input
+                                    type="checkbox"
+                                    id="select-all"
+                                    aria-label=tr(|t| t.select_all)
+                                    prop:checked=all_ticked
+                                    on:change=move |ev| tick_all(event_target_checked(&ev))
+                                />
+                            </th>
+                            {th("number", |t| t.col_number, false)}
+                            {th("contractor", |t| t.col_contractor, false)}
+                            {th("type", |t| t.col_type, false)}
+                            {th("state", |t| t.col_state, false)}
+                            {th("date", |t| t.col_date, false)}
+                            {th("due_date", |t| t.col_due_date, false)}
+                            {th("total", |t| t.col_total, true)}
+                            {th("remaining", |t| t.col_remaining, true)}
+                            {th("viewed_at", |t| t.col_viewed, false)}
+                            {th("downloaded_at", |t| t.col_downloaded, false)}
+                        </tr>
+                    </thead>
+                    <tbody id="documents-body" inner_html=body on:change=on_tick></tbody>
+                </table>
+                {message}
+            </div>
+    <Pager page=shown go=go />
+            <table class="table sums-table" id="sums">
+                <caption>{tr(|t| t.sums_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col" class="c-select">
-                            <input
-                                type="checkbox"
-                                id="select-all"
-                                aria-label=tr(|t| t.select_all)
-                                prop:checked=all_ticked
-                                on:change=move |ev| tick_all(event_target_checked(&ev))
-                            />
-                        </th>
-                        {th("number", |t| t.col_number, false)}
-                        {th("contractor", |t| t.col_contractor, false)}
-                        {th("type", |t| t.col_type, false)}
-                        {th("state", |t| t.col_state, false)}
-                        {th("date", |t| t.col_date, false)}
-                        {th("due_date", |t| t.col_due_date, false)}
-                        {th("total", |t| t.col_total, true)}
-                        {th("remaining", |t| t.col_remaining, true)}
-                        {th("viewed_at", |t| t.col_viewed, false)}
-                        {th("downloaded_at", |t| t.col_downloaded, false)}
+                        <th scope="col">{tr(|t| t.col_currency)}</th>
+                        <th scope="col" class="num">{tr(|t| t.col_count)}</th>
+                        <th scope="col" class="num">{tr(|t| t.col_total)}</th>
+                        <th scope="col" class="num">{tr(|t| t.col_paid)}</th>
+                        <th scope="col" class="num">{tr(|t| t.col_remaining)}</th>
                     </tr>
                 </thead>
-                <tbody id="documents-body" inner_html=body on:change=on_tick></tbody>
+                <tbody inner_html=sums></tbody>
             </table>
-            {message}
-        </div>
-<Pager page=shown go=go />
-        <table class="table sums-table" id="sums">
-            <caption>{tr(|t| t.sums_caption)}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{tr(|t| t.col_currency)}</th>
-                    <th scope="col" class="num">{tr(|t| t.col_count)}</th>
-                    <th scope="col" class="num">{tr(|t| t.col_total)}</th>
-                    <th scope="col" class="num">{tr(|t| t.col_paid)}</th>
-                    <th scope="col" class="num">{tr(|t| t.col_remaining)}</th>
-                </tr>
-            </thead>
-            <tbody inner_html=sums></tbody>
-        </table>
-    }
+        }
 }
 
 fn type_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
@@ -488,10 +492,7 @@ fn sent_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
 
 /// `1,2,3`.
 fn ids_param(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// What a failed bulk action says.
@@ -506,10 +507,10 @@ fn bulk_failure(i18n: crate::i18n::I18n, e: &ApiError) -> String {
 /// Ticks exactly the rows of `ids` in the table.
 fn set_ticks(ids: &[i64]) {
     use wasm_bindgen::JsCast;
-    let Some(list) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector_all("#documents-body input[data-select]").ok())
-    else {
+    let Some(list) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector_all("#documents-body input[data-select]")
+            .ok()
+    }) else {
         return;
     };
     for i in 0..list.length() {
