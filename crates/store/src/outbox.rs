@@ -36,6 +36,21 @@ pub struct Email {
     pub html: String,
     /// `Content-Language` of the mail (`bg`, `en`, `de`, `es`).
     pub language: String,
+    /// The document the mail tells about: its delivery is recorded in the document's trail
+    /// (`mailed`, with the recipient), in the transaction that marks the message sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<MailAbout>,
+}
+
+/// The document a mail is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailAbout {
+    /// Its organisation.
+    pub organization_id: i64,
+    /// The customer.
+    pub contractor_id: i64,
+    /// The document.
+    pub document_id: i64,
 }
 
 /// One claimed message.

@@ -352,6 +352,7 @@ pub struct Texts {
     pub kind_received: &'static str,
     pub all_activity: &'static str,
     pub a_customer: &'static str,
+    pub ev_mailed: &'static str,
 }
 
 impl Texts {
@@ -393,6 +394,7 @@ impl Texts {
             "payment_recorded" => self.ev_payment_recorded,
             "payment_deleted" => self.ev_payment_deleted,
             "marked_sent" => self.ev_marked_sent,
+            "mailed" => self.ev_mailed,
             other => other,
         }
     }
@@ -724,6 +726,7 @@ pub const EN: Texts = Texts {
     kind_received: "Opened or downloaded",
     all_activity: "All activity",
     a_customer: "Customer",
+    ev_mailed: "Mailed to the customer",
 };
 
 pub const BG: Texts = Texts {
@@ -1029,6 +1032,7 @@ pub const BG: Texts = Texts {
     kind_received: "Отворени или изтеглени",
     all_activity: "Цялата активност",
     a_customer: "Клиент",
+    ev_mailed: "Изпратен по имейл на клиента",
 };
 
 pub const DE: Texts = Texts {
@@ -1334,6 +1338,7 @@ pub const DE: Texts = Texts {
     kind_received: "Geöffnet oder heruntergeladen",
     all_activity: "Alle Aktivitäten",
     a_customer: "Kunde",
+    ev_mailed: "Per E-Mail an den Kunden gesendet",
 };
 
 pub const ES: Texts = Texts {
@@ -1639,4 +1644,5 @@ pub const ES: Texts = Texts {
     kind_received: "Abiertos o descargados",
     all_activity: "Toda la actividad",
     a_customer: "Cliente",
+    ev_mailed: "Enviado por correo al cliente",
 };

@@ -480,7 +480,12 @@ pub async fn issue(
                 issued.due_date,
             );
             let name = format!("{} {}", user.first_name, user.last_name);
-            let mail = templates::compose(locale, email, Some(name.trim()), words, &link);
+            let mut mail = templates::compose(locale, email, Some(name.trim()), words, &link);
+            mail.about = Some(outbox::MailAbout {
+                organization_id: org.id,
+                contractor_id: issued.contractor_id,
+                document_id: issued.id,
+            });
             outbox::enqueue_email(&txn, Some(org.id), &mail, now).await?;
             mailed = true;
         }

@@ -303,6 +303,7 @@ pub fn compose(locale: Locale, to: &str, to_name: Option<&str>, words: Words, li
         text,
         html,
         language: locale.as_str().to_string(),
+        about: None,
     }
 }
 

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
-use portal_store::outbox::{self, Claimed, Email};
+use portal_store::events::{self, Actor, NewEvent};
+use portal_store::outbox::{self, Claimed, Email, MailAbout};
+use portal_store::sessions::ClientInfo;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
@@ -60,7 +62,28 @@ impl Worker {
             let outcome = self.deliver(&claimed).await;
             let now = portal_store::now();
             match outcome {
-                Ok(()) => outbox::mark_sent(&self.db, claimed.id, now).await?,
+                Ok(about) => {
+                    // Marked sent and recorded in the trail together: a crash leaves both or
+                    // neither (then the mail goes again, as any unmarked delivery does).
+                    let txn = portal_store::begin_write(&self.db).await?;
+                    outbox::mark_sent(&txn, claimed.id, now).await?;
+                    if let Some((about, to)) = about {
+                        events::record(
+                            &txn,
+                            NewEvent {
+                                organization_id: about.organization_id,
+                                contractor_id: Some(about.contractor_id),
+                                document_id: Some(about.document_id),
+                                actor: Actor::System,
+                                kind: "mailed",
+                                client: &ClientInfo::default(),
+                                details: Some(serde_json::json!({ "to": to })),
+                            },
+                        )
+                        .await?;
+                    }
+                    txn.commit().await?;
+                }
                 Err(error) => {
                     tracing::warn!(id = claimed.id, attempts = claimed.attempts, %error, "outbox: delivery failed");
                     outbox::mark_failed_attempt(&self.db, &claimed, &error, now).await?;
@@ -70,12 +93,14 @@ impl Worker {
         Ok(())
     }
 
-    async fn deliver(&self, claimed: &Claimed) -> Result<(), String> {
+    /// Delivers one message; for a mail about a document, answers which and to whom.
+    async fn deliver(&self, claimed: &Claimed) -> Result<Option<(MailAbout, String)>, String> {
         match claimed.kind.as_str() {
             "email" => {
                 let email: Email = serde_json::from_str(&claimed.payload)
                     .map_err(|e| format!("unreadable payload: {e}"))?;
-                self.transport.send(&self.from, &email, claimed.id).await
+                self.transport.send(&self.from, &email, claimed.id).await?;
+                Ok(email.about.map(|about| (about, email.to)))
             }
             other => Err(format!("no delivery for outbox messages of kind {other}")),
         }

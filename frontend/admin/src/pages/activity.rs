@@ -38,9 +38,10 @@ const KEYS: [&str; 7] = [
 
 /// The kinds offered in the "What" filter, in the order a person looks for them; the first
 /// is a group (a customer received the document).
-const KINDS: [&str; 20] = [
+const KINDS: [&str; 21] = [
     "viewed,downloaded",
     "issued",
+    "mailed",
     "marked_sent",
     "viewed",
     "downloaded",

@@ -710,7 +710,9 @@ fn events_html(d: &IssuerDocument, t: &Texts, l: Locale) -> String {
             .text(&fmt::date_time(l, e.created_at))
             .raw("</span> ")
             .element("span", "event-kind", t.event(&e.kind));
-        if let Some(who) = &e.actor_name {
+        // Who did it; for a mail, to whom it went.
+        let to = e.details.as_ref().and_then(|d| d["to"].as_str());
+        if let Some(who) = e.actor_name.as_deref().or(to) {
             h.raw(" · ").element("span", "event-who", who);
         }
         h.raw("</li>");
