@@ -2,12 +2,15 @@
 // MAIN for tests that only read, SCRATCH for tests that change data (downloads, account,
 // password, sessions, throttling). Their addresses reach the tests as environment variables.
 // With E2E_PG_URL (a PostgreSQL URL that may create databases) each server gets a fresh
-// PostgreSQL database instead of SQLite; the teardown drops it.
+// PostgreSQL database instead of SQLite; the teardown drops it. Each server mails through an
+// SMTP server of its own on loopback (smtp-sink.ts), which keeps what it receives under
+// `<data dir>/smtp/` for the tests to read.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startSmtpSink } from './smtp-sink';
 
 const root = resolve(__dirname, '..');
 const binary = process.env.PORTAL_BIN ?? join(root, 'target', 'release', 'portal');
@@ -49,7 +52,8 @@ async function start(name: string) {
   const base = `http://127.0.0.1:${port}`;
   let output = '';
   const args = ['serve', '--demo', '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--workers', '2'];
-  const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_LOG: 'warn' };
+  const sink = await startSmtpSink(join(dataDir, 'smtp'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_LOG: 'warn', PORTAL_SMTP_URL: `smtp://127.0.0.1:${sink.port}` };
   let database: string | undefined;
   const admin = process.env.E2E_PG_URL;
   if (admin) {

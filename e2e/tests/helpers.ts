@@ -107,15 +107,16 @@ export async function documentsFromApi(request: APIRequestContext, base: string,
 }
 
 /**
- * The mails a test server wrote (no SMTP server is configured in the browser tests, so each
- * mail is an .eml file under its data directory), newest last, decoded from quoted-printable.
+ * The mails a test server sent, as the harness's SMTP server received them (global-setup.ts
+ * starts one per server; it keeps each message as an .eml file), newest last, decoded from
+ * quoted-printable. `to` is the envelope's recipient.
  */
 export function mailsOf(server: 'main' | 'scratch'): { to: string; text: string }[] {
   const state = JSON.parse(readFileSync(join(__dirname, '..', 'test-results', '.servers.json'), 'utf8')) as {
     name: string;
     dataDir: string;
   }[];
-  const dir = join(state.find((s) => s.name === server)!.dataDir, 'mail');
+  const dir = join(state.find((s) => s.name === server)!.dataDir, 'smtp');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.eml'))
@@ -123,7 +124,7 @@ export function mailsOf(server: 'main' | 'scratch'): { to: string; text: string 
     .map((f) => {
       const raw = readFileSync(join(dir, f), 'utf8');
       const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-      const to = /^To: .*?<?([^<>\s]+@[^<>\s]+)>?\s*$/m.exec(raw)?.[1] ?? '';
+      const to = /^X-Sink-Recipients: (.*)$/m.exec(raw)?.[1].trim() ?? '';
       return { to, text };
     });
 }
