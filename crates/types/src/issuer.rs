@@ -175,6 +175,10 @@ pub struct Contractor {
     pub locale: String,
     /// The staff member responsible for it.
     pub salesperson_id: Option<i64>,
+    /// Days from issue to due date of its invoices and debit notes (0: due on issue); a new
+    /// one's due date follows from them unless given.
+    #[serde(default)]
+    pub payment_terms_days: Option<u16>,
     /// Its portal users may sign in.
     pub portal_access: bool,
     /// When it was archived; archived contractors are left out of lists unless asked for and
@@ -235,6 +239,10 @@ pub struct NewContractor {
     /// A staff member of the organisation.
     #[serde(default)]
     pub salesperson_id: Option<i64>,
+    /// Days from issue to due date of its invoices and debit notes, 0 to 365.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 365))]
+    pub payment_terms_days: Option<u16>,
     /// Its portal users may sign in (default: the organisation's portal setting).
     #[serde(default)]
     pub portal_access: Option<bool>,
@@ -286,6 +294,14 @@ pub struct ContractorUpdate {
     /// A staff member of the organisation; `0` clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salesperson_id: Option<i64>,
+    /// Days from issue to due date, 0 to 365; `null` clears them.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::present"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u16>, nullable, maximum = 365))]
+    pub payment_terms_days: Option<Option<u16>>,
     /// Its portal users may sign in; `false` ends their sessions at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_access: Option<bool>,

@@ -301,3 +301,11 @@ mod tests {
         assert_eq!(json(FastOptional(d)), "\"2026-12-02\"");
     }
 }
+
+/// A field that may be absent (`None`, with `#[serde(default)]`), `null` (`Some(None)`) or a
+/// value (`Some(Some(v))`): for PATCH bodies where `null` clears.
+pub fn present<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}

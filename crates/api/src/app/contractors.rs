@@ -71,6 +71,20 @@ impl Checked {
         ])
     }
 
+    /// Payment terms: 0 to 365 days.
+    fn terms(&mut self, days: Option<u16>) -> Option<i32> {
+        let days = days?;
+        if days > 365 {
+            self.0.push(FieldError::new(
+                "payment_terms_days",
+                "out_of_range",
+                "0 to 365 days",
+            ));
+            return None;
+        }
+        Some(i32::from(days))
+    }
+
     fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
             Ok(())
@@ -122,6 +136,7 @@ pub async fn create(
     let bic = checked.identifier("bic", input.bic.as_deref(), identifiers::bic);
     let locale = checked.locale(input.locale.as_deref());
     let address = checked.address(input.address.as_ref());
+    let terms = checked.terms(input.payment_terms_days);
     checked.finish()?;
     let scope = session.scope();
     let salesperson = salesperson(&state.db, scope, input.salesperson_id).await?;
@@ -146,6 +161,7 @@ pub async fn create(
         bic: Set(bic.flatten()),
         locale: Set(locale.unwrap_or_else(|| org.default_locale.clone())),
         salesperson_id: Set(salesperson.flatten()),
+        payment_terms_days: Set(terms),
         portal_access: Set(input.portal_access.unwrap_or(org.portal_access_default)),
         archived_at: Set(None),
         ..Default::default()
@@ -184,6 +200,7 @@ pub async fn update(
     let bic = checked.identifier("bic", input.bic.as_deref(), identifiers::bic);
     let locale = checked.locale(input.locale.as_deref());
     let address = checked.address(input.address.as_ref());
+    let terms = input.payment_terms_days.map(|t| checked.terms(t));
     checked.finish()?;
     let scope = session.scope();
     let now = portal_store::now();
@@ -214,6 +231,7 @@ pub async fn update(
     apply!(bic, bic, "bic");
     apply!(locale, locale, "locale");
     apply!(salesperson_id, salesperson, "salesperson_id");
+    apply!(payment_terms_days, terms, "payment_terms_days");
     apply!(portal_access, input.portal_access, "portal_access");
     if let Some([street, city, postal_code, country]) = address {
         apply!(street, street, "address.street");

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use portal_domain::access::Permission;
-use portal_domain::document::{LineInput as Line, line_net, totals};
+use portal_domain::document::{LineInput as Line, is_payable, line_net, totals};
 use portal_domain::fields;
 use portal_domain::locale::Locale;
 use portal_domain::money::{Currency, parse_scaled};
@@ -143,6 +143,9 @@ struct Draft<'a> {
     currency: String,
     issue_date: NaiveDate,
     due_date: Option<NaiveDate>,
+    /// Without a due date, an invoice or debit note gets one from the contractor's payment
+    /// terms (a new draft only).
+    due_from_terms: bool,
     lines: Result<&'a [LineInput], Vec<LineRow>>,
     notes: Option<String>,
     related_document_id: Option<i64>,
@@ -214,8 +217,17 @@ async fn check(
         ),
         _ => {}
     }
+    let mut due_date = draft.due_date;
     match contractors::find(db, scope, draft.contractor_id).await? {
-        Some(c) if c.archived_at.is_none() => {}
+        Some(c) if c.archived_at.is_none() => {
+            if due_date.is_none() && draft.due_from_terms && is_payable(draft.doc_type) {
+                due_date = c.payment_terms_days.and_then(|days| {
+                    draft
+                        .issue_date
+                        .checked_add_days(chrono::Days::new(u64::try_from(days).ok()?))
+                });
+            }
+        }
         Some(_) => errors.push("contractor_id", "archived", "the contractor is archived"),
         None => errors.push(
             "contractor_id",
@@ -243,7 +255,7 @@ async fn check(
         doc_type: draft.doc_type,
         currency: currency.map(|c| c.code().to_string()).unwrap_or_default(),
         issue_date: draft.issue_date,
-        due_date: draft.due_date,
+        due_date,
         notes,
         related_document_id: draft.related_document_id,
         lines: rows,
@@ -303,6 +315,7 @@ pub async fn create(
                 .unwrap_or_else(|| session.organization.default_currency.clone()),
             issue_date: input.issue_date.unwrap_or(today),
             due_date: input.due_date,
+            due_from_terms: true,
             lines: Ok(&input.lines),
             notes: input.notes.clone(),
             related_document_id: input.related_document_id,
@@ -346,6 +359,7 @@ pub async fn update(
             currency: input.currency.clone().unwrap_or(current.currency.clone()),
             issue_date: input.issue_date.unwrap_or(current.issue_date),
             due_date: input.due_date.or(current.due_date),
+            due_from_terms: false,
             lines: match &input.lines {
                 Some(lines) => Ok(lines),
                 None => Err(current.lines.clone()),

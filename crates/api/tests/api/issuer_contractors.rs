@@ -38,6 +38,7 @@ fn new(name: &str) -> NewContractor {
         bic: None,
         locale: None,
         salesperson_id: None,
+        payment_terms_days: None,
         portal_access: None,
     }
 }
@@ -424,4 +425,106 @@ async fn contractors_are_managed_by_owners_admins_and_sales_only_and_never_acros
         .expect("acme");
     assert_eq!(acme.name, "Акме ООД");
     assert!(acme.archived_at.is_none());
+}
+
+/// Payment terms give a new invoice or debit note its due date (issue date + days) unless one
+/// is given; an offer gets none; `null` clears the terms, more than a year is refused.
+#[tokio::test]
+async fn payment_terms_give_new_invoices_their_due_date() {
+    use portal_types::{DocumentType, LineInput, NewDocument};
+    let app = spawn_app().await;
+    let owner = app.issuer_client().await;
+    let mut input = new("Terms Ltd");
+    input.payment_terms_days = Some(366);
+    assert_eq!(
+        error(owner.create_contractor(&input).await),
+        (
+            422,
+            vec![("payment_terms_days".into(), "out_of_range".into())]
+        )
+    );
+    input.payment_terms_days = Some(14);
+    let c = owner.create_contractor(&input).await.expect("contractor");
+    assert_eq!(c.payment_terms_days, Some(14));
+    let doc = |doc_type, due_date| NewDocument {
+        contractor_id: c.id,
+        doc_type,
+        currency: Some("EUR".into()),
+        issue_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+        due_date,
+        lines: vec![LineInput {
+            description: "Work".into(),
+            quantity: "1".into(),
+            unit: "h".into(),
+            unit_price: "10".into(),
+            discount_percent: None,
+            vat_rate: "20".into(),
+        }],
+        notes: None,
+        related_document_id: None,
+    };
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d);
+    let invoice = owner
+        .create_document(&doc(DocumentType::Invoice, None))
+        .await
+        .expect("invoice");
+    assert_eq!(invoice.row.due_date, day(12, 4), "20 November + 14 days");
+    let given = owner
+        .create_document(&doc(DocumentType::Invoice, day(11, 30)))
+        .await
+        .expect("invoice");
+    assert_eq!(given.row.due_date, day(11, 30), "a given due date stays");
+    let offer = owner
+        .create_document(&doc(DocumentType::Offer, None))
+        .await
+        .expect("offer");
+    assert_eq!(offer.row.due_date, None);
+
+    // a change of another field keeps the terms; null clears them; too many days are refused
+    let renamed = owner
+        .update_contractor(
+            c.id,
+            &ContractorUpdate {
+                phone: Some("+49 30 123".into()),
+                ..ContractorUpdate::default()
+            },
+        )
+        .await
+        .expect("update");
+    assert_eq!(renamed.payment_terms_days, Some(14));
+    let refused = owner
+        .update_contractor(
+            c.id,
+            &ContractorUpdate {
+                payment_terms_days: Some(Some(400)),
+                ..ContractorUpdate::default()
+            },
+        )
+        .await;
+    assert_eq!(
+        error(refused),
+        (
+            422,
+            vec![("payment_terms_days".into(), "out_of_range".into())]
+        )
+    );
+    let cleared: serde_json::Value = reqwest::Client::new()
+        .patch(format!(
+            "{}/api/v1/issuer/contractors/{}",
+            app.address, c.id
+        ))
+        .bearer_auth(owner.access_token().expect("token"))
+        .json(&serde_json::json!({ "payment_terms_days": null }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(cleared["payment_terms_days"], serde_json::Value::Null);
+    let without = owner
+        .create_document(&doc(DocumentType::Invoice, None))
+        .await
+        .expect("invoice");
+    assert_eq!(without.row.due_date, None);
 }

@@ -52,6 +52,7 @@ async fn a_staff_member_runs_the_portal_over_rest_alone() {
             bic: None,
             locale: Some("de".into()),
             salesperson_id: None,
+            payment_terms_days: None,
             portal_access: Some(false),
         })
         .await

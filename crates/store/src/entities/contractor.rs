@@ -21,6 +21,8 @@ pub struct Model {
     pub bic: Option<String>,
     pub locale: String,
     pub salesperson_id: Option<i64>,
+    /// Days from issue to due date of its invoices and debit notes.
+    pub payment_terms_days: Option<i32>,
     pub portal_access: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -36,6 +36,7 @@ pub fn view(state: &AppState, slug: &str, c: contractor::Model) -> Result<Contra
         bic: c.bic,
         locale: c.locale,
         salesperson_id: c.salesperson_id,
+        payment_terms_days: c.payment_terms_days.and_then(|d| u16::try_from(d).ok()),
         portal_access: c.portal_access,
         archived_at: c.archived_at,
         created_at: c.created_at,
