@@ -150,9 +150,12 @@ test.describe('admin at work', () => {
 
     // Bank data is checked by the server and shown at the field.
     await page.locator('#c-iban').fill('DE89 3704 0044 0532 0130 01');
+    await page.locator('#c-terms').fill('400');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.locator('#c-iban-error')).toBeVisible();
+    await expect(page.locator('#c-terms-error')).toBeVisible();
     await page.locator('#c-iban').fill('DE89 3704 0044 0532 0130 00');
+    await page.locator('#c-terms').fill('14');
     await page.locator('#c-city').fill('Malmö');
     await page.locator('#c-salesperson').selectOption({ label: 'Olivia Owner' });
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -162,7 +165,22 @@ test.describe('admin at work', () => {
     const contractorId = /contractors\/(\d+)/.exec(page.url())![1];
     const saved = await (await request.get(`${scratch()}/api/v1/issuer/contractors/${contractorId}`, auth(owner))).json();
     const me = await (await request.get(`${scratch()}/api/v1/issuer/me`, auth(owner))).json();
-    expect([saved.iban, saved.address.city, saved.salesperson_id]).toEqual(['DE89370400440532013000', 'Malmö', me.id]);
+    expect([saved.iban, saved.address.city, saved.salesperson_id, saved.payment_terms_days]).toEqual(['DE89370400440532013000', 'Malmö', me.id, 14]);
+
+    // A new invoice for it is due 14 days after its date, and follows a changed date.
+    await page.goto(`${scratch()}/admin/documents/new?contractor=${contractorId}`);
+    await expect(page.locator('#doc-contractor')).toHaveValue(contractorId);
+    const plus14 = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) + 14 * 86_400_000).toISOString().slice(0, 10);
+    const issueDate = await page.locator('#doc-issue-date').inputValue();
+    await expect(page.locator('#doc-due-date')).toHaveValue(plus14(issueDate));
+    await expect(page.locator('#doc-due-date-hint')).toContainText('14 days');
+    await page.locator('#doc-issue-date').fill('2026-02-20');
+    await expect(page.locator('#doc-due-date')).toHaveValue('2026-03-06');
+    // A due date typed by hand stays when the date changes.
+    await page.locator('#doc-due-date').fill('2026-04-01');
+    await page.locator('#doc-issue-date').fill('2026-02-21');
+    await expect(page.locator('#doc-due-date')).toHaveValue('2026-04-01');
+    await page.goto(`${scratch()}/admin/contractors/${contractorId}`);
 
     // A user with a typed password.
     const username = `lars${Date.now()}`;

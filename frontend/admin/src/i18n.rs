@@ -353,6 +353,8 @@ pub struct Texts {
     pub all_activity: &'static str,
     pub a_customer: &'static str,
     pub ev_mailed: &'static str,
+    pub payment_terms: &'static str,
+    pub terms_hint: &'static str,
 }
 
 impl Texts {
@@ -727,6 +729,8 @@ pub const EN: Texts = Texts {
     all_activity: "All activity",
     a_customer: "Customer",
     ev_mailed: "Mailed to the customer",
+    payment_terms: "Payment terms (days)",
+    terms_hint: "The contractor's payment terms: {n} days from the date",
 };
 
 pub const BG: Texts = Texts {
@@ -1033,6 +1037,8 @@ pub const BG: Texts = Texts {
     all_activity: "Цялата активност",
     a_customer: "Клиент",
     ev_mailed: "Изпратен по имейл на клиента",
+    payment_terms: "Срок за плащане (дни)",
+    terms_hint: "Срок за плащане на контрагента: {n} дни от датата",
 };
 
 pub const DE: Texts = Texts {
@@ -1339,6 +1345,8 @@ pub const DE: Texts = Texts {
     all_activity: "Alle Aktivitäten",
     a_customer: "Kunde",
     ev_mailed: "Per E-Mail an den Kunden gesendet",
+    payment_terms: "Zahlungsziel (Tage)",
+    terms_hint: "Zahlungsziel des Kunden: {n} Tage ab Datum",
 };
 
 pub const ES: Texts = Texts {
@@ -1645,4 +1653,6 @@ pub const ES: Texts = Texts {
     all_activity: "Toda la actividad",
     a_customer: "Cliente",
     ev_mailed: "Enviado por correo al cliente",
+    payment_terms: "Plazo de pago (días)",
+    terms_hint: "Plazo de pago del cliente: {n} días desde la fecha",
 };

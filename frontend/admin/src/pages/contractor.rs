@@ -251,6 +251,7 @@ fn Details(
     let bic = field(c.bic.clone());
     let locale = RwSignal::new(c.locale.clone());
     let salesperson = RwSignal::new(c.salesperson_id.unwrap_or(0));
+    let terms = field(c.payment_terms_days.map(|d| d.to_string()));
     let staff = RwSignal::new(Vec::<StaffMember>::new());
     spawn_local(async move {
         if let Ok(list) = api::get::<StaffList>(&format!("{}/staff", api::base())).await {
@@ -258,10 +259,10 @@ fn Details(
         }
     });
     let portal = RwSignal::new(c.portal_access);
-    let errors: [RwSignal<Option<String>>; 11] = std::array::from_fn(|_| RwSignal::new(None));
+    let errors: [RwSignal<Option<String>>; 12] = std::array::from_fn(|_| RwSignal::new(None));
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    const NAMES: [&str; 11] = [
+    const NAMES: [&str; 12] = [
         "name",
         "tax_id",
         "vat_number",
@@ -273,6 +274,7 @@ fn Details(
         "address.country",
         "iban",
         "bic",
+        "payment_terms_days",
     ];
 
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -285,6 +287,18 @@ fn Details(
         }
         failure.set(None);
         let v = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned());
+        // Empty clears the terms; anything but a whole number is refused here.
+        let days = match terms.get_untracked().trim() {
+            "" => None,
+            typed => match typed.parse::<u16>() {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors[11].set(Some(i18n.t().field_error("invalid_number").to_owned()));
+                    failure.set(Some(i18n.t().fix_errors.to_owned()));
+                    return;
+                }
+            },
+        };
         let body = ContractorUpdate {
             name: v(name),
             kind: None,
@@ -302,6 +316,7 @@ fn Details(
             bic: v(bic),
             locale: Some(locale.get_untracked()),
             salesperson_id: Some(salesperson.get_untracked()),
+            payment_terms_days: Some(days),
             portal_access: Some(portal.get_untracked()),
         };
         busy.set(true);
@@ -343,6 +358,7 @@ fn Details(
             <div class="field-row">
                 <TextField id="c-iban" label=trs(|t| t.iban) value=iban error=errors[9] />
                 <TextField id="c-bic" label=trs(|t| t.bic) value=bic error=errors[10] />
+                <TextField id="c-terms" label=trs(|t| t.payment_terms) value=terms error=errors[11] kind="number" />
                 <div class="field">
                     <label for="c-locale">{tr(|t| t.language_of_documents)}</label>
                     <select

@@ -255,6 +255,7 @@ fn NewContractorForm(
             bic: None,
             locale: None,
             salesperson_id: None,
+            payment_terms_days: None,
             portal_access: Some(portal.get_untracked()),
         };
         busy.set(true);

@@ -257,6 +257,28 @@ fn Form(doc: Option<IssuerDocument>, preset: Option<i64>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let related = doc.as_ref().and_then(|d| d.related_document_id);
+    // The due date follows the contractor's payment terms from the issue date while nobody
+    // has typed one of their own (an invoice or debit note only).
+    let terms = RwSignal::new(None::<u16>);
+    let auto_due = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let (Some(days), Some(issue)) = (terms.get(), fmt::parse_iso_date(&issue_date.get()))
+        else {
+            return;
+        };
+        if !portal_domain::document::is_payable(doc_type.get()) {
+            return;
+        }
+        let typed = due_date.get_untracked();
+        if !typed.is_empty() && Some(&typed) != auto_due.get_value().as_ref() {
+            return;
+        }
+        if let Some(due) = issue.checked_add_days(chrono::Days::new(u64::from(days))) {
+            let due = iso(due);
+            auto_due.set_value(Some(due.clone()));
+            due_date.set(due);
+        }
+    });
     let l = i18n.locale.get_untracked();
     let next_key = StoredValue::new(0u64);
     let new_line = move |values: [String; 6]| {
@@ -468,7 +490,7 @@ fn Form(doc: Option<IssuerDocument>, preset: Option<i64>) -> impl IntoView {
         <form class="form editor" on:submit=save novalidate=true>
             <section class="card section" aria-labelledby="head-title">
                 <h2 id="head-title" class="sr-only">{tr(|t| t.document_head)}</h2>
-                <ContractorPicker chosen=contractor error=contractor_error preset=preset />
+                <ContractorPicker chosen=contractor terms=terms error=contractor_error preset=preset />
                 <div class="field-row">
                     <div class="field">
                         <label for="doc-type">{tr(|t| t.col_type)}</label>
@@ -504,7 +526,16 @@ fn Form(doc: Option<IssuerDocument>, preset: Option<i64>) -> impl IntoView {
                     </div>
                     <TextField id="doc-currency" label=trs(|t| t.col_currency) value=currency error=currency_error required=true />
                     <TextField id="doc-issue-date" label=trs(|t| t.col_date) value=issue_date error=issue_date_error kind="date" required=true />
-                    <TextField id="doc-due-date" label=trs(|t| t.col_due_date) value=due_date error=due_date_error kind="date" />
+                    <TextField
+                        id="doc-due-date"
+                        label=trs(|t| t.col_due_date)
+                        value=due_date
+                        error=due_date_error
+                        kind="date"
+                        hint=Signal::derive(move || {
+                            terms.get().map(|n| fill(i18n.t().terms_hint, &[("n", &n.to_string())])).unwrap_or_default()
+                        })
+                    />
                 </div>
             </section>
             <section class="card section" aria-labelledby="lines-title">
@@ -656,6 +687,8 @@ fn LineRow(
 #[component]
 fn ContractorPicker(
     chosen: RwSignal<Option<(i64, String)>>,
+    /// The chosen contractor's payment terms (days), once it is chosen here.
+    terms: RwSignal<Option<u16>>,
     error: RwSignal<Option<String>>,
     preset: Option<i64>,
 ) -> impl IntoView {
@@ -680,6 +713,7 @@ fn ContractorPicker(
                     && page.items.len() == 1
                 {
                     chosen.set(Some((first.id, first.name.clone())));
+                    terms.set(first.payment_terms_days);
                 }
                 found.set(page.items);
             }
@@ -693,6 +727,7 @@ fn ContractorPicker(
             if let Ok(c) =
                 api::get::<Contractor>(&format!("{}/contractors/{id}", api::base())).await
             {
+                terms.set(c.payment_terms_days);
                 chosen.set(Some((c.id, c.name)));
             }
         });
@@ -750,10 +785,11 @@ fn ContractorPicker(
                     aria-describedby=move || invalid().then_some("doc-contractor-error")
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
-                        let name = found.with_untracked(|f| {
-                            f.iter().find(|c| c.id.to_string() == v).map(|c| (c.id, c.name.clone()))
+                        let picked = found.with_untracked(|f| {
+                            f.iter().find(|c| c.id.to_string() == v).map(|c| (c.id, c.name.clone(), c.payment_terms_days))
                         });
-                        chosen.set(name);
+                        terms.set(picked.as_ref().and_then(|p| p.2));
+                        chosen.set(picked.map(|(id, name, _)| (id, name)));
                         error.set(None);
                     }
                 >
