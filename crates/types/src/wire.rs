@@ -156,6 +156,14 @@ pub fn deserialize_optional_instant<'de, D: Deserializer<'de>>(
     }
 }
 
+/// A field that may be absent (`None`, with `#[serde(default)]`), `null` (`Some(None)`) or a
+/// value (`Some(Some(v))`): for PATCH bodies where `null` clears.
+pub fn present<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,12 +308,4 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 12, 2);
         assert_eq!(json(FastOptional(d)), "\"2026-12-02\"");
     }
-}
-
-/// A field that may be absent (`None`, with `#[serde(default)]`), `null` (`Some(None)`) or a
-/// value (`Some(Some(v))`): for PATCH bodies where `null` clears.
-pub fn present<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }

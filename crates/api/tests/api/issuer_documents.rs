@@ -230,7 +230,7 @@ async fn an_issued_invoice_is_in_the_customers_portal_at_once_and_mailed_in_its_
         .expect("me")
         .email
         .expect("an address");
-    assert_eq!(mail.to, [address.clone()]);
+    assert_eq!(mail.to, std::slice::from_ref(&address));
     assert_eq!(mail.header("Content-Language").as_deref(), Some("de"));
     assert_eq!(
         mail.subject(),
