@@ -1,11 +1,17 @@
 //! What the admin's filtered lists share: the address holds the filters (in the API's own
-//! parameter names, in a fixed order, so a filtered list can be bookmarked and shared), and a
-//! pager under the table.
+//! parameter names, in a fixed order, so a filtered list can be bookmarked and shared), chips
+//! for filters set from elsewhere, loading that drops stale answers, the table's messages and
+//! a pager under it.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use portal_ui::dyn_view;
+use portal_web::api::{self, ApiError};
+use portal_web::components::LoadError;
+use portal_web::i18n::cts;
 use portal_web::url::encode;
 
-use crate::i18n::{TextsOf, fill, tr, use_i18n};
+use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
 
 /// The pairs of `all` whose key is in `keys`, non-empty, in `keys` order.
 pub fn known(all: &[(String, String)], keys: &[&str]) -> Vec<(String, String)> {
@@ -113,6 +119,101 @@ pub fn Pager(
             </button>
         </nav>
     }
+}
+
+/// A filter shown as a removable chip ("Contractor: Acme ×").
+#[component]
+pub fn Chip(
+    #[prop(into)] text: Signal<String>,
+    on_remove: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <span class="chip">
+            {text}
+            <button
+                type="button"
+                class="chip-remove"
+                aria-label=tr(|t| t.clear_filters)
+                on:click=move |_| on_remove()
+            >
+                "×"
+            </button>
+        </span>
+    }
+}
+
+/// Fetches `path` into `target` with `busy` set meanwhile; an answer to an older request (of
+/// an address since left) is dropped. `on_loaded` runs after a new answer is in.
+pub fn load_latest<T>(
+    path: String,
+    generation: StoredValue<u64>,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+    target: RwSignal<Option<T>>,
+    on_loaded: impl Fn() + 'static,
+) where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    generation.update_value(|g| *g += 1);
+    let mine = generation.get_value();
+    busy.set(true);
+    spawn_local(async move {
+        let result = api::get::<T>(&path).await;
+        if generation.try_get_value() != Some(mine) {
+            return;
+        }
+        busy.set(false);
+        match result {
+            Ok(v) => {
+                error.set(None);
+                target.set(Some(v));
+                on_loaded();
+            }
+            Err(ApiError::Unauthorized) => {}
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+/// What a table shows instead of rows: the failure with a retry, a spinner while a slow first
+/// load runs, or `empty` when nothing matches. `rows` is `None` before the first answer, else
+/// how many rows it has.
+#[component]
+pub fn TableMessage(
+    error: RwSignal<Option<ApiError>>,
+    #[prop(into)] rows: Signal<Option<usize>>,
+    slow: ReadSignal<bool>,
+    empty: fn(&Texts) -> &'static str,
+    on_retry: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    dyn_view(move || {
+        if let Some(e) = error.get() {
+            let msg = if e == ApiError::Network {
+                i18n.common().error_network
+            } else if e.status() == Some(422) {
+                i18n.t().fix_errors
+            } else {
+                i18n.t().load_error
+            };
+            return view! { <LoadError message=msg.to_owned() on_retry=on_retry /> }.into_any();
+        }
+        match rows.get() {
+            None if slow.get() => view! {
+                <div class="table-message">
+                    <portal_ui::Spinner label=cts(|c| c.loading) />
+                </div>
+            }
+            .into_any(),
+            Some(0) => view! {
+                <div class="table-message">
+                    <p class="empty-title">{move || empty(i18n.t())}</p>
+                </div>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        }
+    })
 }
 
 #[cfg(test)]

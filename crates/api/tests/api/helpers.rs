@@ -5,7 +5,7 @@ use std::sync::Arc;
 use portal_api::auth::PasswordPool;
 use portal_api::config::{Settings, ThrottlePolicy, sqlite_url};
 use portal_api::startup::Application;
-use portal_client::Client;
+use portal_client::{Client, ClientError};
 
 use crate::smtp_sink::SmtpSink;
 use portal_store::{self as db, demo};
@@ -272,4 +272,18 @@ pub async fn spawn_app_with_mail() -> (TestApp, SmtpSink) {
 /// Shared handle for concurrent tasks.
 pub fn shared(client: Client) -> Arc<Client> {
     Arc::new(client)
+}
+
+/// An API error's status, problem code and the fields it names; panics on success.
+pub fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, Vec<String>) {
+    match result {
+        Err(ClientError::Api {
+            status, problem, ..
+        }) => (
+            status,
+            problem.code,
+            problem.errors.into_iter().map(|e| e.field).collect(),
+        ),
+        other => panic!("expected an API error, got {other:?}"),
+    }
 }

@@ -3,24 +3,11 @@
 //! or none; the activity trail naming who, which contractor and which document; the PDF shown
 //! inline for the admin's preview. Other organisations and roles are kept out.
 
-use portal_client::{Client, ClientError};
+use portal_client::Client;
 use portal_types::{DocumentType, LineInput, NewDocument};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{TestApp, spawn_app};
-
-fn status(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, Vec<String>) {
-    match result {
-        Err(ClientError::Api {
-            status, problem, ..
-        }) => (
-            status,
-            problem.code,
-            problem.errors.into_iter().map(|e| e.field).collect(),
-        ),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
+use crate::helpers::{TestApp, api_error as status, spawn_app};
 
 /// A draft invoice for `contractor` (issued unless `draft`), its id.
 async fn invoice(owner: &Client, contractor: i64, price: &str, draft: bool) -> i64 {

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use portal_client::{Client, ClientError};
+use portal_client::Client;
 use portal_types::{
     DocumentState, DocumentType, DocumentUpdate, LineInput, NewDocument, NewPayment, PaymentMethod,
     PaymentStatus, PortalActionsUpdate, PortalSettingsUpdate, SettingsUpdate,
@@ -14,20 +14,7 @@ use portal_types::{
 
 use sea_orm::ConnectionTrait;
 
-use crate::helpers::{TestApp, shared, spawn_app, spawn_app_with_mail};
-
-fn error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, Vec<String>) {
-    match result {
-        Err(ClientError::Api {
-            status, problem, ..
-        }) => (
-            status,
-            problem.code,
-            problem.errors.into_iter().map(|e| e.field).collect(),
-        ),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
+use crate::helpers::{TestApp, api_error as error, shared, spawn_app, spawn_app_with_mail};
 
 fn line(
     description: &str,

@@ -2,24 +2,11 @@
 //! (Prim), an invitation by mail in the contractor's language, resending, disabling, deleting,
 //! "forgot password" — through a real SMTP server — with roles and other organisations kept out.
 
-use portal_client::{Client, ClientError};
+use portal_client::Client;
 use portal_store::demo;
 use portal_types::{NewPortalUser, PortalUserState, PortalUserUpdate};
 
-use crate::helpers::{spawn_app, spawn_app_with_mail};
-
-fn error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, Vec<String>) {
-    match result {
-        Err(ClientError::Api {
-            status, problem, ..
-        }) => (
-            status,
-            problem.code,
-            problem.errors.into_iter().map(|e| e.field).collect(),
-        ),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
+use crate::helpers::{api_error as error, spawn_app, spawn_app_with_mail};
 
 fn user(username: &str, email: Option<&str>, password: Option<&str>) -> NewPortalUser {
     NewPortalUser {

@@ -5,22 +5,20 @@
 //! zone.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 use portal_domain::locale::Locale;
 use portal_types::{Event, EventPage};
-use portal_ui::{dyn_view, text};
+use portal_ui::text;
 use portal_web::api::{self, ApiError};
-use portal_web::components::{LoadError, delayed};
+use portal_web::components::delayed;
 use portal_web::fmt;
 use portal_web::html::Html;
-use portal_web::i18n::cts;
 use portal_web::url::{encode, pairs};
 
 use crate::app::{ROOT, set_title};
 use crate::i18n::{Texts, TextsOf, tr, use_i18n};
-use crate::listing::{Pager, address_with, get, known};
+use crate::listing::{Chip, Pager, TableMessage, address_with, get, known, load_latest};
 
 /// Rows per page.
 const PER_PAGE: u32 = 50;
@@ -117,24 +115,7 @@ pub fn ActivityPage() -> impl IntoView {
     };
     let load = move || {
         let path = format!("{}/events?{}", api::base(), api_query(&state.get()));
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::get::<EventPage>(&path).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            busy.set(false);
-            match result {
-                Ok(p) => {
-                    error.set(None);
-                    page.set(Some(p));
-                }
-                Err(ApiError::Unauthorized) => {}
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        load_latest(path, generation, busy, error, page, || {});
     };
     Effect::new(move |_| load());
 
@@ -147,33 +128,7 @@ pub fn ActivityPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let message = dyn_view(move || {
-        if let Some(e) = error.get() {
-            let msg = if e == ApiError::Network {
-                i18n.common().error_network
-            } else if e.status() == Some(422) {
-                i18n.t().fix_errors
-            } else {
-                i18n.t().load_error
-            };
-            return view! { <LoadError message=msg.to_owned() on_retry=load /> }.into_any();
-        }
-        page.with(|p| match p {
-            None if slow.get() => view! {
-                <div class="table-message">
-                    <portal_ui::Spinner label=cts(|c| c.loading) />
-                </div>
-            }
-            .into_any(),
-            Some(p) if p.items.is_empty() => view! {
-                <div class="table-message">
-                    <p class="empty-title">{tr(|t| t.no_events)}</p>
-                </div>
-            }
-            .into_any(),
-            _ => ().into_any(),
-        })
-    });
+    let rows = Signal::derive(move || page.with(|p| p.as_ref().map(|p| p.items.len())));
     let shown = Signal::derive(move || {
         page.with(|p| {
             p.as_ref()
@@ -203,21 +158,8 @@ pub fn ActivityPage() -> impl IntoView {
                         .and_then(|p| p.items.iter().find_map(name_of))
                         .unwrap_or_else(|| format!("#{id}"))
                 });
-                view! {
-                    <span class="chip">
-                        {tr(label)}
-                        ": "
-                        {name}
-                        <button
-                            type="button"
-                            class="chip-remove"
-                            aria-label=tr(|t| t.clear_filters)
-                            on:click=move |_| set(key, String::new())
-                        >
-                            "×"
-                        </button>
-                    </span>
-                }
+                let text = Signal::derive(move || format!("{}: {name}", label(i18n.t())));
+                view! { <Chip text=text on_remove=move || set(key, String::new()) /> }
             })
         }
     };
@@ -312,7 +254,7 @@ pub fn ActivityPage() -> impl IntoView {
                 </thead>
                 <tbody inner_html=body></tbody>
             </table>
-            {message}
+            <TableMessage error=error rows=rows slow=slow empty=|t| t.no_events on_retry=load />
         </div>
         <Pager page=shown go=go />
     }

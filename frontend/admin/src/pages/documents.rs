@@ -13,17 +13,18 @@ use portal_types::{
     DocumentState, DocumentType, IssuerDocumentPage, IssuerDocumentRow, MarkSent, MarkedSent,
     PaymentStatus,
 };
-use portal_ui::{dyn_view, text};
+use portal_ui::text;
 use portal_web::api::{self, ApiError};
-use portal_web::components::{LoadError, delayed};
+use portal_web::components::delayed;
 use portal_web::fmt;
 use portal_web::html::Html;
-use portal_web::i18n::cts;
 use portal_web::url::pairs;
 
 use crate::app::{Notice, ROOT, set_title};
 use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
-use crate::listing::{Pager, address_with, get, known, query_of};
+use crate::listing::{
+    Chip, Pager, TableMessage, address_with, get, known, load_latest, query_of,
+};
 
 /// Rows per page.
 const PER_PAGE: u32 = 50;
@@ -79,31 +80,13 @@ pub fn DocumentsPage() -> impl IntoView {
     };
 
     let load = move || {
-        let st = state.get();
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        busy.set(true);
-        let mut query = query_of(&st);
+        let mut query = query_of(&state.get());
         if !query.is_empty() {
             query.push('&');
         }
         let path = format!("{}/documents?{query}per_page={PER_PAGE}", api::base());
-        spawn_local(async move {
-            let result = api::get::<IssuerDocumentPage>(&path).await;
-            // An answer to an older address is dropped.
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            busy.set(false);
-            match result {
-                Ok(p) => {
-                    error.set(None);
-                    selected.set(Vec::new());
-                    page.set(Some(p));
-                }
-                Err(ApiError::Unauthorized) => {}
-                Err(e) => error.set(Some(e)),
-            }
+        load_latest(path, generation, busy, error, page, move || {
+            selected.set(Vec::new())
         });
     };
     Effect::new(move |_| load());
@@ -190,31 +173,7 @@ pub fn DocumentsPage() -> impl IntoView {
         let l = i18n.locale.get();
         page.with(|p| p.as_ref().map(|p| sums_html(p, t, l)).unwrap_or_default())
     });
-    let message = dyn_view(move || {
-        if let Some(e) = error.get() {
-            let msg = if e == ApiError::Network {
-                i18n.common().error_network
-            } else {
-                i18n.t().load_error
-            };
-            return view! { <LoadError message=msg.to_owned() on_retry=load /> }.into_any();
-        }
-        page.with(|p| match p {
-            None if slow.get() => view! {
-                <div class="table-message">
-                    <portal_ui::Spinner label=cts(|c| c.loading) />
-                </div>
-            }
-            .into_any(),
-            Some(p) if p.items.is_empty() => view! {
-                <div class="table-message">
-                    <p class="empty-title">{tr(|t| t.no_documents)}</p>
-                </div>
-            }
-            .into_any(),
-            _ => ().into_any(),
-        })
-    });
+    let rows = Signal::derive(move || page.with(|p| p.as_ref().map(|p| p.items.len())));
     let shown = Signal::derive(move || {
         page.with(|p| {
             p.as_ref()
@@ -347,39 +306,17 @@ pub fn DocumentsPage() -> impl IntoView {
                     let to = get(&state.get(), "date_to").to_owned();
                     fmt::parse_iso_date(&to)
                         .map(|day| {
-                            view! {
-                                <span class="chip">
-                                    {move || fill(i18n.t().issued_until, &[("date", &fmt::date(i18n.locale.get(), day))])}
-                                    <button
-                                        type="button"
-                                        class="chip-remove"
-                                        aria-label=tr(|t| t.clear_filters)
-                                        on:click=move |_| set("date_to", String::new())
-                                    >
-                                        "×"
-                                    </button>
-                                </span>
-                            }
+                            let text = Signal::derive(move || {
+                                fill(i18n.t().issued_until, &[("date", &fmt::date(i18n.locale.get(), day))])
+                            });
+                            view! { <Chip text=text on_remove=move || set("date_to", String::new()) /> }
                         })
                 }}
                 {move || {
                     contractor_name()
                         .map(|name| {
-                            view! {
-                                <span class="chip">
-                                    {move || i18n.t().filter_contractor}
-                                    ": "
-                                    {name}
-                                    <button
-                                        type="button"
-                                        class="chip-remove"
-                                        aria-label=tr(|t| t.clear_filters)
-                                        on:click=move |_| set("contractor", String::new())
-                                    >
-                                        "×"
-                                    </button>
-                                </span>
-                            }
+                            let text = Signal::derive(move || format!("{}: {name}", i18n.t().filter_contractor));
+                            view! { <Chip text=text on_remove=move || set("contractor", String::new()) /> }
                         })
                 }}
                 <a class="btn btn-ghost" href=format!("{ROOT}/documents")>
@@ -436,7 +373,7 @@ pub fn DocumentsPage() -> impl IntoView {
                     </thead>
                     <tbody id="documents-body" inner_html=body on:change=on_tick></tbody>
                 </table>
-                {message}
+                <TableMessage error=error rows=rows slow=slow empty=|t| t.no_documents on_retry=load />
             </div>
     <Pager page=shown go=go />
             <table class="table sums-table" id="sums">
