@@ -68,6 +68,12 @@ test.describe('admin', () => {
     await page.locator('#overdue').getByRole('link', { name: `Show all (${overdue.total})` }).click();
     await expect(page).toHaveURL(/\/admin\/documents\?type=invoice&status=overdue$/);
     await expect(page.locator('.pager-status')).toContainText(`of ${overdue.total}`);
+
+    // A card whose request fails says so instead of staying empty; the others still show.
+    await page.route('**/api/v1/issuer/events?**', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503,"title":"Service Unavailable"}' }));
+    await page.goto(main() + '/admin');
+    await expect(page.locator('#recent .home-list')).toHaveText('The list could not be loaded.');
+    await expect(page.locator('#overdue .home-list li')).toHaveCount(Math.min(5, overdue.total));
   });
 
   test('the documents of all contractors: who has not opened an invoice yet is one click, sums match the API', async ({ page, request }) => {

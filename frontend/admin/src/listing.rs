@@ -175,6 +175,42 @@ pub fn load_latest<T>(
     });
 }
 
+/// A side panel's data (an overview card, a contractor's standing): loaded once; `failed`
+/// says when it could not be, so the panel says so instead of staying empty.
+pub struct Panel<T: Send + Sync + 'static> {
+    /// The answer, once in.
+    pub data: RwSignal<Option<T>>,
+    /// The request failed (not for a lost session, which the shell handles).
+    pub failed: RwSignal<bool>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Panel<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Panel<T> {}
+
+/// Starts loading a [`Panel`] from `path`.
+pub fn panel<T>(path: String) -> Panel<T>
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let p = Panel {
+        data: RwSignal::new(None),
+        failed: RwSignal::new(false),
+    };
+    spawn_local(async move {
+        match api::get::<T>(&path).await {
+            Ok(v) => p.data.set(Some(v)),
+            Err(ApiError::Unauthorized) => {}
+            Err(_) => p.failed.set(true),
+        }
+    });
+    p
+}
+
 /// What a table shows instead of rows: the failure with a retry, a spinner while a slow first
 /// load runs, or `empty` when nothing matches. `rows` is `None` before the first answer, else
 /// how many rows it has.

@@ -19,7 +19,8 @@ use portal_web::i18n::native_name;
 
 use crate::app::{ConfirmBox, Notice, ROOT, load_one, set_title, show_failure};
 use crate::i18n::{TextsOf, fill, tr, trs, use_i18n};
-use crate::pages::home::{activity_html, sums_line};
+use crate::listing::{Panel, panel};
+use crate::pages::home::{activity_html, failed_item, sums_line};
 
 /// The contractor page.
 #[component]
@@ -159,35 +160,25 @@ fn Head(
 fn Standing(contractor_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let fetch = move |query: &'static str| {
-        let page = RwSignal::new(None::<IssuerDocumentPage>);
-        let path = format!(
+        panel::<IssuerDocumentPage>(format!(
             "{}/documents?contractor={contractor_id}&type=invoice&{query}&per_page=1",
             api::base()
-        );
-        spawn_local(async move {
-            if let Ok(p) = api::get::<IssuerDocumentPage>(&path).await {
-                page.set(Some(p));
-            }
-        });
-        page
+        ))
     };
     let open = fetch("status=open");
     let overdue = fetch("status=overdue");
-    let events = RwSignal::new(None::<EventPage>);
-    spawn_local(async move {
-        let path = format!(
-            "{}/events?contractor={contractor_id}&per_page=10",
-            api::base()
-        );
-        if let Ok(p) = api::get::<EventPage>(&path).await {
-            events.set(Some(p));
-        }
-    });
-    let line = move |page: RwSignal<Option<IssuerDocumentPage>>| {
+    let events = panel::<EventPage>(format!(
+        "{}/events?contractor={contractor_id}&per_page=10",
+        api::base()
+    ));
+    let line = move |loaded: Panel<IssuerDocumentPage>| {
         move || {
             let t = i18n.t();
             let l = i18n.locale.get();
-            page.with(|p| match p {
+            if loaded.failed.get() {
+                return t.load_error.to_owned();
+            }
+            loaded.data.with(|p| match p {
                 Some(p) if p.total == 0 => t.nothing_open.to_owned(),
                 Some(p) => sums_line(p, t, l),
                 None => String::new(),
@@ -197,9 +188,12 @@ fn Standing(contractor_id: i64) -> impl IntoView {
     let activity = move || {
         let t = i18n.t();
         let l = i18n.locale.get();
-        events.with(|p| {
+        if events.failed.get() {
+            return failed_item(t);
+        }
+        events.data.with(|p| {
             p.as_ref()
-                .map(|p| activity_html(p, t, l, false))
+                .map(|p| activity_html(p, t, l, t.no_events, false))
                 .unwrap_or_default()
         })
     };

@@ -305,7 +305,14 @@ fn Form(doc: Option<IssuerDocument>, preset: Option<i64>) -> impl IntoView {
                 ])
             })
             .collect(),
-        None => vec![new_line(Default::default())],
+        None => vec![new_line([
+            String::new(),
+            "1".to_owned(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ])],
     };
     let lines = RwSignal::new(first_lines);
 

@@ -4,7 +4,6 @@
 //! same filters, so "show all" is one click.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use portal_domain::locale::Locale;
 use portal_types::{EventPage, IssuerDocumentPage};
 use portal_ui::text;
@@ -13,6 +12,7 @@ use portal_web::fmt;
 use portal_web::html::Html;
 
 use crate::app::{ROOT, set_title};
+use crate::listing::{Panel, panel};
 use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
 
 /// Days after which an unopened invoice is worth a call.
@@ -30,36 +30,29 @@ pub fn HomePage() -> impl IntoView {
     let unseen_q = format!("type=invoice&state=issued&viewed=false&date_to={cutoff}");
     let offers_q = "type=offer&state=issued".to_owned();
 
-    let list = |query: String| {
-        let page = RwSignal::new(None::<IssuerDocumentPage>);
-        let path = format!("{}/documents?{query}&per_page=5", api::base());
-        spawn_local(async move {
-            if let Ok(p) = api::get::<IssuerDocumentPage>(&path).await {
-                page.set(Some(p));
-            }
-        });
-        page
-    };
-    let overdue = list(overdue_q.clone());
-    let unseen = list(unseen_q.clone());
-    let offers = list(offers_q.clone());
-    let events = RwSignal::new(None::<EventPage>);
-    spawn_local(async move {
-        let path = format!("{}/events?actor=portal_user&per_page=10", api::base());
-        if let Ok(p) = api::get::<EventPage>(&path).await {
-            events.set(Some(p));
-        }
-    });
+    let list =
+        |query: &str| panel::<IssuerDocumentPage>(format!("{}/documents?{query}&per_page=5", api::base()));
+    let overdue = list(&overdue_q);
+    let unseen = list(&unseen_q);
+    let offers = list(&offers_q);
+    let events = panel::<EventPage>(format!(
+        "{}/events?actor=portal_user&per_page=10",
+        api::base()
+    ));
 
     let card = move |id: &'static str,
                      title: Signal<String>,
-                     page: RwSignal<Option<IssuerDocumentPage>>,
+                     loaded: Panel<IssuerDocumentPage>,
                      query: String,
                      empty: fn(&Texts) -> &'static str,
                      with_sums: bool| {
+        let page = loaded.data;
         let items = text(move || {
             let t = i18n.t();
             let l = i18n.locale.get();
+            if loaded.failed.get() {
+                return failed_item(t);
+            }
             page.with(|p| {
                 p.as_ref()
                     .map(|p| items_html(p, t, l, empty))
@@ -92,9 +85,12 @@ pub fn HomePage() -> impl IntoView {
     let events_html = text(move || {
         let t = i18n.t();
         let l = i18n.locale.get();
-        events.with(|p| {
+        if events.failed.get() {
+            return failed_item(t);
+        }
+        events.data.with(|p| {
             p.as_ref()
-                .map(|p| activity_html(p, t, l, true))
+                .map(|p| activity_html(p, t, l, t.recent_none, true))
                 .unwrap_or_default()
         })
     });
@@ -118,6 +114,13 @@ pub fn HomePage() -> impl IntoView {
             </section>
         </div>
     }
+}
+
+/// A list item saying the list could not be loaded.
+pub fn failed_item(t: &Texts) -> String {
+    let mut h = Html::with_capacity(100);
+    h.element("li", "muted", t.load_error);
+    h.finish()
 }
 
 /// "3 invoices · €1,234.00 — 1 invoices · BGN 20.00": count and what remains, per currency.
@@ -162,12 +165,18 @@ fn items_html(
     h.finish()
 }
 
-/// The trail as list items; `with_contractor` links each to its contractor (not wanted on the
-/// contractor's own page).
-pub fn activity_html(p: &EventPage, t: &Texts, l: Locale, with_contractor: bool) -> String {
+/// The trail as list items (`empty` when there are none); `with_contractor` links each to its
+/// contractor (not wanted on the contractor's own page).
+pub fn activity_html(
+    p: &EventPage,
+    t: &Texts,
+    l: Locale,
+    empty: &str,
+    with_contractor: bool,
+) -> String {
     let mut h = Html::with_capacity(p.items.len() * 250 + 100);
     if p.items.is_empty() {
-        h.element("li", "muted", t.recent_none);
+        h.element("li", "muted", empty);
     }
     for e in &p.items {
         h.raw("<li><span class=\"event-when\">")
