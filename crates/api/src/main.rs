@@ -78,8 +78,57 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Create organisations and list them (for the operator).
+    Org {
+        #[command(subcommand)]
+        action: OrgCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+// Parsed once at start-up: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organisation with default portal settings and invite its owner: prints the
+    /// link where the owner chooses a password, and mails it when SMTP is configured.
+    /// Exit code 2 when an argument is refused (nothing is created).
+    Create {
+        #[command(flatten)]
+        common: Common,
+        /// The portal's address, /p/<slug>: lower-case letters, digits and hyphens.
+        #[arg(long)]
+        slug: String,
+        /// Legal name, printed on documents.
+        #[arg(long)]
+        name: String,
+        /// The owner's e-mail address (their sign-in).
+        #[arg(long)]
+        owner_email: String,
+        /// The owner's name (default: the e-mail's local part).
+        #[arg(long)]
+        owner_name: Option<String>,
+        /// Language of the organisation's mails and documents: bg, en, de or es.
+        #[arg(long)]
+        locale: Option<String>,
+        /// Default currency (ISO 4217).
+        #[arg(long)]
+        currency: Option<String>,
+        /// Country (ISO 3166 alpha-2; default from the language).
+        #[arg(long)]
+        country: Option<String>,
+        /// The address the server listens on (for links when --public-url is not given).
+        #[arg(long, env = "PORTAL_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+    /// List the organisations: id, slug, name, staff, created.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 /// Outgoing mail.
@@ -158,13 +207,7 @@ async fn main() -> anyhow::Result<()> {
             settings.client_address = ClientAddressSource::behind(hops, proxy_header);
             settings.static_dir = static_dir;
             settings.workers = workers;
-            settings.mail.smtp_url = mail.smtp_url;
-            if let Some(from) = mail.mail_from {
-                settings.mail.from = from;
-            }
-            if let Some(url) = mail.public_url {
-                settings.mail.public_url = url.trim_end_matches('/').to_string();
-            }
+            mail.apply(&mut settings);
             if seed {
                 let conn = db::connect(&settings.database_url).await?;
                 db::migrate(&conn).await?;
@@ -200,7 +243,109 @@ async fn main() -> anyhow::Result<()> {
             demo::seed(&conn).await?;
             tracing::info!("demo data seeded");
         }
+        Command::Org { action } => return org(action).await,
         Command::Openapi => {}
+    }
+    Ok(())
+}
+
+impl MailArgs {
+    fn apply(self, settings: &mut Settings) {
+        settings.mail.smtp_url = self.smtp_url;
+        if let Some(from) = self.mail_from {
+            settings.mail.from = from;
+        }
+        if let Some(url) = self.public_url {
+            settings.mail.public_url = url.trim_end_matches('/').to_string();
+        }
+    }
+}
+
+/// `portal org …`.
+async fn org(action: OrgCommand) -> anyhow::Result<()> {
+    use portal_api::app::organizations::{self, NewOrganization};
+    match action {
+        OrgCommand::Create {
+            common,
+            slug,
+            name,
+            owner_email,
+            owner_name,
+            locale,
+            currency,
+            country,
+            addr,
+            mail,
+        } => {
+            let mut settings = common.settings(addr)?;
+            mail.apply(&mut settings);
+            let conn = db::connect(&settings.database_url).await?;
+            db::migrate(&conn).await?;
+            let input = NewOrganization {
+                slug,
+                name,
+                owner_email,
+                owner_name,
+                locale,
+                currency,
+                country,
+            };
+            let created = match organizations::create(&conn, &settings, input).await {
+                Ok(c) => c,
+                Err(e) => {
+                    let fields = e.problem().errors;
+                    if fields.is_empty() {
+                        return Err(anyhow::anyhow!("{e}"));
+                    }
+                    for f in fields {
+                        eprintln!("portal: {}: {} ({})", f.field, f.message, f.code);
+                    }
+                    eprintln!("portal: nothing was created");
+                    std::process::exit(2);
+                }
+            };
+            let org = &created.organization;
+            println!(
+                "created organisation {} ({}), id {}",
+                org.slug, org.legal_name, org.id
+            );
+            println!(
+                "customer portal: {}/p/{}/login",
+                settings.mail.public_url, org.slug
+            );
+            println!("owner: {} ({})", created.owner.email, created.owner.name);
+            if created.mailed {
+                // Delivered now if the mail server takes it; else `portal serve` retries.
+                let worker = portal_api::mail::worker::Worker {
+                    db: conn.clone(),
+                    transport: portal_api::mail::Transport::from_settings(&settings)?,
+                    from: settings.mail.from.parse()?,
+                    signal: portal_api::mail::worker::OutboxSignal::default(),
+                };
+                worker.deliver_due().await?;
+                println!(
+                    "the owner's invitation is mailed (a failed delivery is retried by `portal serve`)"
+                );
+            } else {
+                println!("the owner chooses a password here (once, within 7 days):");
+                println!("{}", created.link);
+            }
+        }
+        OrgCommand::List { common } => {
+            let settings = common.settings(String::new())?;
+            let conn = db::connect(&settings.database_url).await?;
+            db::migrate(&conn).await?;
+            for (org, staff) in organizations::list(&conn).await? {
+                println!(
+                    "{}\t{}\t{}\t{} staff\tcreated {}",
+                    org.id,
+                    org.slug,
+                    org.legal_name,
+                    staff,
+                    org.created_at.format("%Y-%m-%d")
+                );
+            }
+        }
     }
     Ok(())
 }

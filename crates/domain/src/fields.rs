@@ -39,6 +39,29 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> Result<Option<Stri
     required_text(field, value, max).map(Some)
 }
 
+/// An organisation's slug, the part of its portal's address after `/p/`: 3 to 40 lower-case
+/// letters, digits and single hyphens, beginning with a letter and not ending with a hyphen.
+pub fn slug(field: &str, value: &str) -> Result<String, FieldError> {
+    let value = value.trim();
+    let ok = (3..=40).contains(&value.len())
+        && value.starts_with(|c: char| c.is_ascii_lowercase())
+        && !value.ends_with('-')
+        && !value.contains("--")
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(FieldError::new(
+            field,
+            "invalid_slug",
+            "3 to 40 lower-case letters, digits and single hyphens, beginning with a letter \
+             (`acme-trading`)",
+        ))
+    }
+}
+
 /// A person's name: 1–100 characters.
 pub fn person_name(field: &str, value: &str) -> Result<String, FieldError> {
     required_text(field, value, 100)
@@ -78,6 +101,34 @@ pub fn optional_email(field: &str, value: &str) -> Result<Option<String>, FieldE
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn slugs_are_lower_case_words_joined_by_single_hyphens() {
+        for ok in ["acme", "acme-trading", "a2z", "demo-2026-ltd"] {
+            assert_eq!(slug("slug", ok).as_deref(), Ok(ok), "{ok}");
+        }
+        assert_eq!(slug("slug", " acme ").as_deref(), Ok("acme"));
+        for bad in [
+            "",
+            "ab",
+            "Acme",
+            "2acme",
+            "-acme",
+            "acme-",
+            "acme--x",
+            "acme_x",
+            "acme x",
+            "ацме",
+            "a23456789012345678901234567890123456789012",
+        ] {
+            assert_eq!(
+                slug("slug", bad).map_err(|e| e.code),
+                Err("invalid_slug".to_string()),
+                "{bad}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

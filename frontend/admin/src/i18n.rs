@@ -355,6 +355,7 @@ pub struct Texts {
     pub ev_mailed: &'static str,
     pub payment_terms: &'static str,
     pub terms_hint: &'static str,
+    pub ev_org_created: &'static str,
 }
 
 impl Texts {
@@ -397,6 +398,7 @@ impl Texts {
             "payment_deleted" => self.ev_payment_deleted,
             "marked_sent" => self.ev_marked_sent,
             "mailed" => self.ev_mailed,
+            "organization_created" => self.ev_org_created,
             other => other,
         }
     }
@@ -731,6 +733,7 @@ pub const EN: Texts = Texts {
     ev_mailed: "Mailed to the customer",
     payment_terms: "Payment terms (days)",
     terms_hint: "The contractor's payment terms: {n} days from the date",
+    ev_org_created: "Organisation created",
 };
 
 pub const BG: Texts = Texts {
@@ -1039,6 +1042,7 @@ pub const BG: Texts = Texts {
     ev_mailed: "Изпратен по имейл на клиента",
     payment_terms: "Срок за плащане (дни)",
     terms_hint: "Срок за плащане на контрагента: {n} дни от датата",
+    ev_org_created: "Организацията е създадена",
 };
 
 pub const DE: Texts = Texts {
@@ -1347,6 +1351,7 @@ pub const DE: Texts = Texts {
     ev_mailed: "Per E-Mail an den Kunden gesendet",
     payment_terms: "Zahlungsziel (Tage)",
     terms_hint: "Zahlungsziel des Kunden: {n} Tage ab Datum",
+    ev_org_created: "Organisation angelegt",
 };
 
 pub const ES: Texts = Texts {
@@ -1655,4 +1660,5 @@ pub const ES: Texts = Texts {
     ev_mailed: "Enviado por correo al cliente",
     payment_terms: "Plazo de pago (días)",
     terms_hint: "Plazo de pago del cliente: {n} días desde la fecha",
+    ev_org_created: "Organización creada",
 };

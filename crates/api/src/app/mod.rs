@@ -5,6 +5,7 @@
 pub mod contractors;
 pub mod documents;
 pub mod links;
+pub mod organizations;
 pub mod passwords;
 pub mod payments;
 pub mod pdf;

@@ -15,6 +15,7 @@ mod issuer_portal_users;
 mod issuer_roles;
 mod issuer_staff;
 mod issuer_story;
+mod organizations;
 mod outbox;
 mod pdf;
 mod reads;

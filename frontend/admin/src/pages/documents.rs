@@ -22,9 +22,7 @@ use portal_web::url::pairs;
 
 use crate::app::{Notice, ROOT, set_title};
 use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
-use crate::listing::{
-    Chip, Pager, TableMessage, address_with, get, known, load_latest, query_of,
-};
+use crate::listing::{Chip, Pager, TableMessage, address_with, get, known, load_latest, query_of};
 
 /// Rows per page.
 const PER_PAGE: u32 = 50;

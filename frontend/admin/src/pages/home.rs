@@ -12,8 +12,8 @@ use portal_web::fmt;
 use portal_web::html::Html;
 
 use crate::app::{ROOT, set_title};
-use crate::listing::{Panel, panel};
 use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
+use crate::listing::{Panel, panel};
 
 /// Days after which an unopened invoice is worth a call.
 const UNSEEN_DAYS: i64 = 7;
@@ -30,8 +30,9 @@ pub fn HomePage() -> impl IntoView {
     let unseen_q = format!("type=invoice&state=issued&viewed=false&date_to={cutoff}");
     let offers_q = "type=offer&state=issued".to_owned();
 
-    let list =
-        |query: &str| panel::<IssuerDocumentPage>(format!("{}/documents?{query}&per_page=5", api::base()));
+    let list = |query: &str| {
+        panel::<IssuerDocumentPage>(format!("{}/documents?{query}&per_page=5", api::base()))
+    };
     let overdue = list(&overdue_q);
     let unseen = list(&unseen_q);
     let offers = list(&offers_q);

@@ -1,0 +1,268 @@
+//! Organisations the operator creates (`portal org create`): the organisation with the default
+//! portal settings, its owner invited (no password yet: a one-time link, valid for
+//! [`INVITATION_DAYS`], lets the owner choose one at `/admin/set-password`), and the invitation
+//! mailed through the outbox when SMTP is configured. Everything in one transaction: a taken
+//! slug or owner address changes nothing.
+
+use chrono::Duration;
+use portal_domain::fields;
+use portal_domain::locale::Locale;
+use portal_domain::money::Currency;
+use portal_store::entities::{organization, staff_user};
+use portal_store::events::{self, Actor, NewEvent};
+use portal_store::issuer::{IssuerScope, staff};
+use portal_store::outbox;
+use portal_store::sessions::ClientInfo;
+use portal_store::sessions::Realm;
+use portal_store::user_tokens::{self, Purpose};
+use portal_types::{DocumentType, FieldError, Role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::links;
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::mail::templates;
+
+/// How long the owner's link to choose a password works.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// What `portal org create` is given.
+#[derive(Debug, Clone, Default)]
+pub struct NewOrganization {
+    /// The portal's address: `/p/{slug}`.
+    pub slug: String,
+    /// Legal name, printed on documents.
+    pub name: String,
+    /// The owner's e-mail address (their sign-in).
+    pub owner_email: String,
+    /// The owner's name (default: the e-mail's local part).
+    pub owner_name: Option<String>,
+    /// `bg`, `en`, `de` or `es` (default `en`).
+    pub locale: Option<String>,
+    /// ISO 4217 (default `EUR`).
+    pub currency: Option<String>,
+    /// ISO 3166 alpha-2 (default: the language's country; `GB` for English).
+    pub country: Option<String>,
+}
+
+/// A created organisation, its owner and the owner's one-time link.
+#[derive(Debug, Clone)]
+pub struct Created {
+    /// The organisation.
+    pub organization: organization::Model,
+    /// Its owner, invited.
+    pub owner: staff_user::Model,
+    /// Where the owner chooses a password.
+    pub link: String,
+    /// The invitation was queued as a mail (SMTP is configured).
+    pub mailed: bool,
+}
+
+/// Creates an organisation and invites its owner; every invalid field is named at once.
+pub async fn create(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    input: NewOrganization,
+) -> Result<Created, ApiError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let slug = take(&mut errors, fields::slug("slug", &input.slug));
+    let name = take(&mut errors, fields::required_text("name", &input.name, 200));
+    let email = take(
+        &mut errors,
+        fields::email("owner_email", &input.owner_email),
+    );
+    let owner_name = take(
+        &mut errors,
+        fields::person_name(
+            "owner_name",
+            input.owner_name.as_deref().unwrap_or_else(|| {
+                input
+                    .owner_email
+                    .split('@')
+                    .next()
+                    .unwrap_or(&input.owner_email)
+            }),
+        ),
+    );
+    let locale = match input.locale.as_deref() {
+        None => Some(Locale::En),
+        Some(tag) => Locale::parse(tag.trim()).or_else(|| {
+            errors.push(FieldError::new(
+                "locale",
+                "invalid_value",
+                "`bg`, `en`, `de` or `es`",
+            ));
+            None
+        }),
+    };
+    let currency = match input.currency.as_deref() {
+        None => Some("EUR".to_string()),
+        Some(code) => Currency::from_code(&code.trim().to_ascii_uppercase())
+            .map(|c| c.code().to_string())
+            .or_else(|| {
+                errors.push(FieldError::new(
+                    "currency",
+                    "invalid_value",
+                    "not an ISO 4217 currency code",
+                ));
+                None
+            }),
+    };
+    let country = match (input.country.as_deref(), locale) {
+        (Some(c), _) => take(
+            &mut errors,
+            portal_domain::identifiers::country("country", c),
+        ),
+        (None, Some(Locale::Bg)) => Some("BG".to_string()),
+        (None, Some(Locale::De)) => Some("DE".to_string()),
+        (None, Some(Locale::Es)) => Some("ES".to_string()),
+        (None, _) => Some("GB".to_string()),
+    };
+    let (
+        Some(slug),
+        Some(name),
+        Some(email),
+        Some(owner_name),
+        Some(locale),
+        Some(currency),
+        Some(country),
+    ) = (slug, name, email, owner_name, locale, currency, country)
+    else {
+        return Err(ApiError::Validation(errors));
+    };
+
+    // Verifies no password anybody knows, until the owner chooses one.
+    let unusable = portal_store::passwords::hash(uuid::Uuid::new_v4().as_bytes())?;
+    let now = portal_store::now();
+    let txn = portal_store::begin_write(db).await?;
+    if organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug.as_str()))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::conflict_field(
+            "slug",
+            "taken",
+            "an organisation with this slug exists",
+        ));
+    }
+    if staff::email_taken(&txn, &email).await? {
+        return Err(ApiError::conflict_field(
+            "owner_email",
+            "taken",
+            "a staff member of some organisation signs in with this e-mail address",
+        ));
+    }
+    let org = organization::ActiveModel {
+        slug: Set(slug),
+        legal_name: Set(name),
+        country: Set(country),
+        default_currency: Set(currency),
+        default_locale: Set(locale.as_str().to_string()),
+        portal_document_types: Set(DocumentType::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(",")),
+        portal_allow_download: Set(true),
+        portal_allow_comments: Set(true),
+        portal_allow_offer_decisions: Set(true),
+        // Paying online needs a payment provider set up first.
+        portal_allow_payments: Set(false),
+        portal_access_default: Set(true),
+        portal_email_on_new_document: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let scope = IssuerScope::new(org.id);
+    let owner = staff::insert_invited(
+        &txn,
+        scope,
+        &email,
+        &owner_name,
+        Role::Owner,
+        &unusable,
+        now,
+    )
+    .await?;
+    let token = user_tokens::create(
+        &txn,
+        org.id,
+        Realm::Issuer,
+        owner.id,
+        Purpose::Invitation,
+        Duration::days(INVITATION_DAYS),
+        now,
+    )
+    .await?;
+    let link = links::admin(settings, &format!("/set-password?token={token}"));
+    let mailed = settings.mail.smtp_url.is_some();
+    if mailed {
+        let operator = settings
+            .mail
+            .from
+            .split('<')
+            .next()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or("The customer portal");
+        let words = templates::staff_invitation(
+            locale,
+            &org.legal_name,
+            Some(&owner.name),
+            operator,
+            INVITATION_DAYS,
+        );
+        let mail = templates::compose(locale, &owner.email, Some(&owner.name), words, &link);
+        outbox::enqueue_email(&txn, Some(org.id), &mail, now).await?;
+    }
+    events::record(
+        &txn,
+        NewEvent {
+            organization_id: org.id,
+            contractor_id: None,
+            document_id: None,
+            actor: Actor::System,
+            kind: "organization_created",
+            client: &ClientInfo::default(),
+            details: Some(serde_json::json!({ "owner": owner.email })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Created {
+        organization: org,
+        owner,
+        link,
+        mailed,
+    })
+}
+
+/// The value, or `None` with its error collected.
+fn take(errors: &mut Vec<FieldError>, r: Result<String, FieldError>) -> Option<String> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+/// Every organisation with its number of staff, oldest first.
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<(organization::Model, u64)>, ApiError> {
+    use sea_orm::PaginatorTrait;
+    let orgs = organization::Entity::find()
+        .order_by_asc(organization::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(orgs.len());
+    for org in orgs {
+        let staff = staff_user::Entity::find()
+            .filter(staff_user::Column::OrganizationId.eq(org.id))
+            .count(db)
+            .await?;
+        out.push((org, staff));
+    }
+    Ok(out)
+}
