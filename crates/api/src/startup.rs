@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::mail::Transport;
 use crate::mail::worker::{OutboxSignal, Worker};
 use crate::middleware::{catch_panic, request_id, security_headers};
-use crate::routes::system::fallback::{RouteTable, not_found};
+use crate::routes::system::fallback::{RouteTable, not_found, path_error};
 use crate::state::AppState;
 use crate::{openapi, routes};
 use portal_store as db;
@@ -83,9 +83,7 @@ impl Application {
                     }
                     .into()
                 }))
-                .app_data(
-                    web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()),
-                )
+                .app_data(web::PathConfig::default().error_handler(|_, req| path_error(req).into()))
                 .app_data(web::JsonConfig::default().error_handler(|err, _| {
                     ApiError::BadRequest {
                         code: "malformed_json",

@@ -329,6 +329,7 @@ pub struct EventPage {
 #[serde(deny_unknown_fields)]
 pub struct MarkSent {
     /// Ids of issued documents of the organisation, 1 to 100.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub ids: Vec<i64>,
 }
 

@@ -608,39 +608,30 @@ pub async fn credit_note(
 pub const MAX_BULK: usize = 100;
 
 /// The organisation's documents named by `ids` (1 to [`MAX_BULK`] of them), in the order
-/// given; repeated ids count once. A missing id, or one of another organisation, is a 422 on
-/// `field` naming it.
+/// given; repeated ids count once (but count towards the limit). Too few or too many is a 422 on `field`; a missing id, or
+/// one of another organisation, a 404 (as for a single document).
 pub async fn bulk(
     db: &impl ConnectionTrait,
     scope: IssuerScope,
     field: &str,
     ids: &[i64],
 ) -> Result<Vec<document::Model>, ApiError> {
-    let mut unique: Vec<i64> = Vec::with_capacity(ids.len());
-    for id in ids {
-        if !unique.contains(id) {
-            unique.push(*id);
-        }
-    }
-    if unique.is_empty() || unique.len() > MAX_BULK {
+    if ids.is_empty() || ids.len() > MAX_BULK {
         return Err(ApiError::Validation(vec![FieldError::new(
             field,
             "out_of_range",
             format!("name 1 to {MAX_BULK} documents"),
         )]));
     }
+    let mut unique: Vec<i64> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !unique.contains(id) {
+            unique.push(*id);
+        }
+    }
     let mut found = stored::find_many(db, scope, &unique).await?;
-    let missing: Vec<String> = unique
-        .iter()
-        .filter(|id| !found.iter().any(|d| d.id == **id))
-        .map(i64::to_string)
-        .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            field,
-            "not_found",
-            format!("no such document: {}", missing.join(", ")),
-        )]));
+    if found.len() != unique.len() {
+        return Err(ApiError::NotFound);
     }
     found.sort_by_key(|d| unique.iter().position(|id| *id == d.id));
     Ok(found)

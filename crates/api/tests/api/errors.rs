@@ -188,6 +188,27 @@ async fn unknown_routes_are_404_and_wrong_methods_405_as_problems() {
         .expect("send");
     assert_eq!(response.status(), 405);
     assert_eq!(response.headers()["allow"], "GET, HEAD, PATCH");
+
+    // A path written out in full that `/documents/{id}` also matches: still 405 for another
+    // method; a malformed id stays a 404.
+    let token = app.issuer_client().await.access_token().expect("token");
+    let response = http
+        .patch(format!("{}/api/v1/issuer/documents/mark-sent", app.address))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    let response = http
+        .patch(format!("{}/api/v1/issuer/documents/abc", app.address))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 404);
 }
 
 #[tokio::test]

@@ -124,7 +124,7 @@ fn sums(totals: &[CurrencyTotals]) -> Vec<CurrencySums> {
 struct IssuerGridParams {
     /// Contractor ids, any of them.
     #[param(style = Form, explode = false, inline)]
-    contractor: Option<Vec<ContractorId>>,
+    contractor: Option<Vec<PositiveId>>,
     /// States, any of them.
     #[param(style = Form, explode = false, inline)]
     state: Option<Vec<portal_types::DocumentState>>,
@@ -134,10 +134,10 @@ struct IssuerGridParams {
     sent: Option<bool>,
 }
 
-/// A contractor id (from 1).
-struct ContractorId;
+/// An id (from 1).
+struct PositiveId;
 
-impl utoipa::PartialSchema for ContractorId {
+impl utoipa::PartialSchema for PositiveId {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::Integer)
@@ -149,7 +149,7 @@ impl utoipa::PartialSchema for ContractorId {
     }
 }
 
-impl utoipa::ToSchema for ContractorId {}
+impl utoipa::ToSchema for PositiveId {}
 
 /// The issuer's document grid: the portal grid's filters, sort keys, paging and per-currency
 /// sums over the whole organisation, drafts included, plus `contractor`, `state` and `viewed`
@@ -503,7 +503,7 @@ fn pdf_name(doc: &document::Model) -> String {
 struct ArchiveParams {
     /// Document ids, 1 to 100, comma-separated.
     #[param(style = Form, explode = false, inline, min_items = 1, max_items = 100)]
-    ids: Vec<i64>,
+    ids: Vec<PositiveId>,
 }
 
 /// Several documents' PDFs in one ZIP file, in the order named (drafts included, as previews:
@@ -516,7 +516,8 @@ struct ArchiveParams {
     responses(
         (status = 200, description = "A ZIP file of PDFs", content_type = "application/zip", body = Vec<u8>),
         (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`ids` is missing, malformed, too long or names a document not of this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A named document is not one of this organisation's", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`ids` is missing, malformed or too long", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/documents/pdf-archive")]
@@ -583,7 +584,8 @@ async fn pdf_archive(
         (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not manage documents", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A draft is among them; nothing was marked", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`ids` is empty, too long or names a document not of this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A named document is not one of this organisation's; nothing was marked", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`ids` is empty or too long", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/documents/mark-sent")]

@@ -61,6 +61,28 @@ impl RouteTable {
     }
 }
 
+impl RouteTable {
+    /// The methods of a path written out in full (no `{id}` in it) that `path` is exactly:
+    /// `/documents/mark-sent` is such a path, though `/documents/{id}` matches it too.
+    pub fn allowed_literal(&self, path: &str) -> Option<String> {
+        let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.routes.iter().find_map(|(segments, methods)| {
+            (segments.len() == wanted.len() && segments.iter().zip(&wanted).all(|(s, w)| s == w))
+                .then(|| methods.join(", "))
+        })
+    }
+}
+
+/// A path parameter that does not parse: 405 when the path is one of the API's own written
+/// out in full (`PATCH /documents/mark-sent` reached `PATCH /documents/{id}`), else 404.
+pub fn path_error(req: &HttpRequest) -> ApiError {
+    req.app_data::<web::Data<RouteTable>>()
+        .and_then(|table| table.allowed_literal(req.path()))
+        .map_or(ApiError::NotFound, |allow| ApiError::MethodNotAllowed {
+            allow,
+        })
+}
+
 /// The default service of the app.
 pub async fn not_found(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
     let err = match table.allowed(req.path()) {
