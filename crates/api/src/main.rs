@@ -209,8 +209,7 @@ async fn main() -> anyhow::Result<()> {
             settings.workers = workers;
             mail.apply(&mut settings);
             if seed {
-                let conn = db::connect(&settings.database_url).await?;
-                db::migrate(&conn).await?;
+                let conn = migrated(&settings).await?;
                 if demo::is_empty(&conn).await? {
                     demo::seed(&conn).await?;
                     tracing::info!("demo data seeded");
@@ -232,14 +231,12 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Migrate { common } => {
             let settings = common.settings(String::new())?;
-            let conn = db::connect(&settings.database_url).await?;
-            db::migrate(&conn).await?;
+            migrated(&settings).await?;
             tracing::info!("database is up to date");
         }
         Command::Demo { common } => {
             let settings = common.settings(String::new())?;
-            let conn = db::connect(&settings.database_url).await?;
-            db::migrate(&conn).await?;
+            let conn = migrated(&settings).await?;
             demo::seed(&conn).await?;
             tracing::info!("demo data seeded");
         }
@@ -261,6 +258,13 @@ impl MailArgs {
     }
 }
 
+/// A connection to the configured database, its schema brought up to date.
+async fn migrated(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let conn = db::connect(&settings.database_url).await?;
+    db::migrate(&conn).await?;
+    Ok(conn)
+}
+
 /// `portal org …`.
 async fn org(action: OrgCommand) -> anyhow::Result<()> {
     use portal_api::app::organizations::{self, NewOrganization};
@@ -279,8 +283,7 @@ async fn org(action: OrgCommand) -> anyhow::Result<()> {
         } => {
             let mut settings = common.settings(addr)?;
             mail.apply(&mut settings);
-            let conn = db::connect(&settings.database_url).await?;
-            db::migrate(&conn).await?;
+            let conn = migrated(&settings).await?;
             let input = NewOrganization {
                 slug,
                 name,
@@ -333,8 +336,7 @@ async fn org(action: OrgCommand) -> anyhow::Result<()> {
         }
         OrgCommand::List { common } => {
             let settings = common.settings(String::new())?;
-            let conn = db::connect(&settings.database_url).await?;
-            db::migrate(&conn).await?;
+            let conn = migrated(&settings).await?;
             for (org, staff) in organizations::list(&conn).await? {
                 println!(
                     "{}\t{}\t{}\t{} staff\tcreated {}",

@@ -228,11 +228,7 @@ pub async fn seed_organization(
         default_currency: Set("EUR".into()),
         default_locale: Set("en".into()),
         brand_color: Set(Some("#1f5f8b".into())),
-        portal_document_types: Set(DocumentType::ALL
-            .iter()
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join(",")),
+        portal_document_types: Set(crate::portal::types_column(DocumentType::ALL)),
         portal_allow_download: Set(true),
         portal_allow_comments: Set(true),
         portal_allow_offer_decisions: Set(true),

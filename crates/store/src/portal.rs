@@ -69,6 +69,15 @@ impl PortalScope {
 
 /// The document types an organisation releases to its portal. The only reader of the stored
 /// list: what the portal shows and what the SPA is told come from here.
+/// The `portal_document_types` column for `types`, the writer's side of [`released_types`].
+pub fn types_column(types: &[DocumentType]) -> String {
+    types
+        .iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 pub fn released_types(organization: &organization::Model) -> Vec<DocumentType> {
     organization
         .portal_document_types

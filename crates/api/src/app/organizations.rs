@@ -162,11 +162,7 @@ pub async fn create(
         country: Set(country),
         default_currency: Set(currency),
         default_locale: Set(locale.as_str().to_string()),
-        portal_document_types: Set(DocumentType::ALL
-            .iter()
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join(",")),
+        portal_document_types: Set(portal_store::portal::types_column(DocumentType::ALL)),
         portal_allow_download: Set(true),
         portal_allow_comments: Set(true),
         portal_allow_offer_decisions: Set(true),

@@ -50,11 +50,7 @@ pub async fn update(
     if let Some(mut types) = portal.document_types {
         types.sort();
         types.dedup();
-        let list = types
-            .iter()
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = portal_store::portal::types_column(&types);
         if list != org.portal_document_types {
             model.portal_document_types = Set(list);
             changed.push("document_types");
