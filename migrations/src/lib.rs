@@ -12,6 +12,7 @@ mod m20261202_000001_end_sessions_on_delete;
 mod m20261202_000002_issuer;
 mod m20261203_000001_marked_sent;
 mod m20261203_000002_payment_terms;
+mod m20261203_000003_company_profile;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_issuer::Migration),
             Box::new(m20261203_000001_marked_sent::Migration),
             Box::new(m20261203_000002_payment_terms::Migration),
+            Box::new(m20261203_000003_company_profile::Migration),
         ]
     }
 }

@@ -351,6 +351,24 @@ impl Client {
             .await
     }
 
+    /// `GET /api/v1/issuer/organization`.
+    pub async fn organization(&self) -> Result<OrganizationProfile, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/issuer/organization"))
+            .await
+    }
+
+    /// `PATCH /api/v1/issuer/organization`.
+    pub async fn update_organization(
+        &self,
+        update: &OrganizationUpdate,
+    ) -> Result<OrganizationProfile, ClientError> {
+        self.send(
+            self.request(Method::PATCH, "/api/v1/issuer/organization")
+                .json(update),
+        )
+        .await
+    }
+
     /// `PATCH /api/v1/issuer/settings`.
     pub async fn update_settings(
         &self,

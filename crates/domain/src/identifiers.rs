@@ -181,6 +181,115 @@ pub fn vat_number(field: &str, value: &str) -> Result<String, FieldError> {
     }
 }
 
+/// The check digit of a Bulgarian ЕИК/БУЛСТАТ over `digits` with two weight sets: the first
+/// remainder mod 11, else (when it is 10) the second, else 0.
+fn bg_check(digits: &[u32], first: &[u32], second: &[u32]) -> u32 {
+    let sum = |w: &[u32]| digits.iter().zip(w).map(|(d, w)| d * w).sum::<u32>() % 11;
+    match sum(first) {
+        10 => match sum(second) {
+            10 => 0,
+            r => r,
+        },
+        r => r,
+    }
+}
+
+/// A Bulgarian ЕИК/БУЛСТАТ: 9 digits (companies) or 13 (branches), with their check digits.
+fn bg_uic(id: &str) -> bool {
+    let digits: Vec<u32> = id.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != id.len() || !matches!(digits.len(), 9 | 13) {
+        return false;
+    }
+    let nine = bg_check(
+        &digits[..8],
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+        &[3, 4, 5, 6, 7, 8, 9, 10],
+    ) == digits[8];
+    if digits.len() == 9 {
+        return nine;
+    }
+    nine && bg_check(&digits[8..12], &[2, 7, 3, 5], &[4, 9, 5, 7]) == digits[12]
+}
+
+/// A Spanish NIF: a DNI (8 digits and a check letter), an NIE (X, Y or Z, 7 digits and a check
+/// letter) or a company's CIF (a letter, 7 digits and a check digit or letter).
+fn es_nif(id: &str) -> bool {
+    const LETTERS: &[u8] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+    let b = id.as_bytes();
+    if b.len() != 9 || !id.is_ascii() {
+        return false;
+    }
+    let personal = |number: &str, letter: u8| {
+        number.bytes().all(|c| c.is_ascii_digit())
+            && number
+                .parse::<usize>()
+                .is_ok_and(|n| LETTERS[n % 23] == letter)
+    };
+    match b[0] {
+        b'0'..=b'9' => personal(&id[..8], b[8]),
+        b'X' | b'Y' | b'Z' => {
+            let lead = char::from(b'0' + (b[0] - b'X'));
+            personal(&format!("{lead}{}", &id[1..8]), b[8])
+        }
+        b'A'..=b'H' | b'J' | b'N' | b'P'..=b'S' | b'U'..=b'W' => {
+            let digits: Option<Vec<u32>> = id[1..8].chars().map(|c| c.to_digit(10)).collect();
+            let Some(digits) = digits else { return false };
+            let sum: u32 = digits
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| {
+                    if i % 2 == 0 {
+                        (2 * d) / 10 + (2 * d) % 10
+                    } else {
+                        d
+                    }
+                })
+                .sum();
+            let check = (10 - sum % 10) % 10;
+            b[8] == b'0' + check as u8 || b[8] == b"JABCDEFGHI"[check as usize]
+        }
+        _ => false,
+    }
+}
+
+/// A company's tax or registration number, checked by the rules of `country` (ISO 3166-1) where
+/// we know them: Bulgaria's ЕИК/БУЛСТАТ (9 or 13 digits with check digits), Spain's NIF/CIF
+/// (with its check character), Germany's Steuernummer (10 to 13 digits, slashes and spaces
+/// allowed). Elsewhere letters, digits and `-/. ` up to 30 characters. Returned compact for BG
+/// and ES, as typed (trimmed) elsewhere.
+pub fn tax_id(field: &str, value: &str, country: &str) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    let compact = compact(trimmed);
+    let refuse = |what: &str| Err(FieldError::new(field, "invalid_tax_id", what.to_string()));
+    match country {
+        "BG" if bg_uic(&compact) => Ok(compact),
+        "BG" => refuse("not a Bulgarian UIC (ЕИК/БУЛСТАТ: 9 or 13 digits with their check digits)"),
+        "ES" if es_nif(&compact) => Ok(compact),
+        "ES" => refuse("not a Spanish NIF/CIF (its check character does not match)"),
+        "DE" => {
+            let digits = trimmed.chars().filter(|c| !matches!(c, '/' | ' ')).count();
+            if trimmed
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '/' | ' '))
+                && (10..=13).contains(&digits)
+            {
+                Ok(trimmed.to_string())
+            } else {
+                refuse("not a German Steuernummer (10 to 13 digits, slashes allowed)")
+            }
+        }
+        _ if !trimmed.is_empty()
+            && trimmed.chars().count() <= 30
+            && trimmed
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '/' | '.' | ' ')) =>
+        {
+            Ok(trimmed.to_string())
+        }
+        _ => refuse("letters, digits and - / . only, at most 30"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,5 +391,35 @@ mod tests {
         ] {
             assert_eq!(code(vat_number("vat_number", bad)), why, "{bad}");
         }
+    }
+
+    #[test]
+    fn tax_ids_are_checked_by_country() {
+        // ЕИК of real registers' published examples and the check-digit rule worked by hand:
+        // 12345678 → 1·1+2·2+…+8·8 = 204, 204 mod 11 = 6.
+        assert_eq!(tax_id("t", "123456786", "BG").expect("valid"), "123456786");
+        assert_eq!(code(tax_id("t", "123456789", "BG")), "invalid_tax_id");
+        assert_eq!(code(tax_id("t", "12345678", "BG")), "invalid_tax_id");
+        // 13 digits: digits 9 to 12 are 6000 → 6·2+0·7+0·3+0·5 = 12, 12 mod 11 = 1.
+        assert_eq!(
+            tax_id("t", "1234567860001", "BG").expect("valid"),
+            "1234567860001"
+        );
+        assert_eq!(code(tax_id("t", "1234567860005", "BG")), "invalid_tax_id");
+        // DNI 12345678Z (12345678 mod 23 = 14 → Z), NIE X1234567L, CIF B12345674 and Q1234567D
+        // (odd places doubled, digit sums: 2+2+6+4+1+6+5 = 26 → (10 − 6) = 4 → D).
+        assert_eq!(tax_id("t", "12345678-z", "ES").expect("valid"), "12345678Z");
+        assert_eq!(code(tax_id("t", "12345678A", "ES")), "invalid_tax_id");
+        assert_eq!(tax_id("t", "X1234567L", "ES").expect("valid"), "X1234567L");
+        assert_eq!(tax_id("t", "B12345674", "ES").expect("valid"), "B12345674");
+        assert_eq!(tax_id("t", "Q1234567D", "ES").expect("valid"), "Q1234567D");
+        assert_eq!(code(tax_id("t", "B12345675", "ES")), "invalid_tax_id");
+        assert_eq!(
+            tax_id("t", "143/215/50213", "DE").expect("valid"),
+            "143/215/50213"
+        );
+        assert_eq!(code(tax_id("t", "143/215", "DE")), "invalid_tax_id");
+        assert_eq!(tax_id("t", " 08123456 ", "GB").expect("valid"), "08123456");
+        assert_eq!(code(tax_id("t", "<script>", "GB")), "invalid_tax_id");
     }
 }

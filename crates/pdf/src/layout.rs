@@ -148,6 +148,11 @@ fn party_block(
             }
         }
     }
+    for line in &party.contact_lines {
+        if !line.trim().is_empty() {
+            block.push(Wrapped::new(san.line(line), regular()));
+        }
+    }
     if let Some(v) = non_empty(&party.tax_id) {
         block.push(labelled(san, l.tax_id, v));
     }
@@ -418,6 +423,10 @@ fn render_with(
             body.push(Break::new(1.5));
             body.push(Wrapped::new(l.notes, bold()));
             body.push(multiline(&san, notes, regular()));
+        }
+        if let Some(footer) = non_empty(&doc.footer) {
+            body.push(Break::new(2));
+            body.push(multiline(&san, footer, muted()));
         }
         let running_head = format!(
             "{} {} {}",

@@ -73,6 +73,8 @@ pub struct Party {
     pub vat_number: Option<String>,
     /// Postal address, one entry per printed line. An entry may also contain line breaks.
     pub address_lines: Vec<String>,
+    /// Contact lines printed below the address (e-mail, phone, web site).
+    pub contact_lines: Vec<String>,
     /// Bank account (IBAN); printed for the issuer, and for the customer if given.
     pub iban: Option<String>,
     /// BIC / SWIFT code.
@@ -163,6 +165,9 @@ pub struct PdfDocument {
     /// Number of the related document: for a credit (or debit) note the invoice it corrects,
     /// printed as "Corrects invoice No. N" in the document's language.
     pub related_document_number: Option<String>,
+    /// The issuer's standing text at the foot of the document (registration court, managing
+    /// directors…); may contain line breaks.
+    pub footer: Option<String>,
 }
 
 impl PdfDocument {

@@ -20,6 +20,7 @@ fn issuer(locale: Locale) -> Party {
                 "ул. „Витоша“ 15, ет. 3".into(),
                 "1000 София, България".into(),
             ],
+            contact_lines: vec!["office@technotrade.example · +359 2 987 6543".into()],
             iban: Some("BG80 BNBG 9661 1020 3456 78".into()),
             bic: Some("BNBGBGSD".into()),
             bank_name: Some("Българска народна банка".into()),
@@ -32,6 +33,7 @@ fn issuer(locale: Locale) -> Party {
                 "15 Vitosha Blvd, 3rd floor".into(),
                 "1000 Sofia, Bulgaria".into(),
             ],
+            contact_lines: vec!["office@technotrade.example · +359 2 987 6543".into()],
             iban: Some("BG80 BNBG 9661 1020 3456 78".into()),
             bic: Some("BNBGBGSD".into()),
             bank_name: Some("Bulgarian National Bank".into()),
@@ -71,9 +73,7 @@ fn customer(locale: Locale) -> Party {
         tax_id: Some(tax_id.into()),
         vat_number: Some(vat.into()),
         address_lines: lines.iter().map(|s| (*s).into()).collect(),
-        iban: None,
-        bic: None,
-        bank_name: None,
+        ..Party::default()
     }
 }
 
@@ -308,6 +308,7 @@ pub fn document(locale: Locale, kind: DocumentType) -> PdfDocument {
         }
         .into(),
     );
+    doc.footer = Some("Techno Trade Ltd. · UIC 204587321 · Sofia City Court".into());
     doc
 }
 

@@ -12,7 +12,8 @@ use sea_orm::{
 };
 
 use crate::entities::{
-    contractor, document, document_line, organization, payment, portal_user, staff_user,
+    bank_account, contractor, document, document_line, organization, payment, portal_user,
+    staff_user,
 };
 
 /// The demo organisation's slug.
@@ -213,8 +214,8 @@ pub async fn seed_organization(
     let org = organization::ActiveModel {
         slug: Set(slug.into()),
         legal_name: Set(legal_name.into()),
-        tax_id: Set(Some("123456789".into())),
-        vat_number: Set(Some("BG123456789".into())),
+        tax_id: Set(Some("123456786".into())),
+        vat_number: Set(Some("BG123456786".into())),
         street: Set(Some("ul. Tsar Shishman 10".into())),
         city: Set(Some("Sofia".into())),
         postal_code: Set(Some("1000".into())),
@@ -222,9 +223,11 @@ pub async fn seed_organization(
         email: Set(Some("billing@demo.example".into())),
         phone: Set(Some("+359 2 123 4567".into())),
         website: Set(Some("https://demo.example".into())),
-        iban: Set(Some("BG80BNBG96611020345678".into())),
-        bic: Set(Some("BNBGBGSD".into())),
-        bank_name: Set(Some("Bulgarian National Bank".into())),
+        trading_name: Set(None),
+        document_footer: Set(Some(
+            "Registered in the Commercial Register of Bulgaria, UIC 123456786.".into(),
+        )),
+        default_payment_terms_days: Set(Some(14)),
         default_currency: Set("EUR".into()),
         default_locale: Set("en".into()),
         brand_color: Set(Some("#1f5f8b".into())),
@@ -241,6 +244,36 @@ pub async fn seed_organization(
     }
     .insert(&txn)
     .await?;
+    for (position, (currency, iban, bic, bank)) in [
+        (
+            "EUR",
+            "BG80BNBG96611020345678",
+            "BNBGBGSD",
+            "Bulgarian National Bank",
+        ),
+        (
+            "BGN",
+            "BG18RZBB91550123456789",
+            "RZBBBGSF",
+            "Raiffeisenbank (Bulgaria)",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        bank_account::ActiveModel {
+            organization_id: Set(org.id),
+            position: Set(position as i32),
+            bank_name: Set(Some(bank.into())),
+            iban: Set(iban.into()),
+            bic: Set(Some(bic.into())),
+            currency: Set(currency.into()),
+            is_default: Set(true),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
 
     let owner = staff_user::ActiveModel {
         organization_id: Set(org.id),
@@ -592,6 +625,15 @@ async fn insert_document(
     }
     .insert(db)
     .await?;
+    let doc = if spec.state == "draft" {
+        doc
+    } else {
+        // As issuing stores it: the parties as printed on the day.
+        let parties = crate::issuer::profile::parties_of(db, &doc).await?;
+        let mut issued: document::ActiveModel = doc.into();
+        issued.issued_parties = Set(Some(serde_json::to_string(&parties)?));
+        issued.update(db).await?
+    };
     for (i, (description, unit, line)) in spec.lines.iter().enumerate() {
         let net = line_net(line);
         document_line::ActiveModel {

@@ -225,8 +225,8 @@ pub async fn revoke_user_sessions(
 /// database, when its user is disabled, loses portal access or is deactivated; so this stays a
 /// single index lookup and access still ends at the next request.
 pub const SESSION_ORGANIZATION_SQL: &str = "SELECT o.id, o.slug, o.legal_name, o.tax_id, \
-o.vat_number, o.street, o.city, o.postal_code, o.country, o.email, o.phone, o.website, o.iban, \
-o.bic, o.bank_name, o.default_currency, o.default_locale, o.brand_color, \
+o.vat_number, o.street, o.city, o.postal_code, o.country, o.email, o.phone, o.website, o.trading_name, \
+o.document_footer, o.default_payment_terms_days, o.default_currency, o.default_locale, o.brand_color, \
 o.portal_document_types, o.portal_allow_download, o.portal_allow_comments, \
 o.portal_allow_offer_decisions, o.portal_allow_payments, o.portal_access_default, \
 o.portal_email_on_new_document, o.created_at, o.updated_at, EXISTS (SELECT 1 FROM \
@@ -290,9 +290,14 @@ fn organization_from_row(row: &dyn Columns) -> Result<(organization::Model, bool
         email: text(9)?,
         phone: text(10)?,
         website: text(11)?,
-        iban: text(12)?,
-        bic: text(13)?,
-        bank_name: text(14)?,
+        trading_name: text(12)?,
+        document_footer: text(13)?,
+        default_payment_terms_days: row
+            .int(14)?
+            .map(|d| {
+                i32::try_from(d).map_err(|_| StoreError::internal("payment terms out of range"))
+            })
+            .transpose()?,
         default_currency: required(15, text(15)?)?,
         default_locale: required(16, text(16)?)?,
         brand_color: text(17)?,

@@ -18,6 +18,7 @@ use portal_web::url::encode;
 
 use crate::i18n::{I18n, TextsOf, tr, use_i18n};
 use crate::pages::activity::ActivityPage;
+use crate::pages::company::CompanyPage;
 use crate::pages::contractor::ContractorPage;
 use crate::pages::contractors::ContractorsPage;
 use crate::pages::document::DocumentPage;
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contractors") view=ContractorsPage />
                     <Route path=path!("contractors/:id") view=ContractorPage />
                     <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("company") view=CompanyPage />
                     <Route path=path!("activity") view=ActivityPage />
                     <Route path=path!("*any") view=NotFound />
                 </ParentRoute>
@@ -320,6 +322,7 @@ fn Header() -> impl IntoView {
                     {nav_link("/contractors", |t| t.nav_contractors)}
                     {nav_link("/activity", |t| t.activity)}
                     <Show when=move || may_manage(staff, portal_domain::access::Permission::ManageSettings)>
+                        {nav_link("/company", |t| t.nav_company)}
                         {nav_link("/settings", |t| t.nav_settings)}
                     </Show>
                 </nav>

@@ -5,94 +5,14 @@ use portal_domain::{fields, identifiers};
 use portal_store::entities::contractor;
 use portal_store::events::{self, NewEvent};
 use portal_store::issuer::{IssuerScope, contractors, staff};
-use portal_types::{Address, ContractorKind, ContractorUpdate, FieldError, NewContractor};
+use portal_types::{ContractorKind, ContractorUpdate, NewContractor};
+
+use super::checked::Checked;
 use sea_orm::{ConnectionTrait, Set};
 
 use crate::auth::IssuerSession;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// The four portal languages.
-const LOCALES: [&str; 4] = ["bg", "en", "de", "es"];
-
-/// Collects the errors of one request's fields.
-#[derive(Default)]
-struct Checked(Vec<FieldError>);
-
-impl Checked {
-    fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
-        result.map_err(|e| self.0.push(e)).ok()
-    }
-
-    /// An optional text field: `None` untouched, `Some("")` cleared, else checked.
-    fn text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<Option<String>> {
-        value.and_then(|v| self.take(fields::optional_text(field, v, max)))
-    }
-
-    /// An optional identifier field parsed by `parse` unless empty.
-    fn identifier(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        parse: fn(&str, &str) -> Result<String, FieldError>,
-    ) -> Option<Option<String>> {
-        let value = value?;
-        if value.trim().is_empty() {
-            return Some(None);
-        }
-        self.take(parse(field, value)).map(Some)
-    }
-
-    fn locale(&mut self, value: Option<&str>) -> Option<String> {
-        let value = value?.trim();
-        if LOCALES.contains(&value) {
-            Some(value.to_string())
-        } else {
-            self.0.push(FieldError::new(
-                "locale",
-                "invalid_value",
-                "must be one of bg, en, de, es",
-            ));
-            None
-        }
-    }
-
-    fn address(&mut self, address: Option<&Address>) -> Option<[Option<Option<String>>; 4]> {
-        let a = address?;
-        Some([
-            self.text("address.street", a.street.as_deref(), 200),
-            self.text("address.city", a.city.as_deref(), 100),
-            self.text("address.postal_code", a.postal_code.as_deref(), 20),
-            self.identifier(
-                "address.country",
-                a.country.as_deref(),
-                identifiers::country,
-            ),
-        ])
-    }
-
-    /// Payment terms: 0 to 365 days.
-    fn terms(&mut self, days: Option<u16>) -> Option<i32> {
-        let days = days?;
-        if days > 365 {
-            self.0.push(FieldError::new(
-                "payment_terms_days",
-                "out_of_range",
-                "0 to 365 days",
-            ));
-            return None;
-        }
-        Some(i32::from(days))
-    }
-
-    fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
-}
 
 /// `salesperson_id` must name a member of the organisation's staff (0 clears it).
 async fn salesperson(
@@ -134,9 +54,9 @@ pub async fn create(
     let phone = checked.text("phone", input.phone.as_deref(), 50);
     let iban = checked.identifier("iban", input.iban.as_deref(), identifiers::iban);
     let bic = checked.identifier("bic", input.bic.as_deref(), identifiers::bic);
-    let locale = checked.locale(input.locale.as_deref());
+    let locale = checked.locale("locale", input.locale.as_deref());
     let address = checked.address(input.address.as_ref());
-    let terms = checked.terms(input.payment_terms_days);
+    let terms = checked.terms("payment_terms_days", input.payment_terms_days);
     checked.finish()?;
     let scope = session.scope();
     let salesperson = salesperson(&state.db, scope, input.salesperson_id).await?;
@@ -198,9 +118,11 @@ pub async fn update(
     let phone = checked.text("phone", input.phone.as_deref(), 50);
     let iban = checked.identifier("iban", input.iban.as_deref(), identifiers::iban);
     let bic = checked.identifier("bic", input.bic.as_deref(), identifiers::bic);
-    let locale = checked.locale(input.locale.as_deref());
+    let locale = checked.locale("locale", input.locale.as_deref());
     let address = checked.address(input.address.as_ref());
-    let terms = input.payment_terms_days.map(|t| checked.terms(t));
+    let terms = input
+        .payment_terms_days
+        .map(|t| checked.terms("payment_terms_days", t));
     checked.finish()?;
     let scope = session.scope();
     let now = portal_store::now();

@@ -144,8 +144,9 @@ struct Draft<'a> {
     issue_date: NaiveDate,
     due_date: Option<NaiveDate>,
     /// Without a due date, an invoice or debit note gets one from the contractor's payment
-    /// terms (a new draft only).
-    due_from_terms: bool,
+    /// terms, else from these (the organisation's default terms) — a new draft only: `None`
+    /// leaves the due date as given.
+    due_from_terms: Option<Option<i32>>,
     lines: Result<&'a [LineInput], Vec<LineRow>>,
     notes: Option<String>,
     related_document_id: Option<i64>,
@@ -220,8 +221,11 @@ async fn check(
     let mut due_date = draft.due_date;
     match contractors::find(db, scope, draft.contractor_id).await? {
         Some(c) if c.archived_at.is_none() => {
-            if due_date.is_none() && draft.due_from_terms && is_payable(draft.doc_type) {
-                due_date = c.payment_terms_days.and_then(|days| {
+            if due_date.is_none()
+                && let Some(default_terms) = draft.due_from_terms
+                && is_payable(draft.doc_type)
+            {
+                due_date = c.payment_terms_days.or(default_terms).and_then(|days| {
                     draft
                         .issue_date
                         .checked_add_days(chrono::Days::new(u64::try_from(days).ok()?))
@@ -315,7 +319,7 @@ pub async fn create(
                 .unwrap_or_else(|| session.organization.default_currency.clone()),
             issue_date: input.issue_date.unwrap_or(today),
             due_date: input.due_date,
-            due_from_terms: true,
+            due_from_terms: Some(session.organization.default_payment_terms_days),
             lines: Ok(&input.lines),
             notes: input.notes.clone(),
             related_document_id: input.related_document_id,
@@ -359,7 +363,7 @@ pub async fn update(
             currency: input.currency.clone().unwrap_or(current.currency.clone()),
             issue_date: input.issue_date.unwrap_or(current.issue_date),
             due_date: input.due_date.or(current.due_date),
-            due_from_terms: false,
+            due_from_terms: None,
             lines: match &input.lines {
                 Some(lines) => Ok(lines),
                 None => Err(current.lines.clone()),
@@ -445,7 +449,7 @@ pub async fn issue(
             detail: "the contractor is archived; restore it first".to_string(),
         });
     }
-    let number = stored::take_number(&txn, scope, doc_type).await?;
+    let number = portal_store::issuer::profile::take_number(&txn, scope, doc_type, now).await?;
     if !stored::issue(&txn, &doc, &number, now).await? {
         return Err(ApiError::Conflict {
             code: "already_issued",

@@ -2,6 +2,7 @@
 //! mail they cause in it (the outbox), so that either all of it happens or none. Handlers parse
 //! the request, call one use case, and map its answer to a DTO.
 
+pub mod checked;
 pub mod contractors;
 pub mod documents;
 pub mod links;
@@ -10,5 +11,6 @@ pub mod passwords;
 pub mod payments;
 pub mod pdf;
 pub mod portal_users;
+pub mod profile;
 pub mod settings;
 pub mod staff;

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use portal_pdf::{DocumentType, Line, Locale, Party, PdfDocument, VatBreakdown};
 use portal_store::entities::{contractor, document, organization};
+use portal_store::issuer::IssuerScope;
 use portal_store::issuer::documents as stored;
+use portal_store::issuer::profile::{self, IssuedParties, PartySnapshot};
 use portal_store::portal::exponent;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use sha2::{Digest, Sha256};
@@ -14,50 +16,17 @@ use sha2::{Digest, Sha256};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-fn party_of_org(org: &organization::Model) -> Party {
+fn party(p: PartySnapshot) -> Party {
     Party {
-        name: org.legal_name.clone(),
-        tax_id: org.tax_id.clone(),
-        vat_number: org.vat_number.clone(),
-        address_lines: address(&org.street, &org.postal_code, &org.city, Some(&org.country)),
-        iban: org.iban.clone(),
-        bic: org.bic.clone(),
-        bank_name: org.bank_name.clone(),
+        name: p.name,
+        tax_id: p.tax_id,
+        vat_number: p.vat_number,
+        address_lines: p.address_lines,
+        contact_lines: p.contact_lines,
+        iban: p.iban,
+        bic: p.bic,
+        bank_name: p.bank_name,
     }
-}
-
-fn party_of_contractor(c: &contractor::Model) -> Party {
-    Party {
-        name: c.name.clone(),
-        tax_id: c.tax_id.clone(),
-        vat_number: c.vat_number.clone(),
-        address_lines: address(&c.street, &c.postal_code, &c.city, c.country.as_ref()),
-        ..Party::default()
-    }
-}
-
-fn address(
-    street: &Option<String>,
-    postal: &Option<String>,
-    city: &Option<String>,
-    country: Option<&String>,
-) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(s) = street.as_ref().filter(|s| !s.is_empty()) {
-        lines.push(s.clone());
-    }
-    let place = [postal.as_deref(), city.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if !place.trim().is_empty() {
-        lines.push(place);
-    }
-    if let Some(c) = country.filter(|c| !c.is_empty()) {
-        lines.push(c.clone());
-    }
-    lines
 }
 
 /// Everything the PDF shows, from the database rows.
@@ -70,6 +39,19 @@ pub async fn pdf_model(
         .one(db)
         .await?
         .ok_or(ApiError::NotFound)?;
+    // An issued document prints its parties as they were when it was issued; a draft (and a
+    // document issued before issuing kept them) as they are now.
+    let parties = match doc
+        .issued_parties
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<IssuedParties>(json).ok())
+    {
+        Some(parties) => parties,
+        None => {
+            let accounts = profile::bank_accounts(db, IssuerScope::new(organization.id)).await?;
+            profile::parties_now(organization, &accounts, &customer, &doc.currency)
+        }
+    };
     let lines = stored::lines(db, doc.id).await?;
     let related = portal_store::portal::related_of(db, doc).await?;
     let kind = DocumentType::parse(&doc.doc_type)
@@ -93,8 +75,8 @@ pub async fn pdf_model(
         due_date: doc.due_date,
         currency: doc.currency.clone(),
         currency_exponent: exponent(&doc.currency),
-        issuer: party_of_org(organization),
-        customer: party_of_contractor(&customer),
+        issuer: party(parties.issuer),
+        customer: party(parties.customer),
         lines: lines
             .iter()
             .map(|l| Line {
@@ -115,6 +97,7 @@ pub async fn pdf_model(
         remaining_minor: doc.remaining_minor,
         notes: doc.notes.clone(),
         related_document_number: related.map(|r| r.number),
+        footer: parties.footer,
     })
 }
 

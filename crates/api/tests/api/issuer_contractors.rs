@@ -526,5 +526,9 @@ async fn payment_terms_give_new_invoices_their_due_date() {
         .create_document(&doc(DocumentType::Invoice, None))
         .await
         .expect("invoice");
-    assert_eq!(without.row.due_date, None);
+    // Without terms of its own, the organisation's default terms apply (14 days in the demo).
+    assert_eq!(
+        without.row.due_date,
+        without.row.date.checked_add_days(chrono::Days::new(14))
+    );
 }

@@ -18,6 +18,7 @@ mod issuer_story;
 mod organizations;
 mod outbox;
 mod pdf;
+mod profile;
 mod reads;
 mod smtp_sink;
 mod system;

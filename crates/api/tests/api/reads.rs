@@ -162,9 +162,9 @@ async fn the_session_check_reads_every_organisation_column_into_its_field() {
         org.email = Set(Some("mail-6@example.org".into()));
         org.phone = Set(Some("phone-7".into()));
         org.website = Set(Some("https://site-8.example".into()));
-        org.iban = Set(Some("iban-9".into()));
-        org.bic = Set(Some("bic-10".into()));
-        org.bank_name = Set(Some("bank-11".into()));
+        org.trading_name = Set(Some("trading-9".into()));
+        org.document_footer = Set(Some("footer-10".into()));
+        org.default_payment_terms_days = Set(Some(11));
         org.brand_color = Set(Some("#0c0c0c".into()));
         org.portal_allow_download = Set(on(1));
         org.portal_allow_comments = Set(on(2));

@@ -28,6 +28,8 @@ pub struct Model {
     pub last_downloaded_at: Option<DateTimeUtc>,
     /// When the staff first marked it as sent by other means (post, their own e-mail).
     pub sent_at: Option<DateTimeUtc>,
+    /// Issuer and customer as printed when it was issued (JSON); `None` for drafts.
+    pub issued_parties: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -17,9 +17,12 @@ pub struct Model {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub website: Option<String>,
-    pub iban: Option<String>,
-    pub bic: Option<String>,
-    pub bank_name: Option<String>,
+    /// The name the company trades under, when it differs from the legal name.
+    pub trading_name: Option<String>,
+    /// Printed at the foot of every document issued (registration court, managing directors…).
+    pub document_footer: Option<String>,
+    /// Days from issue to due date of invoices and debit notes for contractors without their own.
+    pub default_payment_terms_days: Option<i32>,
     pub default_currency: String,
     pub default_locale: String,
     pub brand_color: Option<String>,

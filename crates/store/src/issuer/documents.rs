@@ -15,10 +15,6 @@ use super::IssuerScope;
 use crate::entities::{document, document_line, payment};
 use crate::{StoreError, stmt};
 
-/// Digits of a document number (`0000000042`): Bulgarian law asks for ten, and the other
-/// countries' rules are met by it too.
-pub const NUMBER_DIGITS: usize = 10;
-
 /// One line as entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineRow {
@@ -225,67 +221,10 @@ pub async fn delete(db: &impl ConnectionTrait, doc: document::Model) -> Result<(
     Ok(())
 }
 
-/// The next number of the organisation's documents of `doc_type`, taken: gap-free and unique
-/// however many issue at once, because the sequence row is locked until the issuing
-/// transaction ends (a rolled-back issue gives its number back). The first number continues
-/// after the highest one the organisation already has.
-pub async fn take_number(
-    db: &impl ConnectionTrait,
-    scope: IssuerScope,
-    doc_type: DocumentType,
-) -> Result<String, StoreError> {
-    let org = scope.organization_id();
-    let kind = doc_type.as_str();
-    let existing = db
-        .query_one_raw(stmt(
-            db,
-            "SELECT next_number FROM document_sequences WHERE organization_id = $1 AND doc_type = $2",
-            vec![org.into(), kind.into()],
-        ))
-        .await?;
-    if existing.is_none() {
-        let numbers = db
-            .query_all_raw(stmt(
-                db,
-                "SELECT number FROM documents WHERE organization_id = $1 AND doc_type = $2",
-                vec![org.into(), kind.into()],
-            ))
-            .await?;
-        // Numbers of digits only (drafts written here carry a placeholder with letters; a
-        // number imported with its draft counts).
-        let mut highest = 0i64;
-        for row in numbers {
-            let number: String = row.try_get("", "number")?;
-            if !number.is_empty()
-                && number.bytes().all(|b| b.is_ascii_digit())
-                && let Ok(n) = number.parse::<i64>()
-            {
-                highest = highest.max(n);
-            }
-        }
-        db.execute_raw(stmt(
-            db,
-            "INSERT INTO document_sequences (organization_id, doc_type, next_number) VALUES ($1, $2, $3)
-             ON CONFLICT (organization_id, doc_type) DO NOTHING",
-            vec![org.into(), kind.into(), (highest + 1).into()],
-        ))
-        .await?;
-    }
-    let row = db
-        .query_one_raw(stmt(
-            db,
-            "UPDATE document_sequences SET next_number = next_number + 1
-             WHERE organization_id = $1 AND doc_type = $2 RETURNING next_number - 1 AS number",
-            vec![org.into(), kind.into()],
-        ))
-        .await?
-        .ok_or_else(|| StoreError::internal("the document sequence is missing"))?;
-    let number: i64 = row.try_get("", "number")?;
-    Ok(format!("{number:0width$}", width = NUMBER_DIGITS))
-}
-
-/// Issues a draft under `number`: it leaves the draft state, payable kinds owe their total.
-/// `false` when it was no longer a draft (another request issued or deleted it).
+/// Issues a draft under `number`: it leaves the draft state, payable kinds owe their total,
+/// and the issuer and customer as printed now are stored with it (a later change of either
+/// never changes the issued document). `false` when it was no longer a draft (another request
+/// issued or deleted it).
 pub async fn issue(
     db: &impl ConnectionTrait,
     doc: &document::Model,
@@ -305,11 +244,14 @@ pub async fn issue(
     } else {
         (None, None)
     };
+    let parties = serde_json::to_string(&super::profile::parties_of(db, doc).await?)
+        .map_err(StoreError::internal)?;
     let result = db
         .execute_raw(stmt(
             db,
             "UPDATE documents SET state = 'issued', number = $2, number_folded = $3, search_text = $4,
-                paid_minor = $5, remaining_minor = $6, version = version + 1, updated_at = $7
+                paid_minor = $5, remaining_minor = $6, version = version + 1, updated_at = $7,
+                issued_parties = $8
              WHERE id = $1 AND state = 'draft'",
             vec![
                 doc.id.into(),
@@ -319,6 +261,7 @@ pub async fn issue(
                 paid.into(),
                 remaining.into(),
                 now.into(),
+                parties.into(),
             ],
         ))
         .await?;

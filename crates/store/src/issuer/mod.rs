@@ -7,6 +7,7 @@ pub mod contractors;
 pub mod documents;
 pub mod events;
 pub mod portal_users;
+pub mod profile;
 pub mod staff;
 
 /// One organisation, as its staff sees it.

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod contractors;
 pub mod documents;
 pub mod me;
+pub mod organization;
 pub mod payments;
 pub mod portal_users;
 pub mod query;
@@ -47,6 +48,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(payments::list_payments)
         .service(payments::record_payment)
         .service(payments::delete_payment)
+        .service(organization::get_organization)
+        .service(organization::update_organization)
         .service(settings::get_settings)
         .service(settings::update_settings)
         .service(settings::apply_to_all)
