@@ -297,6 +297,7 @@ test.describe('admin', () => {
         ['contractors', '/admin/contractors', '#contractors tbody tr'],
         ['settings', '/admin/settings', '#staff tbody tr'],
         ['activity', '/admin/activity', '#activity tbody tr'],
+        ['company', '/admin/company', '#number-series tbody tr'],
       ];
       for (const width of [1366, 390]) {
         await page.setViewportSize({ width, height: width > 400 ? 900 : 844 });

@@ -107,23 +107,33 @@ const NAMES: [&str; 14] = [
 fn ProfileForm(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView {
     let i18n = use_i18n();
     let p = profile.get_untracked().expect("drawn with a profile");
-    let field = |v: Option<String>| RwSignal::new(v.unwrap_or_default());
-    let values: [RwSignal<String>; 14] = [
-        RwSignal::new(p.legal_name.clone()),
-        field(p.trading_name.clone()),
-        field(p.tax_id.clone()),
-        field(p.vat_number.clone()),
-        field(p.address.street.clone()),
-        field(p.address.postal_code.clone()),
-        field(p.address.city.clone()),
-        field(p.address.country.clone()),
-        field(p.email.clone()),
-        field(p.phone.clone()),
-        field(p.website.clone()),
-        RwSignal::new(p.default_currency.clone()),
-        field(p.default_payment_terms_days.map(|d| d.to_string())),
-        field(p.document_footer.clone()),
-    ];
+    let values: [RwSignal<String>; 14] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let locale = RwSignal::new(String::new());
+    // The form shows the profile as the server keeps it (normalised: `123 456 786` is saved as
+    // `123456786`), at first and after each save.
+    let fill_from = move |p: &OrganizationProfile| {
+        let texts = [
+            Some(p.legal_name.clone()),
+            p.trading_name.clone(),
+            p.tax_id.clone(),
+            p.vat_number.clone(),
+            p.address.street.clone(),
+            p.address.postal_code.clone(),
+            p.address.city.clone(),
+            p.address.country.clone(),
+            p.email.clone(),
+            p.phone.clone(),
+            p.website.clone(),
+            Some(p.default_currency.clone()),
+            p.default_payment_terms_days.map(|d| d.to_string()),
+            p.document_footer.clone(),
+        ];
+        for (signal, text) in values.iter().zip(texts) {
+            signal.set(text.unwrap_or_default());
+        }
+        locale.set(p.default_locale.clone());
+    };
+    fill_from(&p);
     let [
         legal_name,
         trading_name,
@@ -140,7 +150,6 @@ fn ProfileForm(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView 
         terms,
         footer,
     ] = values;
-    let locale = RwSignal::new(p.default_locale.clone());
     let errors: [RwSignal<Option<String>>; 14] = std::array::from_fn(|_| RwSignal::new(None));
     let failure = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
@@ -195,6 +204,7 @@ fn ProfileForm(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView 
             match result {
                 Ok(saved) => {
                     notice.set(Some(i18n.t().profile_saved.to_owned()));
+                    fill_from(&saved);
                     profile.set(Some(saved));
                 }
                 Err(e) => {
@@ -337,6 +347,42 @@ fn ProfileForm(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView 
     }
 }
 
+/// The errors of a list field (`bank_accounts[1].iban`) under their rows: `rows[i]` collects
+/// row `i`'s errors by field name. A message for the form, as [`show_failure`].
+fn show_row_failure(
+    i18n: crate::i18n::I18n,
+    e: &ApiError,
+    list: &str,
+    rows: &[RowErrors],
+    failure: RwSignal<Option<String>>,
+) {
+    let t = i18n.t();
+    let mut placed = false;
+    for f in e.field_errors() {
+        let Some((index, name)) = f
+            .field
+            .strip_prefix(list)
+            .and_then(|rest| rest.strip_prefix('['))
+            .and_then(|rest| rest.split_once("]."))
+        else {
+            continue;
+        };
+        if let Some(row) = index.parse::<usize>().ok().and_then(|i| rows.get(i)) {
+            let text = t.field_error(&f.code).to_owned();
+            row.update(|e| e.push((name.to_owned(), text)));
+            placed = true;
+        }
+    }
+    if placed {
+        failure.set(Some(t.fix_errors.to_owned()));
+    } else {
+        show_failure(i18n, e, &[], failure);
+    }
+}
+
+/// A row's errors by the API's field name.
+type RowErrors = RwSignal<Vec<(String, String)>>;
+
 /// One bank account being edited.
 #[derive(Clone, Copy)]
 struct AccountRow {
@@ -347,7 +393,7 @@ struct AccountRow {
     currency: RwSignal<String>,
     is_default: RwSignal<bool>,
     /// Errors of the row by field (`iban`, `bic`, …).
-    errors: RwSignal<Vec<(String, String)>>,
+    errors: RowErrors,
 }
 
 impl AccountRow {
@@ -438,26 +484,8 @@ fn BankAccounts(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView
                     notice.set(Some(i18n.t().accounts_saved.to_owned()));
                 }
                 Err(e) => {
-                    let t = i18n.t();
-                    let mut placed = false;
-                    for f in e.field_errors() {
-                        let Some(rest) = f.field.strip_prefix("bank_accounts[") else {
-                            continue;
-                        };
-                        let Some((index, name)) = rest.split_once("].") else {
-                            continue;
-                        };
-                        if let Some(row) = index.parse::<usize>().ok().and_then(|i| list.get(i)) {
-                            let text = t.field_error(&f.code).to_owned();
-                            row.errors.update(|e| e.push((name.to_owned(), text)));
-                            placed = true;
-                        }
-                    }
-                    failure.set(Some(if placed {
-                        t.fix_errors.to_owned()
-                    } else {
-                        i18n.common().error_generic.to_owned()
-                    }));
+                    let targets: Vec<_> = list.iter().map(|r| r.errors).collect();
+                    show_row_failure(i18n, &e, "bank_accounts", &targets, failure);
                 }
             }
         });
@@ -571,7 +599,7 @@ struct SeriesRow {
     padding: RwSignal<String>,
     next: RwSignal<String>,
     yearly: RwSignal<bool>,
-    errors: RwSignal<Vec<(String, String)>>,
+    errors: RowErrors,
 }
 
 /// The number as it will be printed, computed as the server does (for the preview only; the
@@ -696,30 +724,7 @@ fn Series(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView {
                     profile.set(Some(saved));
                     notice.set(Some(i18n.t().series_saved.to_owned()));
                 }
-                Err(e) => {
-                    let t = i18n.t();
-                    let mut placed = false;
-                    for f in e.field_errors() {
-                        let Some(rest) = f.field.strip_prefix("number_series[") else {
-                            continue;
-                        };
-                        let Some((index, name)) = rest.split_once("].") else {
-                            continue;
-                        };
-                        if let Some(errors) =
-                            index.parse::<usize>().ok().and_then(|i| targets.get(i))
-                        {
-                            let text = t.field_error(&f.code).to_owned();
-                            errors.update(|e| e.push((name.to_owned(), text)));
-                            placed = true;
-                        }
-                    }
-                    failure.set(Some(if placed {
-                        t.fix_errors.to_owned()
-                    } else {
-                        i18n.common().error_generic.to_owned()
-                    }));
-                }
+                Err(e) => show_row_failure(i18n, &e, "number_series", &targets, failure),
             }
         });
     };
