@@ -292,6 +292,7 @@ async fn org(action: OrgCommand) -> anyhow::Result<()> {
                 locale,
                 currency,
                 country,
+                mail_invitation: true,
             };
             let created = match organizations::create(&conn, &settings, input).await {
                 Ok(c) => c,

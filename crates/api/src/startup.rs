@@ -54,7 +54,10 @@ impl Application {
                 .map_err(|e| anyhow::anyhow!("PORTAL_MAIL_FROM: {e}"))?,
             signal: signal.clone(),
         };
+        let setup = std::sync::Arc::new(crate::app::setup::SetupGate::new(&settings));
+        setup.open_if_empty(&db).await?;
         let shared = AppState {
+            setup,
             db,
             outbox: signal,
             settings,

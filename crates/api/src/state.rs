@@ -23,4 +23,6 @@ pub struct AppState {
     pub reads: HotReads,
     /// Wakes the outbox worker after a transaction queued mail.
     pub outbox: OutboxSignal,
+    /// The first-run setup's one-time code, while no organisation exists.
+    pub setup: std::sync::Arc<crate::app::setup::SetupGate>,
 }

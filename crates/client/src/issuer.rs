@@ -48,6 +48,17 @@ impl Client {
         self.sign_in(Realm::Issuer, "set-password", &body).await
     }
 
+    /// `GET /api/v1/issuer/auth/setup`: whether the first-run setup is open.
+    pub async fn setup_status(&self) -> Result<SetupStatus, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/issuer/auth/setup"))
+            .await
+    }
+
+    /// `POST /api/v1/issuer/auth/setup`: the first organisation and its owner; signs in.
+    pub async fn setup(&self, request: &SetupRequest) -> Result<TokenResponse, ClientError> {
+        self.sign_in(Realm::Issuer, "setup", request).await
+    }
+
     /// `POST /api/v1/portal/auth/set-password`: set a password from a link and sign in.
     pub async fn portal_set_password(
         &self,

@@ -151,3 +151,39 @@ pub struct PasswordChange {
     #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 128))]
     pub new_password_repeat: String,
 }
+
+/// Whether this instance waits for its first-run setup (`GET /api/v1/issuer/auth/setup`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetupStatus {
+    /// No organisation exists yet and the server printed a setup code in its log.
+    pub open: bool,
+}
+
+/// `POST /api/v1/issuer/auth/setup`: the first organisation and its owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetupRequest {
+    /// The one-time code the server printed in its log when it started.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub code: String,
+    /// The organisation's legal name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub name: String,
+    /// Its portal's address: `/p/{slug}` (3–40 lower-case letters, digits and hyphens).
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub slug: String,
+    /// The owner's name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub owner_name: String,
+    /// The owner's e-mail address: their sign-in.
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    pub owner_email: String,
+    /// The owner's password.
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
+    pub password: String,
+    /// `bg`, `en`, `de` or `es` (default `en`).
+    #[serde(default)]
+    pub locale: Option<String>,
+}

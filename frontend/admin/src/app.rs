@@ -28,6 +28,7 @@ use crate::pages::home::HomePage;
 use crate::pages::login::{LoginPage, SetPasswordPage};
 use crate::pages::not_found::NotFound;
 use crate::pages::settings::{SettingsPage, may_manage};
+use crate::pages::setup::SetupPage;
 
 /// The signed-in staff member, loaded once per session.
 #[derive(Debug, Clone, Copy)]
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <main id="main" class="standalone"><NotFound /></main> }>
                 <Route path=path!("/admin/login") view=LoginPage />
                 <Route path=path!("/admin/set-password") view=SetPasswordPage />
+                <Route path=path!("/admin/setup") view=SetupPage />
                 <ParentRoute path=path!("/admin") view=Shell>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("documents") view=DocumentsPage />

@@ -397,6 +397,17 @@ pub struct Texts {
     pub err_invalid_iban: &'static str,
     pub err_invalid_tax_id: &'static str,
     pub err_duplicate_default: &'static str,
+    pub setup_title: &'static str,
+    pub setup_intro: &'static str,
+    pub setup_code: &'static str,
+    pub org_name: &'static str,
+    pub org_slug: &'static str,
+    pub org_slug_hint: &'static str,
+    pub your_name: &'static str,
+    pub choose_password: &'static str,
+    pub setup_button: &'static str,
+    pub setup_closed: &'static str,
+    pub err_invalid_setup_code: &'static str,
 }
 
 impl Texts {
@@ -453,6 +464,7 @@ impl Texts {
             "before_issue_date" => self.err_before_issue,
             "invalid_number" => self.err_not_a_number,
             "below_current" => self.err_below_current,
+            "invalid_setup_code" => self.err_invalid_setup_code,
             "number_taken" => self.err_number_taken,
             "year_missing_in_prefix" => self.err_year_missing,
             "invalid_iban" | "invalid_iban_checksum" => self.err_invalid_iban,
@@ -822,6 +834,17 @@ pub const EN: Texts = Texts {
     err_invalid_iban: "Not a valid IBAN: a character is wrong or missing.",
     err_invalid_tax_id: "Not a valid tax number for the company's country.",
     err_duplicate_default: "Only one default account per currency.",
+    setup_title: "Set up your portal",
+    setup_intro: "No organisation exists yet. Enter the setup code from the server's log (also in the file setup-code in its data directory), your company and your own account.",
+    setup_code: "Setup code",
+    org_name: "Company name",
+    org_slug: "Portal address",
+    org_slug_hint: "Lower-case letters, digits and hyphens: your customers sign in at /p/your-address.",
+    your_name: "Your name",
+    choose_password: "Password",
+    setup_button: "Set up",
+    setup_closed: "This portal is set up already. Sign in instead.",
+    err_invalid_setup_code: "Not the code from the server's log.",
 };
 
 pub const BG: Texts = Texts {
@@ -1172,6 +1195,17 @@ pub const BG: Texts = Texts {
     err_invalid_iban: "Невалиден IBAN: знак е грешен или липсва.",
     err_invalid_tax_id: "Невалиден ЕИК/данъчен номер за държавата на фирмата.",
     err_duplicate_default: "Само една сметка по подразбиране за валута.",
+    setup_title: "Настройка на портала",
+    setup_intro: "Все още няма организация. Въведете кода за настройка от журнала на сървъра (и във файла setup-code в папката му с данни), фирмата си и собствения си акаунт.",
+    setup_code: "Код за настройка",
+    org_name: "Име на фирмата",
+    org_slug: "Адрес на портала",
+    org_slug_hint: "Малки латински букви, цифри и тирета: клиентите ви влизат на /p/вашият-адрес.",
+    your_name: "Вашето име",
+    choose_password: "Парола",
+    setup_button: "Настрой",
+    setup_closed: "Този портал вече е настроен. Влезте в него.",
+    err_invalid_setup_code: "Това не е кодът от журнала на сървъра.",
 };
 
 pub const DE: Texts = Texts {
@@ -1522,6 +1556,17 @@ pub const DE: Texts = Texts {
     err_invalid_iban: "Keine gültige IBAN: ein Zeichen ist falsch oder fehlt.",
     err_invalid_tax_id: "Keine gültige Steuernummer für das Land des Unternehmens.",
     err_duplicate_default: "Nur ein Standardkonto je Währung.",
+    setup_title: "Portal einrichten",
+    setup_intro: "Es gibt noch keine Organisation. Geben Sie den Einrichtungscode aus dem Protokoll des Servers (auch in der Datei setup-code in seinem Datenverzeichnis), Ihr Unternehmen und Ihr eigenes Konto ein.",
+    setup_code: "Einrichtungscode",
+    org_name: "Firmenname",
+    org_slug: "Portal-Adresse",
+    org_slug_hint: "Kleinbuchstaben, Ziffern und Bindestriche: Ihre Kunden melden sich unter /p/ihre-adresse an.",
+    your_name: "Ihr Name",
+    choose_password: "Passwort",
+    setup_button: "Einrichten",
+    setup_closed: "Dieses Portal ist bereits eingerichtet. Melden Sie sich stattdessen an.",
+    err_invalid_setup_code: "Nicht der Code aus dem Protokoll des Servers.",
 };
 
 pub const ES: Texts = Texts {
@@ -1872,4 +1917,15 @@ pub const ES: Texts = Texts {
     err_invalid_iban: "IBAN no válido: falta un carácter o es incorrecto.",
     err_invalid_tax_id: "No es un NIF válido para el país de la empresa.",
     err_duplicate_default: "Solo una cuenta predeterminada por moneda.",
+    setup_title: "Configurar el portal",
+    setup_intro: "Aún no existe ninguna organización. Introduzca el código de configuración del registro del servidor (también en el archivo setup-code de su directorio de datos), su empresa y su propia cuenta.",
+    setup_code: "Código de configuración",
+    org_name: "Nombre de la empresa",
+    org_slug: "Dirección del portal",
+    org_slug_hint: "Minúsculas, dígitos y guiones: sus clientes entran en /p/su-direccion.",
+    your_name: "Su nombre",
+    choose_password: "Contraseña",
+    setup_button: "Configurar",
+    setup_closed: "Este portal ya está configurado. Inicie sesión.",
+    err_invalid_setup_code: "No es el código del registro del servidor.",
 };

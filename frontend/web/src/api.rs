@@ -256,6 +256,25 @@ pub async fn set_password(request: &impl Serialize) -> Result<TokenResponse, Api
     token(response).await
 }
 
+/// `GET /auth/setup`, without a session: whether the first-run setup is open.
+pub async fn setup_open() -> bool {
+    let Ok(response) = raw("GET", &format!("{}/auth/setup", base()), None, None).await else {
+        return false;
+    };
+    let Ok(body) = text(&response).await else {
+        return false;
+    };
+    parse::<portal_types::SetupStatus>(&body).is_ok_and(|s| s.open)
+}
+
+/// `POST /auth/setup` (the admin's first-run setup): signs the new owner in. The caller
+/// accepts the token into the session.
+pub async fn setup(request: &impl Serialize) -> Result<TokenResponse, ApiError> {
+    let body = serde_json::to_string(request).map_err(|_| ApiError::Decode)?;
+    let response = raw("POST", &format!("{}/auth/setup", base()), Some(&body), None).await?;
+    token(response).await
+}
+
 /// `POST /auth/refresh`, shared: concurrent callers wait for the same request, because a
 /// refresh cookie is valid once and a second use would end the whole session.
 pub async fn refresh() -> Result<TokenResponse, ApiError> {

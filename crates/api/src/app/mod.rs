@@ -13,4 +13,5 @@ pub mod pdf;
 pub mod portal_users;
 pub mod profile;
 pub mod settings;
+pub mod setup;
 pub mod staff;

@@ -45,6 +45,9 @@ pub struct NewOrganization {
     pub currency: Option<String>,
     /// ISO 3166 alpha-2 (default: the language's country; `GB` for English).
     pub country: Option<String>,
+    /// Mail the owner the link when SMTP is configured (the first-run setup sets the password
+    /// at once instead).
+    pub mail_invitation: bool,
 }
 
 /// A created organisation, its owner and the owner's one-time link.
@@ -56,6 +59,8 @@ pub struct Created {
     pub owner: staff_user::Model,
     /// Where the owner chooses a password.
     pub link: String,
+    /// The one-time token in the link.
+    pub token: String,
     /// The invitation was queued as a mail (SMTP is configured).
     pub mailed: bool,
 }
@@ -198,7 +203,7 @@ pub async fn create(
     )
     .await?;
     let link = links::admin(settings, &format!("/set-password?token={token}"));
-    let mailed = settings.mail.smtp_url.is_some();
+    let mailed = input.mail_invitation && settings.mail.smtp_url.is_some();
     if mailed {
         let operator = settings
             .mail
@@ -236,6 +241,7 @@ pub async fn create(
         organization: org,
         owner,
         link,
+        token,
         mailed,
     })
 }

@@ -230,6 +230,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server with demo data, letting the test adjust the settings first.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(adjust, true).await
+}
+
+/// Starts a server on an empty database (no organisation: the first-run setup is open).
+pub async fn spawn_empty_app() -> TestApp {
+    spawn(|_| {}, false).await
+}
+
+async fn spawn(adjust: impl FnOnce(&mut Settings), seed: bool) -> TestApp {
     let dir = std::env::temp_dir().join(format!("portal-test-{}", uuid::Uuid::new_v4().simple()));
     let database_url = fresh_database(&dir).await;
     let mut settings = Settings::new(
@@ -246,7 +255,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
 
     let conn = db::connect(&database_url).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
-    demo::seed(&conn).await.expect("seed demo data");
+    if seed {
+        demo::seed(&conn).await.expect("seed demo data");
+    }
     let (address, passwords) = start(settings.clone()).await;
     TestApp {
         address,

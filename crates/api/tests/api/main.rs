@@ -20,6 +20,7 @@ mod outbox;
 mod pdf;
 mod profile;
 mod reads;
+mod setup;
 mod smtp_sink;
 mod system;
 mod tokens;

@@ -11,3 +11,4 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod settings;
+pub mod setup;

@@ -1,11 +1,13 @@
 //! Staff signing in to the issuer side, refreshing and signing out.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use portal_store::entities::{organization, staff_user};
 use portal_store::events::{self, Actor, NewEvent};
 use portal_store::sessions;
 use portal_store::throttle;
-use portal_types::{IssuerLoginRequest, Problem, SetPassword, TokenResponse};
+use portal_types::{
+    IssuerLoginRequest, Problem, SetPassword, SetupRequest, SetupStatus, TokenResponse,
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use crate::app;
@@ -23,7 +25,44 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(issuer_login)
         .service(issuer_refresh)
         .service(issuer_logout)
-        .service(issuer_set_password);
+        .service(issuer_set_password)
+        .service(setup_status)
+        .service(setup);
+}
+
+/// Whether the instance waits for its first-run setup: no organisation exists, and the server
+/// printed a one-time setup code in its log when it started.
+#[utoipa::path(
+    tag = "issuer: auth",
+    responses((status = 200, description = "Whether setup is open", body = SetupStatus))
+)]
+#[get("/setup")]
+async fn setup_status(state: web::Data<AppState>) -> Result<web::Json<SetupStatus>, ApiError> {
+    use sea_orm::PaginatorTrait;
+    let open = state.setup.is_open() && organization::Entity::find().count(&state.db).await? == 0;
+    Ok(web::Json(SetupStatus { open }))
+}
+
+/// First-run setup: creates the first organisation and its owner with the setup code from the
+/// server's log, and signs the owner in. Closed (404) once an organisation exists; five wrong
+/// codes replace the code with a new one in the log.
+#[utoipa::path(
+    tag = "issuer: auth",
+    request_body = SetupRequest,
+    responses(
+        (status = 200, description = "Set up and signed in; the refresh cookie is set", body = TokenResponse),
+        (status = 404, description = "Setup is closed: an organisation exists", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid, or the code is wrong (`code`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/setup")]
+async fn setup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<SetupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let grant = app::setup::run(&state, body.0, &client_info(&req)).await?;
+    grant_response(&state, grant)
 }
 
 /// Sign in as a member of the issuer's staff.
