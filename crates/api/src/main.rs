@@ -293,6 +293,7 @@ async fn org(action: OrgCommand) -> anyhow::Result<()> {
                 currency,
                 country,
                 mail_invitation: true,
+                owner_password: None,
             };
             let created = match organizations::create(&conn, &settings, input).await {
                 Ok(c) => c,

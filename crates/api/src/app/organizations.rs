@@ -48,6 +48,22 @@ pub struct NewOrganization {
     /// Mail the owner the link when SMTP is configured (the first-run setup sets the password
     /// at once instead).
     pub mail_invitation: bool,
+    /// The password the owner chose, checked with the other fields (the first-run setup sets
+    /// it through the invitation right after).
+    pub owner_password: Option<String>,
+}
+
+/// A [`NewOrganization`] whose fields passed [`validate`].
+#[derive(Debug, Clone)]
+pub struct Valid {
+    slug: String,
+    name: String,
+    email: String,
+    owner_name: String,
+    locale: Locale,
+    currency: String,
+    country: String,
+    mail_invitation: bool,
 }
 
 /// A created organisation, its owner and the owner's one-time link.
@@ -71,6 +87,16 @@ pub async fn create(
     settings: &Settings,
     input: NewOrganization,
 ) -> Result<Created, ApiError> {
+    insert(
+        db,
+        settings,
+        validate(&input).map_err(ApiError::Validation)?,
+    )
+    .await
+}
+
+/// Checks every field of `input` (the owner's password too, when given); all errors at once.
+pub fn validate(input: &NewOrganization) -> Result<Valid, Vec<FieldError>> {
     let mut errors: Vec<FieldError> = Vec::new();
     let slug = take(&mut errors, fields::slug("slug", &input.slug));
     let name = take(&mut errors, fields::required_text("name", &input.name, 200));
@@ -125,6 +151,11 @@ pub async fn create(
         (None, Some(Locale::Es)) => Some("ES".to_string()),
         (None, _) => Some("GB".to_string()),
     };
+    if let Some(password) = &input.owner_password
+        && let Err(e) = portal_domain::password::check(password, input.owner_email.trim())
+    {
+        errors.push(FieldError::new("password", e.code(), e.to_string()));
+    }
     let (
         Some(slug),
         Some(name),
@@ -135,8 +166,39 @@ pub async fn create(
         Some(country),
     ) = (slug, name, email, owner_name, locale, currency, country)
     else {
-        return Err(ApiError::Validation(errors));
+        return Err(errors);
     };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Valid {
+        slug,
+        name,
+        email,
+        owner_name,
+        locale,
+        currency,
+        country,
+        mail_invitation: input.mail_invitation,
+    })
+}
+
+/// Creates the organisation of checked fields and invites its owner.
+pub async fn insert(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    valid: Valid,
+) -> Result<Created, ApiError> {
+    let Valid {
+        slug,
+        name,
+        email,
+        owner_name,
+        locale,
+        currency,
+        country,
+        mail_invitation,
+    } = valid;
 
     // Verifies no password anybody knows, until the owner chooses one.
     let unusable = portal_store::passwords::hash(uuid::Uuid::new_v4().as_bytes())?;
@@ -203,7 +265,7 @@ pub async fn create(
     )
     .await?;
     let link = links::admin(settings, &format!("/set-password?token={token}"));
-    let mailed = input.mail_invitation && settings.mail.smtp_url.is_some();
+    let mailed = mail_invitation && settings.mail.smtp_url.is_some();
     if mailed {
         let operator = settings
             .mail

@@ -160,37 +160,47 @@ pub async fn run(
     if organization::Entity::find().count(&state.db).await? > 0 {
         return Err(ApiError::NotFound);
     }
-    // The password is checked before anything is created: a weak one must not leave an
-    // organisation whose owner cannot sign in.
-    portal_domain::password::check(&input.password, input.owner_email.trim()).map_err(|e| {
-        ApiError::Validation(vec![FieldError::new("password", e.code(), e.to_string())])
-    })?;
-    let Some(code) = state.setup.take(&input.code)? else {
-        return Err(ApiError::field(
+    let new = NewOrganization {
+        slug: input.slug,
+        name: input.name,
+        owner_email: input.owner_email,
+        owner_name: Some(input.owner_name),
+        locale: input.locale,
+        currency: None,
+        country: None,
+        mail_invitation: false,
+        // Checked with the rest: a weak one must not leave an owner who cannot sign in.
+        owner_password: Some(input.password.clone()),
+    };
+    // Every error at once: the fields, the password and the code. A right code is taken (no
+    // other request can use it) and given back if anything else is wrong.
+    let valid = organizations::validate(&new);
+    let code = state.setup.take(&input.code)?;
+    let mut errors = Vec::new();
+    if code.is_none() {
+        errors.push(FieldError::new(
             "code",
             "invalid_setup_code",
             "not the setup code the server printed in its log",
         ));
+    }
+    let valid = match valid {
+        Ok(valid) if errors.is_empty() => valid,
+        Ok(_) => return Err(ApiError::Validation(errors)),
+        Err(fields) => {
+            if let Some(code) = code {
+                state.setup.put_back(code);
+            }
+            errors.extend(fields);
+            return Err(ApiError::Validation(errors));
+        }
     };
-    let created = organizations::create(
-        &state.db,
-        &state.settings,
-        NewOrganization {
-            slug: input.slug,
-            name: input.name,
-            owner_email: input.owner_email,
-            owner_name: Some(input.owner_name),
-            locale: input.locale,
-            currency: None,
-            country: None,
-            mail_invitation: false,
-        },
-    )
-    .await;
-    let created = match created {
+    let created = match organizations::insert(&state.db, &state.settings, valid).await {
         Ok(c) => c,
         Err(e) => {
-            state.setup.put_back(code);
+            if let Some(code) = code {
+                state.setup.put_back(code);
+            }
             return Err(e);
         }
     };

@@ -34,6 +34,37 @@ async fn the_first_organisation_is_set_up_with_the_code_and_the_setup_then_close
     let code = code_of(&app);
     assert_eq!(code.len(), 23, "{code}");
 
+    // An empty form with a wrong code: every error at once.
+    let (status, _, mut fields) = api_error(
+        client
+            .setup(&SetupRequest {
+                code: String::new(),
+                name: String::new(),
+                slug: String::new(),
+                owner_name: String::new(),
+                owner_email: String::new(),
+                password: String::new(),
+                locale: None,
+            })
+            .await,
+    );
+    fields.sort();
+    assert_eq!(
+        (status, fields),
+        (
+            422,
+            [
+                "code",
+                "name",
+                "owner_email",
+                "owner_name",
+                "password",
+                "slug"
+            ]
+            .map(String::from)
+            .to_vec()
+        )
+    );
     // A wrong code: nothing is created.
     let (status, _, fields) = api_error(client.setup(&request("AAAAA-BBBBB-CCCCC-DDDDD")).await);
     assert_eq!((status, fields), (422, vec!["code".to_string()]));
