@@ -13,7 +13,7 @@ use portal_domain::money::{Currency, parse_scaled};
 use portal_store::entities::{contractor, document, portal_user};
 use portal_store::events::{self, NewEvent};
 use portal_store::issuer::documents::{self as stored, Content, LineRow};
-use portal_store::issuer::{IssuerScope, contractors};
+use portal_store::issuer::{IssuerScope, contractors, profile};
 use portal_store::outbox;
 use portal_store::portal::released_types;
 use portal_types::{DocumentType, DocumentUpdate, FieldError, LineInput, NewDocument};
@@ -449,8 +449,13 @@ pub async fn issue(
             detail: "the contractor is archived; restore it first".to_string(),
         });
     }
-    let number = portal_store::issuer::profile::take_number(&txn, scope, doc_type, now).await?;
-    if !stored::issue(&txn, &doc, &number, now).await? {
+    // What the document prints about both parties, read before the number is taken: taking it
+    // locks the organisation's numbering until the commit.
+    let org = &session.organization;
+    let accounts = profile::bank_accounts(&txn, scope).await?;
+    let parties = profile::parties_now(org, &accounts, &customer, &doc.currency);
+    let number = profile::take_number(&txn, scope, doc_type, now).await?;
+    if !stored::issue(&txn, &doc, &number, &parties, now).await? {
         return Err(ApiError::Conflict {
             code: "already_issued",
             detail: "the document is issued already".to_string(),
@@ -459,7 +464,6 @@ pub async fn issue(
     let issued = stored::find(&txn, scope, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let org = &session.organization;
     record(
         &txn,
         session,

@@ -41,11 +41,15 @@ pub async fn pdf_model(
         .ok_or(ApiError::NotFound)?;
     // An issued document prints its parties as they were when it was issued; a draft (and a
     // document issued before issuing kept them) as they are now.
-    let parties = match doc
-        .issued_parties
-        .as_deref()
-        .and_then(|json| serde_json::from_str::<IssuedParties>(json).ok())
-    {
+    let stored = doc.issued_parties.as_deref().and_then(|json| {
+        serde_json::from_str::<IssuedParties>(json)
+            .map_err(|e| {
+                // Never expected (the server wrote it); the PDF still renders, from today's data.
+                tracing::error!(document = doc.id, error = %e, "the parties stored at issue cannot be read");
+            })
+            .ok()
+    });
+    let parties = match stored {
         Some(parties) => parties,
         None => {
             let accounts = profile::bank_accounts(db, IssuerScope::new(organization.id)).await?;

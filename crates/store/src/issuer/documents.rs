@@ -229,6 +229,7 @@ pub async fn issue(
     db: &impl ConnectionTrait,
     doc: &document::Model,
     number: &str,
+    parties: &super::profile::IssuedParties,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let doc_type = DocumentType::parse(&doc.doc_type)
@@ -244,8 +245,7 @@ pub async fn issue(
     } else {
         (None, None)
     };
-    let parties = serde_json::to_string(&super::profile::parties_of(db, doc).await?)
-        .map_err(StoreError::internal)?;
+    let parties = serde_json::to_string(parties).map_err(StoreError::internal)?;
     let result = db
         .execute_raw(stmt(
             db,

@@ -179,6 +179,33 @@ async fn ensure(
     Ok(())
 }
 
+/// A row of `document_sequences` as the series stands in `year` (a yearly series last used in
+/// an earlier year starts at 1); `None` for a type this build does not know.
+fn series_of_row(row: &sea_orm::QueryResult, year: i32) -> Result<Option<Series>, StoreError> {
+    let kind: String = row.try_get("", "doc_type")?;
+    let Some(doc_type) = DocumentType::parse(&kind) else {
+        return Ok(None);
+    };
+    let next: i64 = row.try_get("", "next_number")?;
+    let prefix: String = row.try_get("", "prefix")?;
+    let padding: i32 = row.try_get("", "padding")?;
+    let yearly_reset: bool = row.try_get("", "yearly_reset")?;
+    let stored_year: Option<i32> = row.try_get("", "year")?;
+    let stored_year = stored_year.unwrap_or(year);
+    let restarts = yearly_reset && stored_year < year;
+    Ok(Some(Series {
+        doc_type,
+        prefix,
+        padding: u8::try_from(padding).unwrap_or(DEFAULT_PADDING),
+        next_number: if restarts { 1 } else { next },
+        yearly_reset,
+        year: stored_year.max(year),
+    }))
+}
+
+const SERIES_COLUMNS: &str = "SELECT doc_type, next_number, prefix, padding, yearly_reset, year
+     FROM document_sequences WHERE organization_id = $1";
+
 /// Every document type's series as it stands in `year` (the current year): types never
 /// numbered show where they would start.
 pub async fn series(
@@ -188,35 +215,15 @@ pub async fn series(
 ) -> Result<Vec<Series>, StoreError> {
     let org = scope.organization_id();
     let rows = db
-        .query_all_raw(stmt(
-            db,
-            "SELECT doc_type, next_number, prefix, padding, yearly_reset, year
-             FROM document_sequences WHERE organization_id = $1",
-            vec![org.into()],
-        ))
+        .query_all_raw(stmt(db, SERIES_COLUMNS, vec![org.into()]))
         .await?;
-    let mut stored = Vec::with_capacity(rows.len());
-    for row in rows {
-        let kind: String = row.try_get("", "doc_type")?;
-        let Some(doc_type) = DocumentType::parse(&kind) else {
-            continue;
-        };
-        let next: i64 = row.try_get("", "next_number")?;
-        let prefix: String = row.try_get("", "prefix")?;
-        let padding: i32 = row.try_get("", "padding")?;
-        let yearly_reset: bool = row.try_get("", "yearly_reset")?;
-        let stored_year: Option<i32> = row.try_get("", "year")?;
-        let stored_year = stored_year.unwrap_or(year);
-        let restarts = yearly_reset && stored_year < year;
-        stored.push(Series {
-            doc_type,
-            prefix,
-            padding: u8::try_from(padding).unwrap_or(DEFAULT_PADDING),
-            next_number: if restarts { 1 } else { next },
-            yearly_reset,
-            year: stored_year.max(year),
-        });
-    }
+    let stored: Vec<Series> = rows
+        .iter()
+        .map(|row| series_of_row(row, year))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     let mut all = Vec::with_capacity(DocumentType::ALL.len());
     for &doc_type in DocumentType::ALL {
         match stored.iter().find(|s| s.doc_type == doc_type) {
@@ -257,10 +264,15 @@ pub async fn set_series(
     let org = scope.organization_id();
     let kind = wanted.doc_type.as_str();
     ensure(db, org, kind, wanted.year).await?;
-    let current = series(db, scope, wanted.year)
+    let row = db
+        .query_one_raw(stmt(
+            db,
+            &format!("{SERIES_COLUMNS} AND doc_type = $2"),
+            vec![org.into(), kind.into()],
+        ))
         .await?
-        .into_iter()
-        .find(|s| s.doc_type == wanted.doc_type)
+        .ok_or_else(|| StoreError::internal("the document sequence is missing"))?;
+    let current = series_of_row(&row, wanted.year)?
         .ok_or_else(|| StoreError::internal("the document sequence is missing"))?;
     if wanted.next_number < current.next_number {
         return Ok(Err(SeriesRefusal::NextNumberLower {

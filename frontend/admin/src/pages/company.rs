@@ -383,6 +383,45 @@ fn show_row_failure(
 /// A row's errors by the API's field name.
 type RowErrors = RwSignal<Vec<(String, String)>>;
 
+/// The error of `field` among a row's errors.
+fn error_of(errors: RowErrors, field: &'static str) -> impl Fn() -> Option<String> + Copy {
+    move || {
+        errors.with(|e| {
+            e.iter()
+                .find(|(n, _)| n == field)
+                .map(|(_, text)| text.clone())
+        })
+    }
+}
+
+/// A text input in a table row, labelled for screen readers, with its error under it.
+#[component]
+fn CellInput(
+    id: String,
+    #[prop(into)] label: Signal<String>,
+    #[prop(default = "input")] class: &'static str,
+    value: RwSignal<String>,
+    errors: RowErrors,
+    field: &'static str,
+) -> impl IntoView {
+    let error = error_of(errors, field);
+    let error_id = format!("{id}-error");
+    view! {
+        <td class:field-invalid=move || error().is_some()>
+            <input
+                id=id
+                class=class
+                aria-label=label
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=error_id.clone()
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <p class="field-error" id=error_id hidden=move || error().is_none()>{error}</p>
+        </td>
+    }
+}
+
 /// One bank account being edited.
 #[derive(Clone, Copy)]
 struct AccountRow {
@@ -494,30 +533,14 @@ fn BankAccounts(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView
                      name: &'static str,
                      value: RwSignal<String>,
                      label: fn(&crate::i18n::Texts) -> &'static str| {
-        let id = format!("acc-{}-{name}", row.key);
-        let error_id = format!("{id}-error");
-        let error = move || {
-            row.errors.with(|e| {
-                e.iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, text)| text.clone())
-            })
-        };
         view! {
-            <td class:field-invalid=move || error().is_some()>
-                <input
-                    id=id
-                    class="input"
-                    aria-label=move || label(i18n.t())
-                    aria-invalid=move || error().is_some().to_string()
-                    aria-describedby=error_id.clone()
-                    prop:value=value
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-                <p class="field-error" id=error_id hidden=move || error().is_none()>
-                    {error}
-                </p>
-            </td>
+            <CellInput
+                id=format!("acc-{}-{name}", row.key)
+                label=Signal::derive(move || label(i18n.t()).to_owned())
+                value=value
+                errors=row.errors
+                field=name
+            />
         }
     };
     let body = move || {
@@ -525,6 +548,7 @@ fn BankAccounts(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView
             .into_iter()
             .map(|row| {
                 let default_id = format!("acc-{}-default", row.key);
+                let default_error = error_of(row.errors, "is_default");
                 view! {
                     <tr>
                         {cell(row, "bank_name", row.bank_name, |t| t.bank_name)}
@@ -539,8 +563,8 @@ fn BankAccounts(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView
                                 prop:checked=row.is_default
                                 on:change=move |ev| row.is_default.set(event_target_checked(&ev))
                             />
-                            <p class="field-error" hidden=move || row.errors.with(|e| !e.iter().any(|(n, _)| n == "is_default"))>
-                                {move || row.errors.with(|e| e.iter().find(|(n, _)| n == "is_default").map(|(_, t)| t.clone()))}
+                            <p class="field-error" hidden=move || default_error().is_none()>
+                                {default_error}
                             </p>
                         </td>
                         <td>
@@ -733,35 +757,25 @@ fn Series(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView {
             .into_iter()
             .map(|row| {
                 let kind = row.doc_type.as_str();
-                let error_of = move |name: &'static str| {
-                    move || row.errors.with(|e| e.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone()))
-                };
-                let input = move |name: &'static str, value: RwSignal<String>, width: &'static str, label: fn(&crate::i18n::Texts) -> &'static str| {
-                    let id = format!("series-{kind}-{name}");
-                    let error_id = format!("{id}-error");
-                    let error = error_of(name);
+                let input = move |name: &'static str, value: RwSignal<String>, class: &'static str, label: fn(&crate::i18n::Texts) -> &'static str| {
                     view! {
-                        <td class:field-invalid=move || error().is_some()>
-                            <input
-                                id=id
-                                class=format!("input {width}")
-                                aria-label=move || format!("{} — {}", label(i18n.t()), i18n.common().doc_type(row.doc_type))
-                                aria-invalid=move || error().is_some().to_string()
-                                aria-describedby=error_id.clone()
-                                prop:value=value
-                                on:input=move |ev| value.set(event_target_value(&ev))
-                            />
-                            <p class="field-error" id=error_id hidden=move || error().is_none()>{error}</p>
-                        </td>
+                        <CellInput
+                            id=format!("series-{kind}-{name}")
+                            label=Signal::derive(move || format!("{} — {}", label(i18n.t()), i18n.common().doc_type(row.doc_type)))
+                            class=class
+                            value=value
+                            errors=row.errors
+                            field=name
+                        />
                     }
                 };
-                let yearly_error = error_of("yearly_reset");
+                let yearly_error = error_of(row.errors, "yearly_reset");
                 view! {
                     <tr>
                         <th scope="row">{move || i18n.common().doc_type(row.doc_type)}</th>
-                        {input("prefix", row.prefix, "input-prefix", |t| t.prefix)}
-                        {input("padding", row.padding, "input-narrow", |t| t.padding)}
-                        {input("next_number", row.next, "input-number", |t| t.next_number)}
+                        {input("prefix", row.prefix, "input input-prefix", |t| t.prefix)}
+                        {input("padding", row.padding, "input input-narrow", |t| t.padding)}
+                        {input("next_number", row.next, "input input-number", |t| t.next_number)}
                         <td>
                             <input
                                 type="checkbox"
