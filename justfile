@@ -15,11 +15,24 @@ run: build-spa
 
 # Set up what the tests need and run them all: lint, dependency audit, unit and API tests on SQLite
 # and PostgreSQL, the SPA's unit tests, contract fuzzing (schemathesis), browser tests.
-test: lint audit test-sqlite test-postgres test-spa contract e2e
+# Independent suites run side by side where one mostly waits (on a database, a browser or Python)
+# while the other keeps a core busy; see scripts/together.
+test: lint audit build-tests
+    ./scripts/together "just test-sqlite" "just test-postgres" "just test-s3" "just build-spa"
+    ./scripts/together "just contract" "just test-spa"
+    just e2e
+
+# Build the Rust test binaries and the server once, for the passes that follow.
+build-tests:
+    ./scripts/cargo-test --no-run
 
 # Unit and API tests against SQLite.
 test-sqlite:
     PORTAL_TEST_DB=sqlite ./scripts/cargo-test
+
+# The storage tests again with attachments in a real S3-compatible server (moto, on loopback).
+test-s3:
+    PORTAL_TEST_DB=sqlite PORTAL_TEST_STORAGE=s3 ./scripts/cargo-test comments::
 
 # Unit and API tests against PostgreSQL (a fresh database per test; fails if PostgreSQL is unreachable).
 test-postgres: ensure-postgres
@@ -46,7 +59,7 @@ lint:
 # SQLite; then the admin's flows again with the servers on PostgreSQL.
 e2e: build-spa ensure-postgres
     ./scripts/e2e
-    E2E_PG_URL={{pg_admin_url}} ./scripts/e2e tests/admin.spec.ts tests/admin-work.spec.ts
+    E2E_PG_URL={{pg_admin_url}} ./scripts/e2e tests/admin.spec.ts tests/admin-work.spec.ts tests/admin-import.spec.ts
 
 # Build the single-page apps into frontend/dist.
 build-spa:

@@ -53,7 +53,13 @@ async function start(name: string) {
   let output = '';
   const args = ['serve', '--demo', '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--workers', '2'];
   const sink = await startSmtpSink(join(dataDir, 'smtp'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_LOG: 'warn', PORTAL_SMTP_URL: `smtp://127.0.0.1:${sink.port}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORTAL_LOG: 'warn',
+    PORTAL_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+    // Public sign-up on the scratch server only: the main one shows the default, closed.
+    PORTAL_SIGNUP: name === 'scratch' ? 'open' : 'closed',
+  };
   let database: string | undefined;
   const admin = process.env.E2E_PG_URL;
   if (admin) {

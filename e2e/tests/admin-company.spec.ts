@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,5 +110,74 @@ test.describe('company profile', () => {
     expect(after.text).toContain(`AB-${year}-0990000`);
     expect(before.text).not.toContain(trading);
     expect(await pdfOf(request, token, before.id)).toBe(before.text);
+  });
+});
+
+/** A PNG of `width` × `height` pixels (a blue bar on transparency), written by hand: signature, IHDR, IDAT, IEND. */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8); // 8 bits, RGBA
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 4);
+    for (let x = 0; x < width; x++) {
+      const opaque = y > height / 4 && y < (3 * height) / 4;
+      row.set([29, 78, 216, opaque ? 255 : 0], 1 + x * 4);
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test.describe('logo', () => {
+  test('an HTML file called logo.png is refused; a picture shows in the card and the PDF preview, prints on the next document and can be removed', async ({ page, request }) => {
+    const token = await ownerToken(request, scratch());
+    await page.goto(scratch() + '/admin/company');
+    await staffSignIn(page);
+    await expect(page.locator('#logo-title')).toHaveText('Logo');
+
+    await page.locator('#logo-file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('<!doctype html><script>alert(1)</script>') });
+    await expect(page.getByText('This file is not a PNG or JPEG picture.')).toBeVisible();
+    expect((await (await request.get(`${scratch()}/api/v1/issuer/organization`, auth(token))).json()).logo).toBeNull();
+
+    await page.locator('#logo-file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png(300, 100) });
+    await expect(page.getByText('Logo saved.')).toBeVisible();
+    await expect(page.locator('#logo-current img')).toBeVisible();
+    await expect(page.locator('#pdf-header-preview img.pdf-head-logo')).toBeVisible();
+    const natural = await page.locator('#logo-current img').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    expect(natural).toEqual([300, 100]);
+    await expectAccessible(page, 'admin company logo');
+    await screenshot(page, 'admin-company-logo');
+
+    // The next issued document carries the picture (its image object is 300 pixels wide).
+    const next = await issued(request, token, 'delivery_note');
+    const pdf = await (await request.get(`${scratch()}/api/v1/issuer/documents/${next.id}/pdf`, auth(token))).body();
+    expect(pdf.toString('latin1')).toMatch(/\/Subtype\/Image[^>]*\/Width 300|\/Width 300[^>]*\/Subtype\/Image/);
+
+    // The customer portal shows it in place of its mark (a stylesheet the server links).
+    await page.goto(scratch() + '/p/demo/login');
+    await expect(page.locator('.login-brand .brand-mark')).toHaveCSS('background-image', /\/p\/demo\/logo\?v=\d+/);
+    await screenshot(page, 'portal-login-logo', false);
+
+    await page.goto(scratch() + '/admin/company');
+    await page.locator('#logo-remove').click();
+    await expect(page.getByText('Logo removed.')).toBeVisible();
+    await expect(page.getByText('No logo yet.')).toBeVisible();
+    await expect(page.locator('#pdf-header-preview img')).toHaveCount(0);
   });
 });

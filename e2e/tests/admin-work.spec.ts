@@ -56,11 +56,14 @@ test.describe('admin at work', () => {
     await type(2, ['Licence', '2', 'pcs', '99.99', '10', '20']);
     await page.locator('#add-line').focus();
     await page.keyboard.press('Enter');
+    await expect(cell(3, 'Description')).toBeFocused();
     await type(3, ['Book', '0', 'pcs', '35.10', '', '9']);
     // A fourth line, removed again by keyboard.
     await page.locator('#add-line').focus();
     await page.keyboard.press('Enter');
     await expect(page.locator('#editor-lines tbody tr')).toHaveCount(4);
+    // The new line takes the focus a moment later; wait for it, or it would take it back from the button.
+    await expect(cell(4, 'Description')).toBeFocused();
     await page.getByRole('button', { name: 'Remove line 4' }).focus();
     await page.keyboard.press('Enter');
     await expect(page.locator('#editor-lines tbody tr')).toHaveCount(3);

@@ -283,6 +283,8 @@ test.describe('admin', () => {
     ['es', 'Documentos'],
   ] as const) {
     test(`reads in ${lang}, at phone width too`, async ({ page }) => {
+      // Sixteen pages, each checked with axe and photographed: more than the usual budget.
+      test.slow();
       await page.addInitScript((l) => window.localStorage.setItem('admin.locale', l), lang);
       await page.goto(main() + '/admin/documents');
       await signIn(page);
@@ -298,6 +300,7 @@ test.describe('admin', () => {
         ['settings', '/admin/settings', '#staff tbody tr'],
         ['activity', '/admin/activity', '#activity tbody tr'],
         ['company', '/admin/company', '#number-series tbody tr'],
+        ['import', '/admin/contractors/import', '#import-file'],
       ];
       for (const width of [1366, 390]) {
         await page.setViewportSize({ width, height: width > 400 ? 900 : 844 });

@@ -257,7 +257,8 @@ test.describe('document grid', () => {
   test('a slow answer shows a loading state, a fast one does not flash', async ({ page }) => {
     await openGrid(page);
     await page.route('**/api/v1/portal/documents?*', async (route) => {
-      await new Promise((r) => setTimeout(r, 1200));
+      // Long enough that a busy machine still sees the loading state before the answer.
+      await new Promise((r) => setTimeout(r, 2500));
       await route.continue();
     });
     await quick(page, 'Paid').click();

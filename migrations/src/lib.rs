@@ -13,6 +13,10 @@ mod m20261202_000002_issuer;
 mod m20261203_000001_marked_sent;
 mod m20261203_000002_payment_terms;
 mod m20261203_000003_company_profile;
+mod m20261203_000004_logo;
+mod m20261203_000005_signups;
+mod m20261203_000006_offer_decisions;
+mod m20261204_000001_comments;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -28,8 +32,25 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_marked_sent::Migration),
             Box::new(m20261203_000002_payment_terms::Migration),
             Box::new(m20261203_000003_company_profile::Migration),
+            Box::new(m20261203_000004_logo::Migration),
+            Box::new(m20261203_000005_signups::Migration),
+            Box::new(m20261203_000006_offer_decisions::Migration),
+            Box::new(m20261204_000001_comments::Migration),
         ]
     }
+}
+
+/// Runs `statements` in order, each through [`ddl`] for the connected database.
+pub(crate) async fn run_all(
+    manager: &sea_orm_migration::SchemaManager<'_>,
+    statements: &[&str],
+) -> Result<(), sea_orm::DbErr> {
+    let db = manager.get_connection();
+    let backend = manager.get_database_backend();
+    for statement in statements {
+        db.execute_unprepared(&ddl(backend, statement)).await?;
+    }
+    Ok(())
 }
 
 /// Expands the dialect placeholders of a DDL template:
@@ -47,4 +68,5 @@ pub(crate) fn ddl(backend: sea_orm::DbBackend, template: &str) -> String {
         )
         .replace("{ts}", if postgres { "TIMESTAMPTZ" } else { "TEXT" })
         .replace("{date}", if postgres { "DATE" } else { "TEXT" })
+        .replace("{bytes}", if postgres { "BYTEA" } else { "BLOB" })
 }

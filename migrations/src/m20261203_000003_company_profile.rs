@@ -53,12 +53,6 @@ const STATEMENTS: &[&str] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        let backend = manager.get_database_backend();
-        for statement in STATEMENTS {
-            db.execute_unprepared(&crate::ddl(backend, statement))
-                .await?;
-        }
-        Ok(())
+        crate::run_all(manager, STATEMENTS).await
     }
 }

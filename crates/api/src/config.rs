@@ -45,6 +45,18 @@ pub struct Settings {
     pub pdf_render_version: String,
     /// Outgoing mail.
     pub mail: MailSettings,
+    /// Anyone may create an organisation, confirmed by e-mail (`PORTAL_SIGNUP=open`).
+    pub signup_open: bool,
+    /// Where attachments are stored: `s3://bucket/prefix`, or the local disk under the data
+    /// directory when unset.
+    pub storage_url: Option<String>,
+    /// Options of an S3-compatible store beyond the `AWS_*` variables, as `(aws_endpoint, url)`
+    /// pairs (tests point the store at a local server with these).
+    pub storage_options: Vec<(String, String)>,
+    /// The largest attachment, in bytes.
+    pub attachment_max_bytes: usize,
+    /// The most attachments on one comment.
+    pub attachments_per_comment: usize,
 }
 
 /// How mail leaves, and where its links point.
@@ -88,7 +100,14 @@ impl std::fmt::Debug for Settings {
             workers,
             pdf_render_version,
             mail,
+            signup_open,
+            storage_url,
+            storage_options,
+            attachment_max_bytes,
+            attachments_per_comment,
         } = self;
+        // Option values may be credentials: only their keys are shown.
+        let storage_keys: Vec<&str> = storage_options.iter().map(|(k, _)| k.as_str()).collect();
         f.debug_struct("Settings")
             .field("addr", addr)
             .field("database_url", &redact_password(database_url))
@@ -105,6 +124,11 @@ impl std::fmt::Debug for Settings {
             .field("workers", workers)
             .field("pdf_render_version", pdf_render_version)
             .field("mail", mail)
+            .field("signup_open", signup_open)
+            .field("storage_url", storage_url)
+            .field("storage_options", &storage_keys)
+            .field("attachment_max_bytes", attachment_max_bytes)
+            .field("attachments_per_comment", attachments_per_comment)
             .finish()
     }
 }
@@ -161,6 +185,11 @@ impl Settings {
                 from: "Customer portal <portal@localhost>".to_string(),
                 public_url: format!("http://{addr}"),
             },
+            signup_open: false,
+            storage_url: None,
+            storage_options: Vec::new(),
+            attachment_max_bytes: 10 * 1024 * 1024,
+            attachments_per_comment: 5,
         })
     }
 }

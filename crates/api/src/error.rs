@@ -40,9 +40,15 @@ pub enum ApiError {
     /// The body is larger than allowed (413).
     #[error("request body too large")]
     PayloadTooLarge { limit: usize },
-    /// The body is not JSON (415).
+    /// One part of the body (an uploaded file) is larger than allowed (413); the error names it.
+    #[error("{0:?}")]
+    PartTooLarge(FieldError),
+    /// The body is not of the media type the endpoint reads (415).
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    UnsupportedMediaType {
+        /// What to send instead, e.g. `application/json`.
+        expected: &'static str,
+    },
     /// Too many failed attempts (429).
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
@@ -89,8 +95,8 @@ impl ApiError {
             ApiError::FieldConflict(_) => "conflict",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
-            ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::PayloadTooLarge { .. } | ApiError::PartTooLarge(_) => "payload_too_large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Unavailable { .. } => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
@@ -110,7 +116,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { limit } => {
                 format!("the request body exceeds {limit} bytes")
             }
-            ApiError::UnsupportedMediaType => "send the body as application/json".to_string(),
+            ApiError::PartTooLarge(error) => format!("{}: {}", error.field, error.message),
+            ApiError::UnsupportedMediaType { expected } => format!("send the body as {expected}"),
             ApiError::TooManyRequests { retry_after_secs } => {
                 format!("too many failed attempts; try again in {retry_after_secs} seconds")
             }
@@ -132,6 +139,7 @@ impl ApiError {
             code: self.code().to_string(),
             errors: match self {
                 ApiError::Validation(errors) | ApiError::FieldConflict(errors) => errors.clone(),
+                ApiError::PartTooLarge(error) => vec![error.clone()],
                 _ => Vec::new(),
             },
         }
@@ -148,8 +156,10 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } | ApiError::FieldConflict(_) => StatusCode::CONFLICT,
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge { .. } | ApiError::PartTooLarge(_) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -65,6 +65,21 @@ enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "PORTAL_WORKERS", default_value_t = 0)]
         workers: usize,
+        /// Public sign-up: `open` lets anyone create an organisation at /admin/signup,
+        /// confirmed by e-mail; `closed` leaves that to the operator (`portal org create`).
+        #[arg(long, env = "PORTAL_SIGNUP", value_enum, default_value = "closed")]
+        signup: Signup,
+        /// Where attachments are stored: s3://bucket/prefix (credentials, region and, for
+        /// stores other than AWS, AWS_ENDPOINT and AWS_ALLOW_HTTP from the AWS_* variables);
+        /// default the local disk under the data directory.
+        #[arg(long, env = "PORTAL_STORAGE_URL")]
+        storage_url: Option<String>,
+        /// The largest attachment of a comment, in bytes.
+        #[arg(long, env = "PORTAL_ATTACHMENT_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
+        attachment_max_bytes: usize,
+        /// The most attachments on one comment.
+        #[arg(long, env = "PORTAL_ATTACHMENTS_PER_COMMENT", default_value_t = 5)]
+        attachments_per_comment: usize,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -85,6 +100,15 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+/// Whether anyone may create an organisation.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Signup {
+    /// Anyone, confirmed by e-mail.
+    Open,
+    /// Only the operator.
+    Closed,
 }
 
 // Parsed once at start-up: the size of a variant does not matter.
@@ -199,6 +223,10 @@ async fn main() -> anyhow::Result<()> {
             proxy_header,
             static_dir,
             workers,
+            signup,
+            storage_url,
+            attachment_max_bytes,
+            attachments_per_comment,
             mail,
         } => {
             let mut settings = common.settings(addr)?;
@@ -207,6 +235,10 @@ async fn main() -> anyhow::Result<()> {
             settings.client_address = ClientAddressSource::behind(hops, proxy_header);
             settings.static_dir = static_dir;
             settings.workers = workers;
+            settings.signup_open = signup == Signup::Open;
+            settings.storage_url = storage_url;
+            settings.attachment_max_bytes = attachment_max_bytes;
+            settings.attachments_per_comment = attachments_per_comment;
             mail.apply(&mut settings);
             if seed {
                 let conn = migrated(&settings).await?;

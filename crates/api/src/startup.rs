@@ -26,6 +26,7 @@ pub struct Application {
     server: Server,
     passwords: PasswordPool,
     outbox: Worker,
+    sweeper: (sea_orm::DatabaseConnection, crate::storage::Storage),
 }
 
 impl Application {
@@ -54,10 +55,14 @@ impl Application {
                 .map_err(|e| anyhow::anyhow!("PORTAL_MAIL_FROM: {e}"))?,
             signal: signal.clone(),
         };
+        let storage = crate::storage::Storage::open(&settings)?;
+        tracing::info!(storage = %storage.describe, "attachments are stored here");
+        let sweeper = (db.clone(), storage.clone());
         let setup = std::sync::Arc::new(crate::app::setup::SetupGate::new(&settings));
         setup.open_if_empty(&db).await?;
         let shared = AppState {
             setup,
+            storage,
             db,
             outbox: signal,
             settings,
@@ -121,6 +126,7 @@ impl Application {
             server: server.run(),
             passwords,
             outbox,
+            sweeper,
         })
     }
 
@@ -134,11 +140,15 @@ impl Application {
         self.passwords.clone()
     }
 
-    /// Runs until stopped: the HTTP server, and the outbox worker beside it.
+    /// Runs until stopped: the HTTP server, and beside it the outbox worker and the sweep of
+    /// orphaned attachment objects.
     pub async fn run(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.outbox.run());
+        let (db, storage) = self.sweeper;
+        let sweeper = tokio::spawn(crate::storage::sweep_forever(db, storage));
         let result = self.server.await;
         worker.abort();
+        sweeper.abort();
         result
     }
 }

@@ -25,4 +25,6 @@ pub struct AppState {
     pub outbox: OutboxSignal,
     /// The first-run setup's one-time code, while no organisation exists.
     pub setup: std::sync::Arc<crate::app::setup::SetupGate>,
+    /// Where attachments are kept.
+    pub storage: crate::storage::Storage,
 }

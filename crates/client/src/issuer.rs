@@ -59,6 +59,30 @@ impl Client {
         self.sign_in(Realm::Issuer, "setup", request).await
     }
 
+    /// `GET /api/v1/issuer/auth/signup`: whether anyone may create an organisation.
+    pub async fn signup_status(&self) -> Result<SignupStatus, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/issuer/auth/signup"))
+            .await
+    }
+
+    /// `POST /api/v1/issuer/auth/signup`: asks for an organisation; a link is mailed.
+    pub async fn signup(&self, request: &SignupRequest) -> Result<SignupAccepted, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/v1/issuer/auth/signup")
+                .json(request),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/issuer/auth/signup/confirm`: the mailed link's token; creates the
+    /// organisation and signs its owner in.
+    pub async fn confirm_signup(&self, token: &str) -> Result<TokenResponse, ClientError> {
+        let body = SignupConfirm {
+            token: token.to_string(),
+        };
+        self.sign_in(Realm::Issuer, "signup/confirm", &body).await
+    }
+
     /// `POST /api/v1/portal/auth/set-password`: set a password from a link and sign in.
     pub async fn portal_set_password(
         &self,
@@ -91,6 +115,33 @@ impl Client {
         self.send(
             self.request(Method::POST, "/api/v1/issuer/contractors")
                 .json(input),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/issuer/contractors/import`: a CSV file, its columns read into `columns`
+    /// (guessed from the header when `None`).
+    pub async fn import_contractors(
+        &self,
+        csv: impl Into<Vec<u8>>,
+        options: &ImportOptions,
+    ) -> Result<ImportReport, ClientError> {
+        let mut query: Vec<(&str, String)> = vec![
+            ("dry_run", options.dry_run.to_string()),
+            ("skip_bad_rows", options.skip_bad_rows.to_string()),
+        ];
+        if let Some(columns) = &options.columns {
+            let names: Vec<&str> = columns
+                .iter()
+                .map(|c| c.map_or("", ImportField::as_str))
+                .collect();
+            query.push(("columns", names.join(",")));
+        }
+        self.send(
+            self.request(Method::POST, "/api/v1/issuer/contractors/import")
+                .query(&query)
+                .header(reqwest::header::CONTENT_TYPE, "text/csv; charset=utf-8")
+                .body(csv.into()),
         )
         .await
     }
@@ -282,6 +333,60 @@ impl Client {
         .await
     }
 
+    /// `POST /api/v1/issuer/documents/{id}/convert`: an accepted offer into a draft of `into`.
+    pub async fn convert_offer(
+        &self,
+        id: i64,
+        into: DocumentType,
+    ) -> Result<IssuerDocument, ClientError> {
+        self.send(
+            self.request(
+                Method::POST,
+                &format!("/api/v1/issuer/documents/{id}/convert"),
+            )
+            .json(&ConvertOffer { doc_type: into }),
+        )
+        .await
+    }
+
+    /// `PUT /api/v1/issuer/organization/logo`: the picture as the body, declared as
+    /// `content_type` (the server types it by its content).
+    pub async fn upload_logo(
+        &self,
+        picture: impl Into<Vec<u8>>,
+        content_type: &str,
+    ) -> Result<OrganizationProfile, ClientError> {
+        self.send(
+            self.request(Method::PUT, "/api/v1/issuer/organization/logo")
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(picture.into()),
+        )
+        .await
+    }
+
+    /// `DELETE /api/v1/issuer/organization/logo`.
+    pub async fn remove_logo(&self) -> Result<OrganizationProfile, ClientError> {
+        self.send(self.request(Method::DELETE, "/api/v1/issuer/organization/logo"))
+            .await
+    }
+
+    /// `GET /api/v1/issuer/organization/logo`: the media type and the picture.
+    pub async fn logo(&self) -> Result<(String, Vec<u8>), ClientError> {
+        let response = crate::check(
+            self.request(Method::GET, "/api/v1/issuer/organization/logo")
+                .send()
+                .await?,
+        )
+        .await?;
+        let media_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        Ok((media_type, response.bytes().await?.to_vec()))
+    }
+
     /// `GET /api/v1/issuer/documents/{id}/pdf`.
     pub async fn issuer_document_pdf(&self, id: i64) -> Result<Vec<u8>, ClientError> {
         let response = crate::check(
@@ -406,4 +511,15 @@ impl Client {
         )
         .await
     }
+}
+
+/// How [`Client::import_contractors`] imports.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Check and report only.
+    pub dry_run: bool,
+    /// Import the good rows when some have errors.
+    pub skip_bad_rows: bool,
+    /// The field of each column (`None`: ignored); guessed from the header when `None`.
+    pub columns: Option<Vec<Option<ImportField>>>,
 }

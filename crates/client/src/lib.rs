@@ -107,6 +107,9 @@ impl Client {
             base: base_url.trim_end_matches('/').to_string(),
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // Below the server's keep-alive (actix-web's 5 s): a pooled connection the
+                // server is closing would fail the next request with `IncompleteMessage`.
+                .pool_idle_timeout(std::time::Duration::from_secs(3))
                 .build()
                 .unwrap_or_default(),
             session: Mutex::new(Session::default()),
@@ -343,6 +346,26 @@ impl Client {
             .await
     }
 
+    /// `POST /api/v1/portal/documents/{id}/accept` or `/reject` (`decision`): decides an offer.
+    pub async fn decide_offer(
+        &self,
+        id: i64,
+        decision: &str,
+        reason: Option<&str>,
+    ) -> Result<DocumentDetail, ClientError> {
+        let body = portal_types::DecisionRequest {
+            reason: reason.map(str::to_string),
+        };
+        self.send(
+            self.request(
+                Method::POST,
+                &format!("/api/v1/portal/documents/{id}/{decision}"),
+            )
+            .json(&body),
+        )
+        .await
+    }
+
     /// `GET /api/v1/portal/documents/{id}/pdf`: the PDF's bytes. A download (`inline` false)
     /// is recorded as received; a preview as viewed.
     pub async fn portal_document_pdf(&self, id: i64, inline: bool) -> Result<Vec<u8>, ClientError> {
@@ -362,7 +385,77 @@ impl Client {
     }
 }
 
+/// A file to attach to a comment: its name and its bytes.
+#[derive(Debug, Clone)]
+pub struct FileUpload {
+    /// The name shown beside it.
+    pub name: String,
+    /// Its content (its type is judged from it by the server).
+    pub bytes: Vec<u8>,
+}
+
+impl Client {
+    /// `GET {realm}/documents/{id}/comments`: the document's thread, oldest first.
+    pub async fn comments(&self, realm: Realm, id: i64) -> Result<CommentThread, ClientError> {
+        self.send(self.request(
+            Method::GET,
+            &format!("{}/documents/{id}/comments", realm.prefix()),
+        ))
+        .await
+    }
+
+    /// `POST {realm}/documents/{id}/comments`: a comment with files (as `multipart/form-data`),
+    /// or without (as JSON).
+    pub async fn post_comment(
+        &self,
+        realm: Realm,
+        id: i64,
+        body: &str,
+        files: &[FileUpload],
+    ) -> Result<Comment, ClientError> {
+        let builder = self.request(
+            Method::POST,
+            &format!("{}/documents/{id}/comments", realm.prefix()),
+        );
+        let builder = if files.is_empty() {
+            builder.json(&NewComment {
+                body: body.to_string(),
+            })
+        } else {
+            let mut form = reqwest::multipart::Form::new().text("body", body.to_string());
+            for file in files {
+                form = form.part(
+                    "file",
+                    reqwest::multipart::Part::bytes(file.bytes.clone())
+                        .file_name(file.name.clone())
+                        .mime_str("application/octet-stream")?,
+                );
+            }
+            builder.multipart(form)
+        };
+        self.send(builder).await
+    }
+
+    /// `GET {realm}/documents/{id}/attachments/{attachment}`: an attachment's bytes.
+    pub async fn attachment(
+        &self,
+        realm: Realm,
+        id: i64,
+        attachment: i64,
+    ) -> Result<Vec<u8>, ClientError> {
+        let response = self
+            .request(
+                Method::GET,
+                &format!("{}/documents/{id}/attachments/{attachment}", realm.prefix()),
+            )
+            .send()
+            .await?;
+        Ok(check(response).await?.bytes().await?.to_vec())
+    }
+}
+
 mod issuer;
+pub use issuer::ImportOptions;
 
 /// Turns a non-success response into `ClientError::Api`.
 pub async fn check(response: Response) -> Result<Response, ClientError> {

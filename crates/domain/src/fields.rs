@@ -39,6 +39,36 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> Result<Option<Stri
     required_text(field, value, max).map(Some)
 }
 
+/// Optional text of several lines (notes, a reason): trimmed, at most `max` characters, line
+/// breaks and tabs allowed but no other control characters; empty is `None`.
+pub fn optional_paragraphs(
+    field: &str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        Ok(None)
+    } else if value.chars().count() > max {
+        Err(FieldError::new(
+            field,
+            "too_long",
+            format!("`{field}` must have at most {max} characters"),
+        ))
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Err(FieldError::new(
+            field,
+            "invalid_characters",
+            format!("`{field}` contains control characters"),
+        ))
+    } else {
+        Ok(Some(value.to_string()))
+    }
+}
+
 /// An organisation's slug, the part of its portal's address after `/p/`: 3 to 40 lower-case
 /// letters, digits and single hyphens, beginning with a letter and not ending with a hyphen.
 pub fn slug(field: &str, value: &str) -> Result<String, FieldError> {

@@ -201,6 +201,9 @@ pub struct DocumentQuery {
     pub viewed: Option<bool>,
     /// The issuer's grid only: marked as sent by the staff (`Some(true)`) or not.
     pub sent: Option<bool>,
+    /// The issuer's grid only: the last comment is the customer's (`Some(true)`: waiting for
+    /// an answer) or not.
+    pub unanswered: Option<bool>,
     /// Sort keys, most significant first; never empty.
     pub sort: Vec<SortKey>,
     /// Page, from 1.
@@ -229,6 +232,7 @@ impl Default for DocumentQuery {
             states: Vec::new(),
             viewed: None,
             sent: None,
+            unanswered: None,
             sort: vec![SortKey {
                 column: SortColumn::Date,
                 descending: true,
@@ -333,7 +337,7 @@ pub const PARAMETERS: [&str; 25] = [
 ];
 
 /// The parameters only the issuer's grid has.
-pub const ISSUER_PARAMETERS: [&str; 4] = ["contractor", "state", "viewed", "sent"];
+pub const ISSUER_PARAMETERS: [&str; 5] = ["contractor", "state", "viewed", "sent", "unanswered"];
 
 /// Whose grid a query string is for: the issuer's has more columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -403,7 +407,7 @@ impl DocumentQuery {
                         }
                     }
                 }
-                "viewed" | "sent" if issuer => {
+                "viewed" | "sent" | "unanswered" if issuer => {
                     let flag = match value.trim() {
                         "true" => Some(true),
                         "false" => Some(false),
@@ -416,10 +420,10 @@ impl DocumentQuery {
                             None
                         }
                     };
-                    if key == "viewed" {
-                        q.viewed = flag.or(q.viewed);
-                    } else {
-                        q.sent = flag.or(q.sent);
+                    match key {
+                        "viewed" => q.viewed = flag.or(q.viewed),
+                        "sent" => q.sent = flag.or(q.sent),
+                        _ => q.unanswered = flag.or(q.unanswered),
                     }
                 }
                 "number" => q.number = text_filter(key, value, &mut errors),

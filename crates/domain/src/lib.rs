@@ -5,6 +5,7 @@
 pub mod access;
 pub mod document;
 pub mod fields;
+pub mod files;
 pub mod filter;
 pub mod format;
 pub mod identifiers;

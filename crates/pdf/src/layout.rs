@@ -386,6 +386,25 @@ fn summary(doc: &PdfDocument, san: &Sanitizer<'_>, l: &Labels) -> Result<TableLa
 /// `UnsupportedEncoding` as it prints it, before anything is written, and that covers every
 /// string on the page (labels, customer data, formatted numbers) without listing them here.
 /// Bulgarian labels are Cyrillic, so those documents go straight to the embedded fonts.
+/// The box a logo is scaled into, in millimetres.
+const LOGO_BOX_MM: (f64, f64) = (60.0, 18.0);
+
+/// The logo as large as fits [`LOGO_BOX_MM`], or nothing when it cannot be drawn (it was
+/// checked on upload; a picture that fails now is left out rather than failing the document).
+fn logo_image(logo: &crate::logo::Logo) -> Option<genpdf::elements::Image> {
+    use image::GenericImageView;
+    // At most 300 dpi in the box: more pixels would only make the file larger.
+    let max = |mm: f64| (mm / 25.4 * 300.0) as u32;
+    let picture = crate::logo::for_print(&logo.bytes, max(LOGO_BOX_MM.0), max(LOGO_BOX_MM.1))?;
+    let dpi = f64::max(
+        f64::from(picture.width()) * 25.4 / LOGO_BOX_MM.0,
+        f64::from(picture.height()) * 25.4 / LOGO_BOX_MM.1,
+    );
+    genpdf::elements::Image::from_dynamic_image(picture)
+        .ok()
+        .map(|image| image.with_dpi(dpi))
+}
+
 pub(crate) fn render(doc: &PdfDocument) -> Result<Vec<u8>, PdfError> {
     if doc.locale != crate::Locale::Bg
         && let Some(pdf) = render_with(doc, fonts::standard()?)?
@@ -412,6 +431,10 @@ fn render_with(
     let (body, running_head) = {
         let san = Sanitizer::new(pdf.font_cache());
         let mut body = LinearLayout::vertical();
+        if let Some(logo) = doc.logo.as_ref().and_then(logo_image) {
+            body.push(logo);
+            body.push(Break::new(0.8));
+        }
         body.push(header(doc, &san, l)?);
         body.push(Break::new(1.5));
         body.push(parties(doc, &san, l)?);

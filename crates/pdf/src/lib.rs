@@ -38,6 +38,7 @@ pub mod sample;
 mod fonts;
 mod labels;
 mod layout;
+pub mod logo;
 mod text;
 
 use chrono::NaiveDate;
@@ -168,6 +169,8 @@ pub struct PdfDocument {
     /// The issuer's standing text at the foot of the document (registration court, managing
     /// directors…); may contain line breaks.
     pub footer: Option<String>,
+    /// The issuer's logo, drawn above the title.
+    pub logo: Option<logo::Logo>,
 }
 
 impl PdfDocument {

@@ -501,6 +501,7 @@ fn degenerate_input_renders() {
         notes: Some("\n".repeat(100)),
         related_document_number: Some(String::new()),
         footer: Some("\n\u{7}".repeat(50)),
+        logo: None,
     };
     let bytes = render(&doc).expect("extreme document");
     let t = text("extreme", &bytes);

@@ -1,6 +1,6 @@
 //! The audit trail: what happened, who did it, when and from where.
 
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 use crate::entities::event;
 use crate::error::StoreError;
@@ -38,6 +38,26 @@ pub struct NewEvent<'a> {
 
 /// Appends an event.
 pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), StoreError> {
+    model(e).insert(db).await?;
+    Ok(())
+}
+
+/// Appends events, a thousand to a statement (an import's).
+pub async fn record_all(
+    db: &impl ConnectionTrait,
+    events: Vec<NewEvent<'_>>,
+) -> Result<(), StoreError> {
+    let mut models = events.into_iter().map(model).peekable();
+    while models.peek().is_some() {
+        let chunk: Vec<event::ActiveModel> = models.by_ref().take(1000).collect();
+        event::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn model(e: NewEvent<'_>) -> event::ActiveModel {
     let (actor_type, actor_id) = match e.actor {
         Actor::PortalUser(id) => ("portal_user", Some(id)),
         Actor::StaffUser(id) => ("staff_user", Some(id)),
@@ -56,9 +76,6 @@ pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), St
         created_at: Set(crate::now()),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// A signed-in portal user, as the audit trail records what it does.

@@ -4,6 +4,7 @@
 //! demo data. Errors are [`StoreError`]; the HTTP layer decides what a client is told.
 
 pub mod columns;
+pub mod comments;
 pub mod demo;
 pub mod entities;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod passwords;
 pub mod pg_reader;
 pub mod portal;
 pub mod sessions;
+pub mod signups;
 pub mod sql;
 pub mod sqlite_reader;
 pub mod throttle;

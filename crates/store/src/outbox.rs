@@ -40,6 +40,22 @@ pub struct Email {
     /// (`mailed`, with the recipient), in the transaction that marks the message sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about: Option<MailAbout>,
+    /// The organisation's logo when the mail was decided, shown at its top (an inline part,
+    /// filled in at delivery where the HTML holds [`LOGO_MARK`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<MailLogo>,
+}
+
+/// Where a mail's HTML shows the logo, if there is one.
+pub const LOGO_MARK: &str = "<!--logo-->";
+
+/// The logo a mail shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailLogo {
+    /// Its organisation.
+    pub organization_id: i64,
+    /// The logo (`logos.id`).
+    pub logo_id: i64,
 }
 
 /// The document a mail is about.
@@ -66,14 +82,33 @@ pub struct Claimed {
     pub attempts: i32,
 }
 
-/// Queues a mail. Call it with the transaction of the change that causes it.
+/// Queues a mail. Call it with the transaction of the change that causes it. A mail of an
+/// organisation with a logo shows that logo.
 pub async fn enqueue_email(
     db: &impl ConnectionTrait,
     organization_id: Option<i64>,
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    let payload = serde_json::to_string(email).map_err(StoreError::internal)?;
+    let mut email = email.clone();
+    if let Some(org) = organization_id {
+        let row = db
+            .query_one_raw(stmt(
+                db,
+                "SELECT logo_id FROM organizations WHERE id = $1",
+                vec![org.into()],
+            ))
+            .await?;
+        let logo_id: Option<i64> = match row {
+            Some(row) => row.try_get("", "logo_id")?,
+            None => None,
+        };
+        email.logo = logo_id.map(|logo_id| MailLogo {
+            organization_id: org,
+            logo_id,
+        });
+    }
+    let payload = serde_json::to_string(&email).map_err(StoreError::internal)?;
     let row = db
         .query_one_raw(stmt(
             db,

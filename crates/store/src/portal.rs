@@ -273,6 +273,20 @@ pub(crate) fn apply_filters(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) 
         }
         None => {}
     }
+    // The side of the document's last comment (a document's comments: index `comments_document`).
+    const LAST_SIDE: &str =
+        "(SELECT c.side FROM comments c WHERE c.document_id = d.id ORDER BY c.id DESC LIMIT 1)";
+    match q.unanswered {
+        Some(true) => {
+            sql.push(" AND ").push(LAST_SIDE).push(" = 'customer'");
+        }
+        Some(false) => {
+            sql.push(" AND COALESCE(")
+                .push(LAST_SIDE)
+                .push(", '') <> 'customer'");
+        }
+        None => {}
+    }
     if let Some(number) = &q.number {
         sql.push(" AND d.number_folded LIKE ")
             .bind(like_pattern(number))
@@ -836,4 +850,87 @@ mod tests {
         }
         assert!(mixed.ends_with("ELSE d.total_minor * 100 END)"), "{mixed}");
     }
+}
+
+/// A customer's decision on an offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// The customer takes the offer.
+    Accept,
+    /// The customer turns it down.
+    Reject,
+}
+
+impl Decision {
+    /// The offer's state after it.
+    pub fn state(self) -> &'static str {
+        match self {
+            Decision::Accept => "accepted",
+            Decision::Reject => "rejected",
+        }
+    }
+}
+
+/// Records `decision` on the open offer `id`, valid on `today` (its due date is the last day):
+/// one conditional statement, so of concurrent decisions exactly one changes the row. `false`
+/// when the offer is not open any more (decided, cancelled, expired) or its validity has passed.
+#[allow(clippy::too_many_arguments)]
+pub async fn decide_offer(
+    db: &impl ConnectionTrait,
+    id: i64,
+    decision: Decision,
+    portal_user_id: i64,
+    name: &str,
+    reason: Option<&str>,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, StoreError> {
+    let result = db
+        .execute_raw(crate::stmt(
+            db,
+            "UPDATE documents SET state = $1, decided_at = $2, decided_by_portal_user_id = $3,
+                 decided_by_name = $4, decision_reason = $5, version = version + 1, updated_at = $2
+             WHERE id = $6 AND doc_type = 'offer' AND state = 'issued'
+               AND (due_date IS NULL OR due_date >= $7)",
+            vec![
+                decision.state().into(),
+                now.into(),
+                portal_user_id.into(),
+                name.to_string().into(),
+                reason.map(str::to_string).into(),
+                id.into(),
+                today.into(),
+            ],
+        ))
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Marks the open offer `id` expired when its validity ended before `today`; `true` if it did.
+pub async fn expire_offer(
+    db: &impl ConnectionTrait,
+    id: i64,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, StoreError> {
+    let result = db
+        .execute_raw(crate::stmt(
+            db,
+            "UPDATE documents SET state = 'expired', version = version + 1, updated_at = $1
+             WHERE id = $2 AND doc_type = 'offer' AND state = 'issued' AND due_date < $3",
+            vec![now.into(), id.into(), today.into()],
+        ))
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The decision recorded on an offer, for both sides' document views.
+pub fn decision_of(doc: &crate::entities::document::Model) -> Option<portal_types::OfferDecision> {
+    Some(portal_types::OfferDecision {
+        state: DocumentState::parse(&doc.state)
+            .filter(|s| matches!(s, DocumentState::Accepted | DocumentState::Rejected))?,
+        decided_at: doc.decided_at?,
+        decided_by: doc.decided_by_name.clone().unwrap_or_default(),
+        reason: doc.decision_reason.clone(),
+    })
 }

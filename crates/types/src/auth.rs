@@ -187,3 +187,57 @@ pub struct SetupRequest {
     #[serde(default)]
     pub locale: Option<String>,
 }
+
+/// Whether this instance lets anyone create an organisation (`GET /api/v1/issuer/auth/signup`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignupStatus {
+    /// The server runs with `PORTAL_SIGNUP=open`.
+    pub open: bool,
+}
+
+/// `POST /api/v1/issuer/auth/signup`: a new organisation and its owner, created once the owner
+/// confirms the address from the mailed link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    /// The organisation's legal name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub name: String,
+    /// Its portal's address: `/p/{slug}` (3–40 lower-case letters, digits and hyphens).
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub slug: String,
+    /// The owner's name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub owner_name: String,
+    /// The owner's e-mail address: their sign-in, and where the confirmation goes.
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    pub owner_email: String,
+    /// The owner's password.
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
+    pub password: String,
+    /// `bg`, `en`, `de` or `es` (default `en`): the organisation's language and the mail's.
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// The answer to a sign-up: a confirmation link is on its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignupAccepted {
+    /// Where the link was sent.
+    pub email: String,
+    /// How long the link works.
+    pub valid_hours: i64,
+}
+
+/// `POST /api/v1/issuer/auth/signup/confirm`: the token from the mailed link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignupConfirm {
+    /// The `token` parameter of the link.
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub token: String,
+}

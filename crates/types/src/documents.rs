@@ -219,6 +219,34 @@ pub struct DocumentDetail {
     /// When the customer first downloaded the PDF.
     #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
     pub first_downloaded_at: Option<DateTime<Utc>>,
+    /// An offer's decision, once the customer made it.
+    pub decision: Option<OfferDecision>,
+}
+
+/// A customer's decision on an offer: final once made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfferDecision {
+    /// `accepted` or `rejected`.
+    pub state: DocumentState,
+    /// When.
+    #[serde(deserialize_with = "crate::wire::deserialize_instant")]
+    pub decided_at: DateTime<Utc>,
+    /// The portal user's name.
+    pub decided_by: String,
+    /// The reason the customer gave.
+    pub reason: Option<String>,
+}
+
+/// `POST /api/v1/portal/documents/{id}/accept` and `/reject`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// Why (at most 2,000 characters; plain text).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub reason: Option<String>,
 }
 
 /// Open and overdue amounts in one currency.

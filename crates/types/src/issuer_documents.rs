@@ -256,6 +256,8 @@ pub struct IssuerDocument {
     pub portal_url: String,
     /// What happened to the document, oldest first.
     pub events: Vec<Event>,
+    /// An offer's decision, once the customer made it.
+    pub decision: Option<crate::OfferDecision>,
     /// Created.
     #[serde(deserialize_with = "crate::wire::deserialize_instant")]
     pub created_at: DateTime<Utc>,
@@ -339,4 +341,14 @@ pub struct MarkSent {
 pub struct MarkedSent {
     /// Documents marked now (those marked before keep their first date and are not counted).
     pub marked: u64,
+}
+
+/// `POST /api/v1/issuer/documents/{id}/convert`: what an accepted offer becomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConvertOffer {
+    /// `invoice` or `order_confirmation`.
+    #[serde(rename = "type")]
+    pub doc_type: crate::DocumentType,
 }

@@ -9,6 +9,8 @@
 mod macros;
 
 pub mod auth;
+pub mod comments;
+pub mod contractor_import;
 pub mod documents;
 pub mod issuer;
 pub mod issuer_documents;
@@ -18,6 +20,8 @@ pub mod system;
 pub mod wire;
 
 pub use auth::*;
+pub use comments::*;
+pub use contractor_import::*;
 pub use documents::*;
 pub use issuer::*;
 pub use issuer_documents::*;

@@ -97,6 +97,22 @@ pub struct NumberSeriesUpdate {
     pub yearly_reset: Option<bool>,
 }
 
+/// The organisation's logo, printed at the top of the documents it issues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganizationLogo {
+    /// Logo id; a new upload is a new id (documents issued with an earlier logo keep it).
+    pub id: i64,
+    /// `image/png` or `image/jpeg`, as the content says.
+    pub media_type: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// When it was uploaded.
+    pub uploaded_at: DateTime<Utc>,
+}
+
 /// The company profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -132,6 +148,8 @@ pub struct OrganizationProfile {
     pub document_footer: Option<String>,
     /// Bank accounts, the default one of each currency printed on documents in it.
     pub bank_accounts: Vec<BankAccount>,
+    /// The logo (`GET /api/v1/issuer/organization/logo` for the picture), if there is one.
+    pub logo: Option<OrganizationLogo>,
     /// Number series, one per document type.
     pub number_series: Vec<NumberSeries>,
     /// Last changed.

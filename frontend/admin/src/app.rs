@@ -25,10 +25,11 @@ use crate::pages::document::DocumentPage;
 use crate::pages::documents::DocumentsPage;
 use crate::pages::editor::EditorPage;
 use crate::pages::home::HomePage;
+use crate::pages::import::ImportPage;
 use crate::pages::login::{LoginPage, SetPasswordPage};
 use crate::pages::not_found::NotFound;
 use crate::pages::settings::{SettingsPage, may_manage};
-use crate::pages::setup::SetupPage;
+use crate::pages::setup::{SetupPage, SignupConfirmPage, SignupPage};
 
 /// The signed-in staff member, loaded once per session.
 #[derive(Debug, Clone, Copy)]
@@ -95,6 +96,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/login") view=LoginPage />
                 <Route path=path!("/admin/set-password") view=SetPasswordPage />
                 <Route path=path!("/admin/setup") view=SetupPage />
+                <Route path=path!("/admin/signup") view=SignupPage />
+                <Route path=path!("/admin/signup/confirm") view=SignupConfirmPage />
                 <ParentRoute path=path!("/admin") view=Shell>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("documents") view=DocumentsPage />
@@ -102,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("documents/:id") view=DocumentPage />
                     <Route path=path!("documents/:id/edit") view=EditorPage />
                     <Route path=path!("contractors") view=ContractorsPage />
+                    <Route path=path!("contractors/import") view=ImportPage />
                     <Route path=path!("contractors/:id") view=ContractorPage />
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("company") view=CompanyPage />
@@ -462,6 +466,19 @@ pub fn load_one<T>(
 ) where
     T: serde::de::DeserializeOwned + Send + Sync + 'static,
 {
+    load_one_with(what, id, target, error, api::parse::<T>);
+}
+
+/// [`load_one`] with the caller's decoder (for a type whose derived one is large in the wasm).
+pub fn load_one_with<T>(
+    what: &'static str,
+    id: Option<i64>,
+    target: RwSignal<Option<T>>,
+    error: RwSignal<Option<ApiError>>,
+    decode: fn(&str) -> Result<T, ApiError>,
+) where
+    T: Send + Sync + 'static,
+{
     let Some(id) = id else {
         error.set(Some(ApiError::Http {
             status: 404,
@@ -471,7 +488,10 @@ pub fn load_one<T>(
         return;
     };
     spawn_local(async move {
-        match api::get::<T>(&format!("{}/{what}/{id}", api::base())).await {
+        match api::get_text(&format!("{}/{what}/{id}", api::base()))
+            .await
+            .and_then(|body| decode(&body))
+        {
             Ok(v) => {
                 error.set(None);
                 target.set(Some(v));

@@ -256,9 +256,10 @@ pub async fn set_password(request: &impl Serialize) -> Result<TokenResponse, Api
     token(response).await
 }
 
-/// `GET /auth/setup`, without a session: whether the first-run setup is open.
-pub async fn setup_open() -> bool {
-    let Ok(response) = raw("GET", &format!("{}/auth/setup", base()), None, None).await else {
+/// `GET /auth/{action}` without a session, for `{"open": bool}`: whether the first-run setup
+/// (`setup`) or public sign-up (`signup`) is open.
+pub async fn auth_open(action: &str) -> bool {
+    let Ok(response) = raw("GET", &format!("{}/auth/{action}", base()), None, None).await else {
         return false;
     };
     let Ok(body) = text(&response).await else {
@@ -267,12 +268,24 @@ pub async fn setup_open() -> bool {
     parse::<portal_types::SetupStatus>(&body).is_ok_and(|s| s.open)
 }
 
-/// `POST /auth/setup` (the admin's first-run setup): signs the new owner in. The caller
-/// accepts the token into the session.
-pub async fn setup(request: &impl Serialize) -> Result<TokenResponse, ApiError> {
+/// `POST /auth/{action}` without a session (the admin's first-run setup, sign-up and its
+/// confirmation): the JSON answer, a token to accept into the session where it signs in.
+pub async fn auth_post<T: DeserializeOwned>(
+    action: &str,
+    request: &impl Serialize,
+) -> Result<T, ApiError> {
     let body = serde_json::to_string(request).map_err(|_| ApiError::Decode)?;
-    let response = raw("POST", &format!("{}/auth/setup", base()), Some(&body), None).await?;
-    token(response).await
+    let response = raw(
+        "POST",
+        &format!("{}/auth/{action}", base()),
+        Some(&body),
+        None,
+    )
+    .await?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    parse(&text(&response).await?)
 }
 
 /// `POST /auth/refresh`, shared: concurrent callers wait for the same request, because a
@@ -386,6 +399,12 @@ pub async fn get_text(path: &str) -> Result<String, ApiError> {
     request_text("GET", path, None).await
 }
 
+/// Sends a JSON body (serialised by the caller); returns the answer's body as text (for callers
+/// that decode it themselves).
+pub async fn send_text(method: &str, path: &str, body: String) -> Result<String, ApiError> {
+    request_text(method, path, Some(body)).await
+}
+
 /// Decodes a JSON body.
 pub fn parse<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
     serde_json::from_str(body).map_err(|_| ApiError::Decode)
@@ -419,14 +438,48 @@ pub async fn send_idempotent<B: Serialize, T: DeserializeOwned>(
     key: &str,
 ) -> Result<T, ApiError> {
     let body = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    let body = JsValue::from_str(&body);
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Idempotency-Key", key),
+    ];
+    parse(&with_headers(method, path, &body, &headers).await?)
+}
+
+/// Sends a file as the body, with its media type (`text/csv`); returns the decoded answer.
+/// Like [`send_idempotent`], a path of its own that the customer portal leaves out.
+pub async fn send_file<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    file: &Blob,
+    content_type: &str,
+) -> Result<T, ApiError> {
+    let headers = [("Content-Type", content_type)];
+    parse(&with_headers(method, path, file.as_ref(), &headers).await?)
+}
+
+/// Sends a `multipart/form-data` body (a comment with its files; the browser writes its
+/// boundary); returns the answer's body as text.
+pub async fn send_form(path: &str, form: &web_sys::FormData) -> Result<String, ApiError> {
+    with_headers("POST", path, form.as_ref(), &[]).await
+}
+
+/// A request with the access token and `headers`: one refresh and one retry on 401; the
+/// body of a successful answer, or the error.
+async fn with_headers(
+    method: &str,
+    path: &str,
+    body: &JsValue,
+    headers: &[(&str, &str)],
+) -> Result<String, ApiError> {
     let token = match session().token.get_untracked() {
         Some(t) => t,
         None => refresh().await.map_err(expired)?.access_token,
     };
-    let mut response = keyed(method, path, &body, &token, key).await?;
+    let mut response = fetch_with(method, path, body, &token, headers).await?;
     if response.status() == 401 {
         let fresh = refresh().await.map_err(expired)?.access_token;
-        response = keyed(method, path, &body, &fresh, key).await?;
+        response = fetch_with(method, path, body, &fresh, headers).await?;
         if response.status() == 401 {
             return Err(expired(ApiError::Unauthorized));
         }
@@ -434,30 +487,29 @@ pub async fn send_idempotent<B: Serialize, T: DeserializeOwned>(
     if !response.ok() {
         return Err(failure(response).await);
     }
-    parse(&text(&response).await?)
+    text(&response).await
 }
 
-/// One `fetch` of a JSON body with the access token and an idempotency key.
-async fn keyed(
+/// One `fetch` with the access token and `headers`.
+async fn fetch_with(
     method: &str,
     path: &str,
-    body: &str,
+    body: &JsValue,
     token: &str,
-    key: &str,
+    extra: &[(&str, &str)],
 ) -> Result<Response, ApiError> {
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let bearer = format!("Bearer {token}");
-    for (name, value) in [
-        ("Authorization", bearer.as_str()),
-        ("Content-Type", "application/json"),
-        ("Idempotency-Key", key),
-    ] {
+    for (name, value) in [("Authorization", bearer.as_str())]
+        .iter()
+        .chain(extra.iter())
+    {
         headers.set(name, value).map_err(|_| ApiError::Network)?;
     }
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
-    init.set_body(&JsValue::from_str(body));
+    init.set_body(body);
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::Network)?;
     let response = JsFuture::from(window()?.fetch_with_request(&request))

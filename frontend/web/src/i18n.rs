@@ -144,6 +144,17 @@ pub struct Common {
     pub err_contains_username: &'static str,
     pub err_unchanged: &'static str,
     pub err_invalid: &'static str,
+    pub thread_title: &'static str,
+    pub thread_empty: &'static str,
+    pub thread_message: &'static str,
+    pub thread_files: &'static str,
+    pub thread_send: &'static str,
+    pub thread_closed: &'static str,
+    pub thread_err_type: &'static str,
+    pub thread_err_large: &'static str,
+    pub thread_err_many: &'static str,
+    pub thread_err_empty: &'static str,
+    pub thread_err_file: &'static str,
 }
 
 impl Common {
@@ -247,6 +258,17 @@ pub const EN: Common = Common {
     err_contains_username: "The password must not contain your username.",
     err_unchanged: "The new password is the same as the current one.",
     err_invalid: "This value is not valid.",
+    thread_title: "Comments",
+    thread_empty: "No comments yet.",
+    thread_message: "Your message",
+    thread_files: "Attach files: PDF, PNG, JPEG or text (or drop them here)",
+    thread_send: "Send",
+    thread_closed: "Comments are closed for this document.",
+    thread_err_type: "“{name}” cannot be attached: only PDF, PNG, JPEG and plain text files are accepted.",
+    thread_err_large: "“{name}” is too large.",
+    thread_err_many: "Too many files for one message.",
+    thread_err_empty: "Write a message or attach a file.",
+    thread_err_file: "“{name}” cannot be attached: it is empty or its name is not allowed.",
 };
 
 pub const BG: Common = Common {
@@ -289,6 +311,17 @@ pub const BG: Common = Common {
     err_contains_username: "Паролата не трябва да съдържа потребителското ви име.",
     err_unchanged: "Новата парола съвпада с текущата.",
     err_invalid: "Невалидна стойност.",
+    thread_title: "Коментари",
+    thread_empty: "Все още няма коментари.",
+    thread_message: "Вашето съобщение",
+    thread_files: "Прикачете файлове: PDF, PNG, JPEG или текст (или ги пуснете тук)",
+    thread_send: "Изпрати",
+    thread_closed: "Коментарите по този документ са затворени.",
+    thread_err_type: "„{name}“ не може да се прикачи: приемат се само PDF, PNG, JPEG и текстови файлове.",
+    thread_err_large: "„{name}“ е твърде голям.",
+    thread_err_many: "Твърде много файлове за едно съобщение.",
+    thread_err_empty: "Напишете съобщение или прикачете файл.",
+    thread_err_file: "„{name}“ не може да се прикачи: празен е или името му не е позволено.",
 };
 
 pub const DE: Common = Common {
@@ -332,6 +365,17 @@ pub const DE: Common = Common {
     err_contains_username: "Das Passwort darf Ihren Benutzernamen nicht enthalten.",
     err_unchanged: "Das neue Passwort ist das aktuelle.",
     err_invalid: "Ungültiger Wert.",
+    thread_title: "Kommentare",
+    thread_empty: "Noch keine Kommentare.",
+    thread_message: "Ihre Nachricht",
+    thread_files: "Dateien anhängen: PDF, PNG, JPEG oder Text (oder hierher ziehen)",
+    thread_send: "Senden",
+    thread_closed: "Für dieses Dokument sind keine Kommentare möglich.",
+    thread_err_type: "„{name}“ kann nicht angehängt werden: nur PDF-, PNG-, JPEG- und Textdateien sind möglich.",
+    thread_err_large: "„{name}“ ist zu groß.",
+    thread_err_many: "Zu viele Dateien für eine Nachricht.",
+    thread_err_empty: "Schreiben Sie eine Nachricht oder hängen Sie eine Datei an.",
+    thread_err_file: "„{name}“ kann nicht angehängt werden: die Datei ist leer oder ihr Name ist nicht erlaubt.",
 };
 
 pub const ES: Common = Common {
@@ -374,4 +418,15 @@ pub const ES: Common = Common {
     err_contains_username: "La contraseña no debe contener su nombre de usuario.",
     err_unchanged: "La contraseña nueva es igual a la actual.",
     err_invalid: "Valor no válido.",
+    thread_title: "Comentarios",
+    thread_empty: "Todavía no hay comentarios.",
+    thread_message: "Su mensaje",
+    thread_files: "Adjuntar archivos: PDF, PNG, JPEG o texto (o arrástrelos aquí)",
+    thread_send: "Enviar",
+    thread_closed: "Los comentarios están cerrados para este documento.",
+    thread_err_type: "«{name}» no se puede adjuntar: solo se aceptan archivos PDF, PNG, JPEG y de texto.",
+    thread_err_large: "«{name}» es demasiado grande.",
+    thread_err_many: "Demasiados archivos para un mensaje.",
+    thread_err_empty: "Escriba un mensaje o adjunte un archivo.",
+    thread_err_file: "«{name}» no se puede adjuntar: está vacío o su nombre no está permitido.",
 };

@@ -10,4 +10,5 @@ pub mod components;
 pub mod fmt;
 pub mod html;
 pub mod i18n;
+pub mod thread;
 pub mod url;

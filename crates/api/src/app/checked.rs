@@ -81,6 +81,11 @@ impl Checked {
         Some(i32::from(days))
     }
 
+    /// The errors noted.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.0
+    }
+
     pub fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
             Ok(())

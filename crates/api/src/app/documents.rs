@@ -177,25 +177,11 @@ async fn check(
             "the due date is before the issue date",
         );
     }
-    let notes = match &draft.notes {
-        Some(n) if n.trim().is_empty() => None,
-        Some(n) if n.chars().count() > 4000 => {
-            errors.push("notes", "too_long", "at most 4000 characters");
-            None
-        }
-        Some(n)
-            if n.chars()
-                .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') =>
-        {
-            errors.push(
-                "notes",
-                "invalid_characters",
-                "the notes contain control characters",
-            );
-            None
-        }
-        other => other.clone(),
-    };
+    let notes = draft
+        .notes
+        .as_deref()
+        .and_then(|n| errors.take(fields::optional_paragraphs("notes", n, 4000)))
+        .flatten();
     let t = totals(&rows.iter().map(|r| r.input.clone()).collect::<Vec<_>>());
     if t.total.abs() > MAX_AMOUNT {
         errors.push(

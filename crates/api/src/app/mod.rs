@@ -3,9 +3,12 @@
 //! the request, call one use case, and map its answer to a DTO.
 
 pub mod checked;
+pub mod comments;
 pub mod contractors;
 pub mod documents;
+pub mod import;
 pub mod links;
+pub mod offers;
 pub mod organizations;
 pub mod passwords;
 pub mod payments;
@@ -14,4 +17,5 @@ pub mod portal_users;
 pub mod profile;
 pub mod settings;
 pub mod setup;
+pub mod signup;
 pub mod staff;

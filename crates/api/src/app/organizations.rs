@@ -17,7 +17,8 @@ use portal_store::sessions::Realm;
 use portal_store::user_tokens::{self, Purpose};
 use portal_types::{DocumentType, FieldError, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::links;
@@ -53,6 +54,29 @@ pub struct NewOrganization {
     pub owner_password: Option<String>,
 }
 
+impl NewOrganization {
+    /// What the setup and sign-up pages ask for: the owner's password is checked with the rest
+    /// (a weak one must not leave an owner who cannot sign in).
+    pub fn from_page(
+        name: String,
+        slug: String,
+        owner_name: String,
+        owner_email: String,
+        password: &str,
+        locale: Option<String>,
+    ) -> NewOrganization {
+        NewOrganization {
+            slug,
+            name,
+            owner_email,
+            owner_name: Some(owner_name),
+            locale,
+            owner_password: Some(password.to_string()),
+            ..NewOrganization::default()
+        }
+    }
+}
+
 /// A [`NewOrganization`] whose fields passed [`validate`].
 #[derive(Debug, Clone)]
 pub struct Valid {
@@ -64,6 +88,28 @@ pub struct Valid {
     currency: String,
     country: String,
     mail_invitation: bool,
+}
+
+impl Valid {
+    /// The portal's address.
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    /// The legal name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The owner's name.
+    pub fn owner_name(&self) -> &str {
+        &self.owner_name
+    }
+
+    /// The organisation's language.
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
 }
 
 /// A created organisation, its owner and the owner's one-time link.
@@ -189,6 +235,61 @@ pub async fn insert(
     settings: &Settings,
     valid: Valid,
 ) -> Result<Created, ApiError> {
+    // Verifies no password anybody knows, until the owner chooses one.
+    let unusable = portal_store::passwords::hash(uuid::Uuid::new_v4().as_bytes())?;
+    let txn = portal_store::begin_write(db).await?;
+    let (org, owner) = insert_in(&txn, valid.clone(), &unusable, None).await?;
+    let now = portal_store::now();
+    let token = user_tokens::create(
+        &txn,
+        org.id,
+        Realm::Issuer,
+        owner.id,
+        Purpose::Invitation,
+        Duration::days(INVITATION_DAYS),
+        now,
+    )
+    .await?;
+    let link = links::admin(settings, &format!("/set-password?token={token}"));
+    let mailed = valid.mail_invitation && settings.mail.smtp_url.is_some();
+    if mailed {
+        let operator = settings
+            .mail
+            .from
+            .split('<')
+            .next()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or("The customer portal");
+        let words = templates::staff_invitation(
+            valid.locale,
+            &org.legal_name,
+            Some(&owner.name),
+            operator,
+            INVITATION_DAYS,
+        );
+        let mail = templates::compose(valid.locale, &owner.email, Some(&owner.name), words, &link);
+        outbox::enqueue_email(&txn, Some(org.id), &mail, now).await?;
+    }
+    txn.commit().await?;
+    Ok(Created {
+        organization: org,
+        owner,
+        link,
+        token,
+        mailed,
+    })
+}
+
+/// Inserts the organisation of checked fields and its owner with `password_hash` (an invited
+/// owner when `via` is `None`, one who signed up and confirmed the address otherwise), in
+/// `txn`: a taken slug or owner address is a 409 naming the field.
+pub async fn insert_in(
+    txn: &DatabaseTransaction,
+    valid: Valid,
+    password_hash: &str,
+    via: Option<&str>,
+) -> Result<(organization::Model, staff_user::Model), ApiError> {
     let Valid {
         slug,
         name,
@@ -197,16 +298,12 @@ pub async fn insert(
         locale,
         currency,
         country,
-        mail_invitation,
+        mail_invitation: _,
     } = valid;
-
-    // Verifies no password anybody knows, until the owner chooses one.
-    let unusable = portal_store::passwords::hash(uuid::Uuid::new_v4().as_bytes())?;
     let now = portal_store::now();
-    let txn = portal_store::begin_write(db).await?;
     if organization::Entity::find()
         .filter(organization::Column::Slug.eq(slug.as_str()))
-        .one(&txn)
+        .one(txn)
         .await?
         .is_some()
     {
@@ -216,7 +313,7 @@ pub async fn insert(
             "an organisation with this slug exists",
         ));
     }
-    if staff::email_taken(&txn, &email).await? {
+    if staff::email_taken(txn, &email).await? {
         return Err(ApiError::conflict_field(
             "owner_email",
             "taken",
@@ -241,52 +338,28 @@ pub async fn insert(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let scope = IssuerScope::new(org.id);
-    let owner = staff::insert_invited(
-        &txn,
+    let mut owner = staff::insert_invited(
+        txn,
         scope,
         &email,
         &owner_name,
         Role::Owner,
-        &unusable,
+        password_hash,
         now,
     )
     .await?;
-    let token = user_tokens::create(
-        &txn,
-        org.id,
-        Realm::Issuer,
-        owner.id,
-        Purpose::Invitation,
-        Duration::days(INVITATION_DAYS),
-        now,
-    )
-    .await?;
-    let link = links::admin(settings, &format!("/set-password?token={token}"));
-    let mailed = mail_invitation && settings.mail.smtp_url.is_some();
-    if mailed {
-        let operator = settings
-            .mail
-            .from
-            .split('<')
-            .next()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .unwrap_or("The customer portal");
-        let words = templates::staff_invitation(
-            locale,
-            &org.legal_name,
-            Some(&owner.name),
-            operator,
-            INVITATION_DAYS,
-        );
-        let mail = templates::compose(locale, &owner.email, Some(&owner.name), words, &link);
-        outbox::enqueue_email(&txn, Some(org.id), &mail, now).await?;
+    if via.is_some() {
+        owner = staff::set_password(txn, owner, password_hash.to_string(), now).await?;
+    }
+    let mut details = serde_json::json!({ "owner": owner.email });
+    if let Some(via) = via {
+        details["via"] = via.into();
     }
     events::record(
-        &txn,
+        txn,
         NewEvent {
             organization_id: org.id,
             contractor_id: None,
@@ -294,18 +367,11 @@ pub async fn insert(
             actor: Actor::System,
             kind: "organization_created",
             client: &ClientInfo::default(),
-            details: Some(serde_json::json!({ "owner": owner.email })),
+            details: Some(details),
         },
     )
     .await?;
-    txn.commit().await?;
-    Ok(Created {
-        organization: org,
-        owner,
-        link,
-        token,
-        mailed,
-    })
+    Ok((org, owner))
 }
 
 /// The value, or `None` with its error collected.

@@ -9,7 +9,7 @@ use portal_store::user_tokens::{self, Purpose};
 use portal_types::FieldError;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
-use crate::auth::signin::Grant;
+use crate::auth::signin::{Grant, staff_session};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -62,27 +62,9 @@ pub async fn set_staff_password(
         client,
     )
     .await?;
-    let refresh = sessions::issue(
-        &txn,
-        Realm::Issuer,
-        member.id,
-        org.id,
-        None,
-        state.settings.refresh_token_ttl,
-        client,
-        now,
-    )
-    .await?;
+    let grant = staff_session(&txn, state, &member, &org, client, now).await?;
     txn.commit().await?;
-    Ok(Grant {
-        realm: Realm::Issuer,
-        refresh,
-        contractor_id: None,
-        role: Some(member.role),
-        organization: org.slug,
-        locale: org.default_locale,
-        must_change_password: false,
-    })
+    Ok(grant)
 }
 
 /// Sets a portal user's password from its link and signs it in (an invited user becomes

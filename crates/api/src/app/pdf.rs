@@ -56,6 +56,11 @@ pub async fn pdf_model(
             profile::parties_now(organization, &accounts, &customer, &doc.currency)
         }
     };
+    // The picture itself is read by `rendered`, only when the PDF is not in the cache.
+    let logo = parties.logo_id.map(|id| portal_pdf::logo::Logo {
+        id,
+        bytes: Vec::new(),
+    });
     let lines = stored::lines(db, doc.id).await?;
     let related = portal_store::portal::related_of(db, doc).await?;
     let kind = DocumentType::parse(&doc.doc_type)
@@ -102,6 +107,7 @@ pub async fn pdf_model(
         notes: doc.notes.clone(),
         related_document_number: related.map(|r| r.number),
         footer: parties.footer,
+        logo,
     })
 }
 
@@ -126,6 +132,13 @@ pub async fn rendered(
     let path = dir.join(format!("{key}.pdf"));
     if let Ok(bytes) = tokio::fs::read(&path).await {
         return Ok(bytes);
+    }
+    let mut model = model;
+    if let Some(logo) = &mut model.logo {
+        match profile::logo(&state.db, IssuerScope::new(organization_id), logo.id).await? {
+            Some(found) => logo.bytes = found.bytes,
+            None => model.logo = None,
+        }
     }
     let bytes = tokio::task::spawn_blocking(move || portal_pdf::render(&model))
         .await

@@ -11,7 +11,7 @@ use portal_store::events::{self, NewEvent};
 use portal_store::issuer::profile::{self, NewBankAccount, Series, SeriesRefusal};
 use portal_types::{
     Address, BankAccount, BankAccountInput, FieldError, NumberSeries, NumberSeriesUpdate,
-    OrganizationProfile, OrganizationUpdate,
+    OrganizationLogo, OrganizationProfile, OrganizationUpdate,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
@@ -51,6 +51,15 @@ pub async fn view(
             .and_then(|d| u16::try_from(d).ok()),
         document_footer: org.document_footer.clone(),
         bank_accounts: accounts.into_iter().map(account_view).collect(),
+        logo: profile::current_logo(db, scope, org.logo_id)
+            .await?
+            .map(|l| OrganizationLogo {
+                id: l.id,
+                media_type: l.media_type,
+                width: u32::try_from(l.width).unwrap_or(0),
+                height: u32::try_from(l.height).unwrap_or(0),
+                uploaded_at: l.created_at,
+            }),
         number_series: series.into_iter().map(series_view).collect(),
         updated_at: org.updated_at,
     })
@@ -413,22 +422,129 @@ pub async fn update(
     } else {
         model.updated_at = Set(portal_store::now());
         let saved = model.update(&txn).await?;
-        events::record(
-            &txn,
-            NewEvent {
-                organization_id: session.organization_id,
-                contractor_id: None,
-                document_id: None,
-                actor: session.actor(),
-                kind: "profile_changed",
-                client: &session.client,
-                details: Some(serde_json::json!({ "fields": changed })),
-            },
-        )
-        .await?;
+        profile_changed(&txn, session, serde_json::json!({ "fields": changed })).await?;
         saved
     };
     let view = view(&txn, &saved).await?;
     txn.commit().await?;
     Ok(view)
+}
+
+/// Makes `bytes` the organisation's logo (owner, admin): a PNG or JPEG by its content, whatever
+/// it is called or declared as, 16 to 4,000 pixels a side, decodable; documents issued from now
+/// on print it, those issued before keep theirs.
+pub async fn set_logo(
+    state: &AppState,
+    session: &IssuerSession,
+    bytes: Vec<u8>,
+) -> Result<OrganizationProfile, ApiError> {
+    session.require(Permission::ManageSettings)?;
+    // Decoding a picture of up to 4,000 × 4,000 pixels takes a while: off the request threads.
+    let (checked, bytes) = tokio::task::spawn_blocking(move || {
+        let checked = portal_pdf::logo::check(&bytes);
+        (checked, bytes)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    use portal_pdf::logo::LogoError;
+    let info = checked.map_err(|e| match e {
+        LogoError::NotAnImage => ApiError::field(
+            "body",
+            "not_an_image",
+            "the file is not a PNG or JPEG picture (judged by its content, not its name)",
+        ),
+        LogoError::Unreadable(why) => ApiError::field(
+            "body",
+            "unreadable_image",
+            format!("the picture cannot be read: {why}"),
+        ),
+        LogoError::Dimensions { width, height } => ApiError::field(
+            "body",
+            "image_dimensions",
+            format!(
+                "the picture is {width} × {height} pixels; each side must be {} to {}",
+                portal_pdf::logo::MIN_SIDE,
+                portal_pdf::logo::MAX_SIDE
+            ),
+        ),
+    })?;
+    let side = |v: u32| i32::try_from(v).map_err(ApiError::internal);
+    let size = (side(info.width)?, side(info.height)?);
+    let now = portal_store::now();
+    let txn = portal_store::begin_write(&state.db).await?;
+    profile::set_logo(&txn, session.scope(), info.media_type, size, bytes, now).await?;
+    let details = serde_json::json!({ "fields": ["logo"], "logo": "uploaded" });
+    profile_changed(&txn, session, details).await?;
+    commit_and_view(txn, session).await
+}
+
+/// Removes the logo from documents issued from now on (owner, admin).
+pub async fn remove_logo(
+    state: &AppState,
+    session: &IssuerSession,
+) -> Result<OrganizationProfile, ApiError> {
+    session.require(Permission::ManageSettings)?;
+    let txn = portal_store::begin_write(&state.db).await?;
+    let current = reread(&txn, session).await?;
+    if current.logo_id.is_some() {
+        profile::point_at(&txn, session.scope(), None, portal_store::now()).await?;
+        let details = serde_json::json!({ "fields": ["logo"], "logo": "removed" });
+        profile_changed(&txn, session, details).await?;
+    }
+    commit_and_view(txn, session).await
+}
+
+/// The current logo: its media type and bytes.
+pub async fn logo(
+    state: &AppState,
+    session: &IssuerSession,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let id = session.organization.logo_id.ok_or(ApiError::NotFound)?;
+    let found = profile::logo(&state.db, session.scope(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((found.media_type, found.bytes))
+}
+
+/// The profile as the transaction leaves it, once committed.
+async fn commit_and_view(
+    txn: sea_orm::DatabaseTransaction,
+    session: &IssuerSession,
+) -> Result<OrganizationProfile, ApiError> {
+    let saved = reread(&txn, session).await?;
+    let view = view(&txn, &saved).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+async fn reread(
+    db: &impl ConnectionTrait,
+    session: &IssuerSession,
+) -> Result<organization::Model, ApiError> {
+    organization::Entity::find_by_id(session.organization_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Records a change of the profile (`profile_changed`) with what changed.
+async fn profile_changed(
+    db: &impl ConnectionTrait,
+    session: &IssuerSession,
+    details: serde_json::Value,
+) -> Result<(), ApiError> {
+    events::record(
+        db,
+        NewEvent {
+            organization_id: session.organization_id,
+            contractor_id: None,
+            document_id: None,
+            actor: session.actor(),
+            kind: "profile_changed",
+            client: &session.client,
+            details: Some(details),
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -160,18 +160,14 @@ pub async fn run(
     if organization::Entity::find().count(&state.db).await? > 0 {
         return Err(ApiError::NotFound);
     }
-    let new = NewOrganization {
-        slug: input.slug,
-        name: input.name,
-        owner_email: input.owner_email,
-        owner_name: Some(input.owner_name),
-        locale: input.locale,
-        currency: None,
-        country: None,
-        mail_invitation: false,
-        // Checked with the rest: a weak one must not leave an owner who cannot sign in.
-        owner_password: Some(input.password.clone()),
-    };
+    let new = NewOrganization::from_page(
+        input.name,
+        input.slug,
+        input.owner_name,
+        input.owner_email,
+        &input.password,
+        input.locale,
+    );
     // Every error at once: the fields, the password and the code. A right code is taken (no
     // other request can use it) and given back if anything else is wrong.
     let valid = organizations::validate(&new);

@@ -60,6 +60,38 @@ pub struct Grant {
     pub must_change_password: bool,
 }
 
+/// Starts a session for a staff member of `org`, in `db` (the caller's transaction where it
+/// has one): the grant to answer with once that commits.
+pub(crate) async fn staff_session(
+    db: &impl sea_orm::ConnectionTrait,
+    state: &AppState,
+    member: &staff_user::Model,
+    org: &organization::Model,
+    client: &ClientInfo,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Grant, ApiError> {
+    let refresh = sessions::issue(
+        db,
+        Realm::Issuer,
+        member.id,
+        org.id,
+        None,
+        state.settings.refresh_token_ttl,
+        client,
+        now,
+    )
+    .await?;
+    Ok(Grant {
+        realm: Realm::Issuer,
+        refresh,
+        contractor_id: None,
+        role: Some(member.role.clone()),
+        organization: org.slug.clone(),
+        locale: org.default_locale.clone(),
+        must_change_password: false,
+    })
+}
+
 pub(crate) fn grant_response(state: &AppState, grant: Grant) -> Result<HttpResponse, ApiError> {
     let access_token = state.tokens.issue(
         grant.realm,

@@ -8,10 +8,11 @@ pub mod worker;
 
 use std::path::PathBuf;
 
+use lettre::message::header::ContentType;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use portal_store::outbox::Email;
+use portal_store::outbox::{Email, LOGO_MARK};
 
 use crate::config::Settings;
 
@@ -39,8 +40,14 @@ impl Transport {
     }
 
     /// Delivers one mail from `from`. The error is a message for the outbox's `last_error`.
-    pub async fn send(&self, from: &Mailbox, email: &Email, id: i64) -> Result<(), String> {
-        let message = build(from, email)?;
+    pub async fn send(
+        &self,
+        from: &Mailbox,
+        email: &Email,
+        logo: Option<&Picture>,
+        id: i64,
+    ) -> Result<(), String> {
+        let message = build(from, email, logo)?;
         match self {
             Transport::Smtp(smtp) => smtp
                 .send(message)
@@ -62,19 +69,52 @@ impl Transport {
     }
 }
 
-/// The MIME message: plain text and HTML alternatives, the language declared.
-fn build(from: &Mailbox, email: &Email) -> Result<Message, String> {
+/// A picture shown in a mail: its media type and bytes.
+pub struct Picture {
+    /// `image/png` or `image/jpeg`.
+    pub media_type: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+}
+
+/// The Content-ID of the logo's inline part.
+const LOGO_CID: &str = "logo@portal";
+
+/// The MIME message: plain text and HTML alternatives, the language declared; with a logo, the
+/// HTML shows it from an inline part (no remote image for the mail client to fetch).
+fn build(from: &Mailbox, email: &Email, logo: Option<&Picture>) -> Result<Message, String> {
     let address = email.to.parse().map_err(|e| format!("recipient: {e}"))?;
     let to = Mailbox::new(email.to_name.clone(), address);
-    Message::builder()
+    let builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(email.subject.clone())
-        .header(ContentLanguage(email.language.clone()))
-        .multipart(MultiPart::alternative_plain_html(
-            email.text.clone(),
-            email.html.clone(),
-        ))
+        .header(ContentLanguage(email.language.clone()));
+    let Some(logo) = logo.filter(|_| email.html.contains(LOGO_MARK)) else {
+        return builder
+            .multipart(MultiPart::alternative_plain_html(
+                email.text.clone(),
+                email.html.clone(),
+            ))
+            .map_err(|e| e.to_string());
+    };
+    let html = email.html.replacen(
+        LOGO_MARK,
+        &format!(
+            "<p><img src=\"cid:{LOGO_CID}\" alt=\"\" style=\"max-width:200px;max-height:60px\"></p>"
+        ),
+        1,
+    );
+    let media_type = ContentType::parse(&logo.media_type).map_err(|e| e.to_string())?;
+    builder
+        .multipart(
+            MultiPart::related()
+                .multipart(MultiPart::alternative_plain_html(email.text.clone(), html))
+                .singlepart(
+                    Attachment::new_inline(LOGO_CID.to_string())
+                        .body(logo.bytes.clone(), media_type),
+                ),
+        )
         .map_err(|e| e.to_string())
 }
 

@@ -15,6 +15,8 @@ pub struct Words {
     paragraphs: Vec<String>,
     action: &'static str,
     footer: String,
+    /// Someone's own words, quoted after the first paragraph (plain text, line breaks kept).
+    quote: Option<String>,
 }
 
 fn greeting(locale: Locale, name: Option<&str>) -> String {
@@ -106,6 +108,7 @@ pub fn portal_invitation(
         paragraphs: vec![invited, login, valid],
         action,
         footer: sent_for(locale, organization),
+        quote: None,
     }
 }
 
@@ -148,6 +151,7 @@ pub fn password_reset(
         paragraphs: vec![asked, valid, ignore_if_unexpected(locale).to_string()],
         action,
         footer: sent_for(locale, organization),
+        quote: None,
     }
 }
 
@@ -211,6 +215,84 @@ pub fn new_document(
         paragraphs: vec![issued, amount],
         action,
         footer: sent_for(locale, organization),
+        quote: None,
+    }
+}
+
+/// To the salesperson (or the owners and admins): a customer accepted or rejected an offer.
+#[allow(clippy::too_many_arguments)]
+pub fn offer_decided(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    customer: &str,
+    person: &str,
+    number: &str,
+    accepted: bool,
+    reason: Option<&str>,
+) -> Words {
+    let title = portal_pdf::title(DocumentType::Offer, locale);
+    let (subject, decided, because, action) = match (locale, accepted) {
+        (Locale::Bg, true) => (
+            format!("{customer} прие {title} № {number}"),
+            format!("{person} от {customer} прие {title} № {number} в портала."),
+            "Мотив:",
+            "Отворете офертата",
+        ),
+        (Locale::Bg, false) => (
+            format!("{customer} отказа {title} № {number}"),
+            format!("{person} от {customer} отказа {title} № {number} в портала."),
+            "Мотив:",
+            "Отворете офертата",
+        ),
+        (Locale::En, true) => (
+            format!("{customer} accepted {title} {number}"),
+            format!("{person} of {customer} accepted {title} {number} in the portal."),
+            "Reason given:",
+            "Open the offer",
+        ),
+        (Locale::En, false) => (
+            format!("{customer} rejected {title} {number}"),
+            format!("{person} of {customer} rejected {title} {number} in the portal."),
+            "Reason given:",
+            "Open the offer",
+        ),
+        (Locale::De, true) => (
+            format!("{customer} hat {title} Nr. {number} angenommen"),
+            format!("{person} von {customer} hat {title} Nr. {number} im Portal angenommen."),
+            "Angegebener Grund:",
+            "Angebot öffnen",
+        ),
+        (Locale::De, false) => (
+            format!("{customer} hat {title} Nr. {number} abgelehnt"),
+            format!("{person} von {customer} hat {title} Nr. {number} im Portal abgelehnt."),
+            "Angegebener Grund:",
+            "Angebot öffnen",
+        ),
+        (Locale::Es, true) => (
+            format!("{customer} ha aceptado {title} n.º {number}"),
+            format!("{person} de {customer} ha aceptado {title} n.º {number} en el portal."),
+            "Motivo indicado:",
+            "Abrir la oferta",
+        ),
+        (Locale::Es, false) => (
+            format!("{customer} ha rechazado {title} n.º {number}"),
+            format!("{person} de {customer} ha rechazado {title} n.º {number} en el portal."),
+            "Motivo indicado:",
+            "Abrir la oferta",
+        ),
+    };
+    let mut paragraphs = vec![decided];
+    if let Some(reason) = reason {
+        paragraphs.push(format!("{because} \u{201c}{reason}\u{201d}"));
+    }
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs,
+        action,
+        footer: sent_for(locale, organization),
+        quote: None,
     }
 }
 
@@ -262,15 +344,190 @@ pub fn staff_invitation(
         paragraphs: vec![invited, valid, ignore_if_unexpected(locale).to_string()],
         action,
         footer: sent_for(locale, organization),
+        quote: None,
+    }
+}
+
+fn sent_by_portal(locale: Locale, site: &str) -> String {
+    match locale {
+        Locale::Bg => format!("Изпратено от клиентския портал на {site}."),
+        Locale::En => format!("Sent by the customer portal at {site}."),
+        Locale::De => format!("Gesendet vom Kundenportal unter {site}."),
+        Locale::Es => format!("Enviado por el portal de clientes en {site}."),
+    }
+}
+
+/// The link that confirms a sign-up: the organisation is created when it is followed.
+pub fn signup_confirmation(
+    locale: Locale,
+    organization: &str,
+    name: &str,
+    site: &str,
+    valid_hours: i64,
+) -> Words {
+    let (subject, asked, valid, action) = match locale {
+        Locale::Bg => (
+            format!("Потвърдете регистрацията на {organization}"),
+            format!(
+                "Получихме заявка за нова организация {organization} в клиентския портал с този адрес като собственик. Потвърдете адреса, за да я създадете."
+            ),
+            format!(
+                "Връзката е валидна {valid_hours} часа и може да се използва веднъж. Дотогава нищо не е създадено."
+            ),
+            "Потвърдете и влезте",
+        ),
+        Locale::En => (
+            format!("Confirm the sign-up of {organization}"),
+            format!(
+                "We were asked to create the organisation {organization} in the customer portal, with this address as its owner. Confirm the address to create it."
+            ),
+            format!(
+                "The link is valid for {valid_hours} hours and works once. Nothing is created until then."
+            ),
+            "Confirm and sign in",
+        ),
+        Locale::De => (
+            format!("Bestätigen Sie die Registrierung von {organization}"),
+            format!(
+                "Es wurde beantragt, die Organisation {organization} im Kundenportal anzulegen, mit dieser Adresse als Inhaber. Bestätigen Sie die Adresse, um sie anzulegen."
+            ),
+            format!(
+                "Der Link ist {valid_hours} Stunden gültig und funktioniert einmal. Bis dahin wird nichts angelegt."
+            ),
+            "Bestätigen und anmelden",
+        ),
+        Locale::Es => (
+            format!("Confirme el registro de {organization}"),
+            format!(
+                "Hemos recibido una solicitud para crear la organización {organization} en el portal de clientes, con esta dirección como propietario. Confirme la dirección para crearla."
+            ),
+            format!(
+                "El enlace es válido durante {valid_hours} horas y funciona una sola vez. Hasta entonces no se crea nada."
+            ),
+            "Confirmar y entrar",
+        ),
+    };
+    Words {
+        subject,
+        greeting: greeting(locale, Some(name)),
+        paragraphs: vec![asked, valid, ignore_if_unexpected(locale).to_string()],
+        action,
+        footer: sent_by_portal(locale, site),
+        quote: None,
+    }
+}
+
+/// The answer to a sign-up with an address that already signs in: no second account, a
+/// pointer to signing in instead (the sign-up's answer does not say the address is known).
+pub fn signup_existing_account(
+    locale: Locale,
+    organization: &str,
+    name: &str,
+    site: &str,
+) -> Words {
+    let (subject, asked, instead, action) = match locale {
+        Locale::Bg => (
+            "Вече имате профил в клиентския портал".to_string(),
+            format!("Получихме заявка за нова организация {organization} с този адрес, но с него вече се влиза в клиентския портал, затова нищо не е създадено."),
+            "Влезте с паролата си. Ако сте я забравили, помолете собственик на вашата организация да ви изпрати нова покана.".to_string(),
+            "Вход",
+        ),
+        Locale::En => (
+            "You already have an account in the customer portal".to_string(),
+            format!("We were asked to create the organisation {organization} with this address, but the address already signs in to the customer portal, so nothing was created."),
+            "Sign in with your password. If you forgot it, ask an owner of your organisation to send you a new invitation.".to_string(),
+            "Sign in",
+        ),
+        Locale::De => (
+            "Sie haben bereits ein Konto im Kundenportal".to_string(),
+            format!("Es wurde beantragt, die Organisation {organization} mit dieser Adresse anzulegen, aber mit dieser Adresse meldet man sich bereits im Kundenportal an; es wurde nichts angelegt."),
+            "Melden Sie sich mit Ihrem Passwort an. Falls Sie es vergessen haben, bitten Sie einen Inhaber Ihrer Organisation um eine neue Einladung.".to_string(),
+            "Anmelden",
+        ),
+        Locale::Es => (
+            "Ya tiene una cuenta en el portal de clientes".to_string(),
+            format!("Hemos recibido una solicitud para crear la organización {organization} con esta dirección, pero esta dirección ya inicia sesión en el portal de clientes, así que no se ha creado nada."),
+            "Entre con su contraseña. Si la ha olvidado, pida a un propietario de su organización que le envíe una nueva invitación.".to_string(),
+            "Entrar",
+        ),
+    };
+    Words {
+        subject,
+        greeting: greeting(locale, Some(name)),
+        paragraphs: vec![asked, instead, ignore_if_unexpected(locale).to_string()],
+        action,
+        footer: sent_by_portal(locale, site),
+        quote: None,
+    }
+}
+
+/// A new comment on a document, to the other side: the author's words quoted.
+#[allow(clippy::too_many_arguments)]
+pub fn comment_posted(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    author: &str,
+    doc_type: DocumentType,
+    number: &str,
+    body: &str,
+    files: usize,
+) -> Words {
+    let title = portal_pdf::title(doc_type, locale);
+    let (subject, wrote, attached, action) = match locale {
+        Locale::Bg => (
+            format!("Нов коментар по {title} № {number}"),
+            format!("{author} написа по {title} № {number}:"),
+            format!("Приложени файлове: {files}."),
+            "Отворете документа",
+        ),
+        Locale::En => (
+            format!("New comment on {title} {number}"),
+            format!("{author} wrote on {title} {number}:"),
+            format!("Files attached: {files}."),
+            "Open the document",
+        ),
+        Locale::De => (
+            format!("Neuer Kommentar zu {title} Nr. {number}"),
+            format!("{author} schrieb zu {title} Nr. {number}:"),
+            format!("Angehängte Dateien: {files}."),
+            "Dokument öffnen",
+        ),
+        Locale::Es => (
+            format!("Nuevo comentario sobre {title} n.º {number}"),
+            format!("{author} escribió sobre {title} n.º {number}:"),
+            format!("Archivos adjuntos: {files}."),
+            "Abrir el documento",
+        ),
+    };
+    let mut paragraphs = vec![wrote];
+    if files > 0 {
+        paragraphs.push(attached);
+    }
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs,
+        action,
+        footer: sent_for(locale, organization),
+        quote: (!body.is_empty()).then(|| body.to_string()),
     }
 }
 
 /// The mail to `to`: the words with the link, as plain text and as HTML.
 pub fn compose(locale: Locale, to: &str, to_name: Option<&str>, words: Words, link: &str) -> Email {
     let mut text = format!("{}\n\n", words.greeting);
-    for p in &words.paragraphs {
+    for (i, p) in words.paragraphs.iter().enumerate() {
         text.push_str(p);
         text.push_str("\n\n");
+        if let (0, Some(quote)) = (i, &words.quote) {
+            for line in quote.lines() {
+                text.push_str("> ");
+                text.push_str(line);
+                text.push('\n');
+            }
+            text.push('\n');
+        }
     }
     text.push_str(&format!(
         "{}: {link}\n\n-- \n{}\n",
@@ -280,13 +537,21 @@ pub fn compose(locale: Locale, to: &str, to_name: Option<&str>, words: Words, li
     let mut html = format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
          <body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2933\">\
-         <p>{}</p>",
+         {}<p>{}</p>",
         locale.as_str(),
         escape(&words.subject),
+        portal_store::outbox::LOGO_MARK,
         escape(&words.greeting)
     );
-    for p in &words.paragraphs {
+    for (i, p) in words.paragraphs.iter().enumerate() {
         html.push_str(&format!("<p>{}</p>", escape(p)));
+        if let (0, Some(quote)) = (i, &words.quote) {
+            html.push_str(&format!(
+                "<blockquote style=\"margin:0 0 1em;padding:4px 12px;border-left:3px solid #cbd2d9;\
+                 white-space:pre-wrap\">{}</blockquote>",
+                escape(quote)
+            ));
+        }
     }
     html.push_str(&format!(
         "<p><a href=\"{}\" style=\"display:inline-block;padding:10px 18px;background:#1d4ed8;color:#ffffff;\
@@ -304,6 +569,7 @@ pub fn compose(locale: Locale, to: &str, to_name: Option<&str>, words: Words, li
         html,
         language: locale.as_str().to_string(),
         about: None,
+        logo: None,
     }
 }
 
@@ -325,6 +591,28 @@ mod tests {
             for words in [
                 portal_invitation(locale, "Demo <Ltd>", Some("Ana"), "ana", 7),
                 password_reset(locale, "Demo <Ltd>", None, 2),
+                signup_confirmation(locale, "Demo <Ltd>", "Ana", "portal.example", 24),
+                signup_existing_account(locale, "Demo <Ltd>", "Ana", "portal.example"),
+                offer_decided(
+                    locale,
+                    "Demo <Ltd>",
+                    Some("Ana"),
+                    "Acme",
+                    "Bob",
+                    "0000000007",
+                    true,
+                    None,
+                ),
+                offer_decided(
+                    locale,
+                    "Demo <Ltd>",
+                    None,
+                    "Acme",
+                    "Bob",
+                    "7",
+                    false,
+                    Some("<b>too dear</b>"),
+                ),
                 new_document(
                     locale,
                     "Demo <Ltd>",
@@ -337,6 +625,16 @@ mod tests {
                     NaiveDate::from_ymd_opt(2026, 12, 31),
                 ),
                 staff_invitation(locale, "Demo <Ltd>", Some("Bo"), "Ana", 7),
+                comment_posted(
+                    locale,
+                    "Demo <Ltd>",
+                    Some("Ana"),
+                    "Bob (Acme)",
+                    DocumentType::Invoice,
+                    "0000000042",
+                    "Paid on Monday",
+                    1,
+                ),
             ] {
                 let mail = compose(locale, "ana@example.com", Some("Ana"), words, link);
                 assert_eq!(mail.text.matches(link).count(), 1, "{}", mail.text);
@@ -373,5 +671,43 @@ mod tests {
             words.paragraphs[1]
         );
         assert!(words.paragraphs[1].contains("31.12.2026"));
+    }
+
+    #[test]
+    fn a_comment_is_quoted_as_text_in_both_parts_and_its_markup_stays_inert() {
+        let body = "<script>alert(1)</script>\nline two & <b>bold</b>";
+        let words = comment_posted(
+            Locale::En,
+            "Demo",
+            Some("Ana"),
+            "Bob <bob@example.com>",
+            DocumentType::Invoice,
+            "0000000042",
+            body,
+            2,
+        );
+        let mail = compose(
+            Locale::En,
+            "ana@example.com",
+            None,
+            words,
+            "https://x/p/demo",
+        );
+        assert_eq!(mail.subject, "New comment on Invoice 0000000042");
+        assert!(
+            mail.text.contains("Invoice 0000000042:\n\n> <script>alert(1)</script>\n> line two & <b>bold</b>\n\nFiles attached: 2."),
+            "{}",
+            mail.text
+        );
+        assert!(
+            mail.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;\nline two &amp; &lt;b&gt;bold&lt;/b&gt;</blockquote>"),
+            "{}",
+            mail.html
+        );
+        assert!(!mail.html.contains("<script>") && !mail.html.contains("<b>"));
+        assert!(
+            mail.html
+                .contains("Bob &lt;bob@example.com&gt; wrote on Invoice 0000000042:")
+        );
     }
 }

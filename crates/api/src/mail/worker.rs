@@ -8,12 +8,14 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 use portal_store::events::{self, Actor, NewEvent};
+use portal_store::issuer::IssuerScope;
+use portal_store::issuer::profile;
 use portal_store::outbox::{self, Claimed, Email, MailAbout};
 use portal_store::sessions::ClientInfo;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
-use super::Transport;
+use super::{Picture, Transport};
 
 /// How often an idle worker looks for due messages queued by other processes.
 const POLL: Duration = Duration::from_secs(1);
@@ -99,7 +101,21 @@ impl Worker {
             "email" => {
                 let email: Email = serde_json::from_str(&claimed.payload)
                     .map_err(|e| format!("unreadable payload: {e}"))?;
-                self.transport.send(&self.from, &email, claimed.id).await?;
+                let logo = match email.logo {
+                    Some(l) => {
+                        profile::logo(&self.db, IssuerScope::new(l.organization_id), l.logo_id)
+                            .await
+                            .map_err(|e| format!("the logo cannot be read: {e}"))?
+                            .map(|found| Picture {
+                                media_type: found.media_type,
+                                bytes: found.bytes,
+                            })
+                    }
+                    None => None,
+                };
+                self.transport
+                    .send(&self.from, &email, logo.as_ref(), claimed.id)
+                    .await?;
                 Ok(email.about.map(|about| (about, email.to)))
             }
             other => Err(format!("no delivery for outbox messages of kind {other}")),

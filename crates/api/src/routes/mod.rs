@@ -2,6 +2,7 @@
 //! web apps, fallback). `api` registers them through utoipa-actix-web, so the router and the
 //! OpenAPI document come from the same list.
 
+pub mod comments;
 pub mod issuer;
 pub mod params;
 pub mod portal;

@@ -174,6 +174,24 @@ pub struct GridFields {
     per_page: Option<u32>,
 }
 
+/// A file sent as the request body (a CSV file, a picture): any bytes, which the handler reads
+/// and judges itself — by content, not by what the schema could say about them.
+pub struct FileBody;
+
+impl utoipa::PartialSchema for FileBody {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+            .format(Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(
+                utoipa::openapi::schema::KnownFormat::Binary,
+            )))
+            .description(Some("The file's bytes"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileBody {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,10 @@ pub struct TestApp {
     pub settings: Settings,
     /// The server's password pool, to count the argon2 verifications it ran.
     pub passwords: PasswordPool,
+    /// The S3-compatible server attachments go to, when the run asks for one (held for its
+    /// `Drop`: it stops with the test).
+    #[allow(dead_code)]
+    pub s3: Option<crate::s3_server::S3Server>,
 }
 
 impl TestApp {
@@ -251,6 +255,13 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), seed: bool) -> TestApp {
     settings.workers = 2;
     settings.hashing_concurrency = 2;
     settings.throttle = ThrottlePolicy::default();
+    let s3 = if crate::s3_server::wanted() {
+        let server = crate::s3_server::S3Server::start().await;
+        server.configure(&mut settings);
+        Some(server)
+    } else {
+        None
+    };
     adjust(&mut settings);
 
     let conn = db::connect(&database_url).await.expect("connect");
@@ -265,6 +276,7 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), seed: bool) -> TestApp {
         db: conn,
         settings,
         passwords,
+        s3,
     }
 }
 

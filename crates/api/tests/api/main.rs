@@ -4,9 +4,11 @@
 
 mod account;
 mod auth;
+mod comments;
 mod documents;
 mod errors;
 mod helpers;
+mod import;
 mod isolation;
 mod issuer_bulk;
 mod issuer_contractors;
@@ -15,12 +17,16 @@ mod issuer_portal_users;
 mod issuer_roles;
 mod issuer_staff;
 mod issuer_story;
+mod logo;
+mod offers;
 mod organizations;
 mod outbox;
 mod pdf;
 mod profile;
 mod reads;
+mod s3_server;
 mod setup;
+mod signup;
 mod smtp_sink;
 mod system;
 mod tokens;

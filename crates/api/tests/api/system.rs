@@ -267,3 +267,18 @@ async fn without_the_app_the_portal_url_says_how_to_build_it() {
     app.client().health().await.expect("the API is served");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The server closes a connection idle for its keep-alive (5 s). A client whose runtime was
+/// busy elsewhere — here blocked outright — must not send its next request on that
+/// connection: the request would fail with `IncompleteMessage` instead of being answered.
+#[tokio::test]
+async fn a_client_idle_past_the_servers_keep_alive_is_still_answered() {
+    let app = spawn_app().await;
+    let owner = app.issuer_client().await;
+    owner.organization().await.expect("first request");
+    std::thread::sleep(std::time::Duration::from_millis(5_500));
+    owner
+        .organization()
+        .await
+        .expect("after the server closed the idle connection");
+}

@@ -30,6 +30,14 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     /// Issuer and customer as printed when it was issued (JSON); `None` for drafts.
     pub issued_parties: Option<String>,
+    /// When the customer accepted or rejected the offer.
+    pub decided_at: Option<DateTimeUtc>,
+    /// The portal user who decided.
+    pub decided_by_portal_user_id: Option<i64>,
+    /// That user's name when deciding.
+    pub decided_by_name: Option<String>,
+    /// The reason the customer gave.
+    pub decision_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

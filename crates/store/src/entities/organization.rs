@@ -23,6 +23,8 @@ pub struct Model {
     pub document_footer: Option<String>,
     /// Days from issue to due date of invoices and debit notes for contractors without their own.
     pub default_payment_terms_days: Option<i32>,
+    /// The current logo (`logos.id`), printed on documents issued from now on.
+    pub logo_id: Option<i64>,
     pub default_currency: String,
     pub default_locale: String,
     pub brand_color: Option<String>,

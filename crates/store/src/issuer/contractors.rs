@@ -135,6 +135,18 @@ pub async fn find(
         .await?)
 }
 
+/// Every contractor of the organisation, archived ones too, by id.
+pub async fn all(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+) -> Result<Vec<contractor::Model>, StoreError> {
+    Ok(contractor::Entity::find()
+        .filter(contractor::Column::OrganizationId.eq(scope.organization_id()))
+        .order_by_asc(contractor::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// Inserts a contractor of the organisation (its search text set here).
 pub async fn insert(
     db: &impl ConnectionTrait,

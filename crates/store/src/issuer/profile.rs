@@ -1,4 +1,4 @@
-//! The organisation's bank accounts and number series.
+//! The organisation's bank accounts, number series and logo.
 //!
 //! A number series is the row of `document_sequences` of one document type: the next number,
 //! how it is written (prefix, zero padding) and whether it starts again each year. Numbering
@@ -8,11 +8,12 @@
 use chrono::{DateTime, Datelike, Utc};
 use portal_types::DocumentType;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::IssuerScope;
-use crate::entities::bank_account;
+use crate::entities::{bank_account, logo};
 use crate::error::StoreError;
 use crate::stmt;
 
@@ -405,6 +406,8 @@ pub struct IssuedParties {
     pub customer: PartySnapshot,
     /// The organisation's footer text.
     pub footer: Option<String>,
+    /// The organisation's logo (`logos.id`).
+    pub logo_id: Option<i64>,
 }
 
 /// Street, postal code with city, country: the lines an address prints as.
@@ -487,6 +490,7 @@ pub fn parties_now(
             ..PartySnapshot::default()
         },
         footer: org.document_footer.clone().filter(|f| !f.trim().is_empty()),
+        logo_id: org.logo_id,
     }
 }
 
@@ -506,4 +510,102 @@ pub async fn parties_of(
         .ok_or_else(|| StoreError::internal("the document's contractor is missing"))?;
     let accounts = bank_accounts(db, IssuerScope::new(doc.organization_id)).await?;
     Ok(parties_now(&org, &accounts, &customer, &doc.currency))
+}
+
+/// A logo of the organisation by its id (the current one or one a document was issued with).
+pub async fn logo(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+    id: i64,
+) -> Result<Option<logo::Model>, StoreError> {
+    Ok(logo::Entity::find_by_id(id)
+        .filter(logo::Column::OrganizationId.eq(scope.organization_id()))
+        .one(db)
+        .await?)
+}
+
+/// A logo's facts without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct LogoFacts {
+    /// Id.
+    pub id: i64,
+    /// `image/png` or `image/jpeg`.
+    pub media_type: String,
+    /// Width in pixels.
+    pub width: i32,
+    /// Height in pixels.
+    pub height: i32,
+    /// When it was uploaded.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The facts of the organisation's current logo, if it has one.
+pub async fn current_logo(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+    logo_id: Option<i64>,
+) -> Result<Option<LogoFacts>, StoreError> {
+    let Some(id) = logo_id else {
+        return Ok(None);
+    };
+    Ok(logo::Entity::find_by_id(id)
+        .filter(logo::Column::OrganizationId.eq(scope.organization_id()))
+        .select_only()
+        .columns([
+            logo::Column::Id,
+            logo::Column::MediaType,
+            logo::Column::Width,
+            logo::Column::Height,
+            logo::Column::CreatedAt,
+        ])
+        .into_model::<LogoFacts>()
+        .one(db)
+        .await?)
+}
+
+/// Stores a new logo and makes it the organisation's current one (earlier ones stay, for the
+/// documents issued with them).
+pub async fn set_logo(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+    media_type: &str,
+    (width, height): (i32, i32),
+    bytes: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let stored = logo::ActiveModel {
+        organization_id: Set(scope.organization_id()),
+        media_type: Set(media_type.to_string()),
+        width: Set(width),
+        height: Set(height),
+        bytes: Set(bytes),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    point_at(db, scope, Some(stored.id), now).await?;
+    Ok(stored.id)
+}
+
+/// Sets (or clears) the organisation's current logo.
+pub async fn point_at(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+    logo_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    crate::entities::organization::Entity::update_many()
+        .col_expr(
+            crate::entities::organization::Column::LogoId,
+            sea_orm::sea_query::Expr::value(logo_id),
+        )
+        .col_expr(
+            crate::entities::organization::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(crate::entities::organization::Column::Id.eq(scope.organization_id()))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -129,3 +129,27 @@ pub async fn set_password(
     active.updated_at = Set(now);
     Ok(active.update(db).await?)
 }
+
+/// Who hears about a customer's action: the customer's salesperson when it is an active member
+/// who has chosen a password, else every such owner and admin.
+pub async fn responsible_for(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+    salesperson_id: Option<i64>,
+) -> Result<Vec<staff_user::Model>, StoreError> {
+    if let Some(id) = salesperson_id
+        && let Some(member) = find(db, scope, id)
+            .await?
+            .filter(|m| m.active && !m.invited)
+    {
+        return Ok(vec![member]);
+    }
+    Ok(staff_user::Entity::find()
+        .filter(staff_user::Column::OrganizationId.eq(scope.organization_id()))
+        .filter(staff_user::Column::Role.is_in([Role::Owner.as_str(), Role::Admin.as_str()]))
+        .filter(staff_user::Column::Active.eq(true))
+        .filter(staff_user::Column::Invited.eq(false))
+        .order_by_asc(staff_user::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -17,6 +17,7 @@ use portal_ui::{TextField, dyn_view};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{FormMessage, LoadError};
 use portal_web::i18n::native_name;
+use wasm_bindgen::JsCast;
 
 use crate::app::{Notice, Staff, set_title, show_failure};
 use crate::i18n::{TextsOf, tr, trs, use_i18n};
@@ -36,6 +37,29 @@ pub fn CompanyPage() -> impl IntoView {
     Effect::new(move |_| set_title(i18n.t().company_title));
     let profile = RwSignal::new(None::<OrganizationProfile>);
     let error = RwSignal::new(None::<ApiError>);
+    let logo = LogoUrl(RwSignal::new(None));
+    provide_context(logo);
+    // The current logo as an object URL (the picture needs the access token, so an <img> cannot
+    // fetch it itself), fetched again when the logo changes.
+    let logo_id = Memo::new(move |_| {
+        profile.with(|p| p.as_ref().and_then(|p| p.logo.as_ref().map(|l| l.id)))
+    });
+    Effect::new(move |_| {
+        let id = logo_id.get();
+        spawn_local(async move {
+            let url = match id {
+                Some(_) => api::get_blob(&format!("{}/organization/logo", api::base()))
+                    .await
+                    .ok()
+                    .and_then(|(blob, _)| web_sys::Url::create_object_url_with_blob(&blob).ok()),
+                None => None,
+            };
+            if let Some(old) = logo.0.get_untracked() {
+                let _ = web_sys::Url::revoke_object_url(&old);
+            }
+            logo.0.set(url);
+        });
+    });
     let load = move || {
         spawn_local(async move {
             match api::get::<OrganizationProfile>(&format!("{}/organization", api::base())).await {
@@ -73,6 +97,7 @@ pub fn CompanyPage() -> impl IntoView {
         }
         view! {
             <ProfileForm profile=profile />
+            <LogoCard profile=profile />
             <BankAccounts profile=profile />
             <Series profile=profile />
         }
@@ -82,6 +107,113 @@ pub fn CompanyPage() -> impl IntoView {
         <h1>{tr(|t| t.company_title)}</h1>
         <p class="lead">{tr(|t| t.company_intro)}</p>
         {body}
+    }
+}
+
+/// The logo's object URL, shared by the logo card and the PDF header preview.
+#[derive(Clone, Copy)]
+struct LogoUrl(RwSignal<Option<String>>);
+
+/// The logo: the current picture, upload (typed by its content on the server) and removal.
+#[component]
+fn LogoCard(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let url = expect_context::<LogoUrl>().0;
+    let notice = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let done = move |result: Result<OrganizationProfile, ApiError>, saved: &'static str| {
+        busy.set(false);
+        match result {
+            Ok(p) => {
+                profile.set(Some(p));
+                notice.set(Some(saved.to_owned()));
+            }
+            Err(ApiError::Unauthorized) => {}
+            Err(e) => {
+                let t = i18n.t();
+                let text = match e.field_errors().first() {
+                    Some(f) => t.field_error(&f.code),
+                    None if e.status() == Some(413) => t.err_logo_too_large,
+                    None if e == ApiError::Network => i18n.common().error_network,
+                    None => i18n.common().error_generic,
+                };
+                failure.set(Some(text.to_owned()));
+            }
+        }
+    };
+    let upload = move |ev: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        let chosen = js_sys::Reflect::get(&input, &"files".into())
+            .and_then(|files| js_sys::Reflect::get(&files, &0.into()))
+            .ok()
+            .filter(|f| f.is_instance_of::<web_sys::Blob>());
+        input.set_value("");
+        let Some(file) = chosen else {
+            return;
+        };
+        let blob: web_sys::Blob = file.unchecked_into();
+        notice.set(None);
+        failure.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let path = format!("{}/organization/logo", api::base());
+            // The server reads the type from the picture itself, not from what is declared.
+            let result = api::send_file("PUT", &path, &blob, "application/octet-stream").await;
+            done(result, i18n.t().logo_saved);
+        });
+    };
+    let remove = move |_| {
+        notice.set(None);
+        failure.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let path = format!("{}/organization/logo", api::base());
+            let result = api::send::<_, OrganizationProfile>("DELETE", &path, &()).await;
+            done(result, i18n.t().logo_removed);
+        });
+    };
+    let has_logo = move || profile.with(|p| p.as_ref().is_some_and(|p| p.logo.is_some()));
+    view! {
+        <section class="card section logo-card" aria-labelledby="logo-title">
+            <h2 id="logo-title">{tr(|t| t.logo_title)}</h2>
+            <p class="muted">{tr(|t| t.logo_intro)}</p>
+            <div class="logo-current" id="logo-current">
+                {move || match url.get() {
+                    Some(src) if has_logo() => {
+                        view! { <img src=src alt=trs(|t| t.logo_alt) /> }.into_any()
+                    }
+                    _ if has_logo() => ().into_any(),
+                    _ => view! { <p class="muted">{tr(|t| t.logo_none)}</p> }.into_any(),
+                }}
+            </div>
+            <Notice text=notice />
+            <FormMessage text=failure />
+            <div class="field">
+                <label for="logo-file">{tr(|t| t.logo_choose)}</label>
+                <input
+                    id="logo-file"
+                    class="input"
+                    type="file"
+                    accept="image/png,image/jpeg"
+                    disabled=move || busy.get()
+                    on:change=upload
+                />
+            </div>
+            <div class="form-actions">
+                <Show when=has_logo>
+                    <button
+                        id="logo-remove"
+                        type="button"
+                        class="btn"
+                        disabled=move || busy.get()
+                        on:click=remove
+                    >
+                        {tr(|t| t.logo_remove)}
+                    </button>
+                </Show>
+            </div>
+        </section>
     }
 }
 
@@ -266,7 +398,12 @@ fn ProfileForm(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView 
                 lines.push(format!("BIC: {bic}"));
             }
         }
+        let logo = expect_context::<LogoUrl>().0;
         view! {
+            {move || {
+                logo.get()
+                    .map(|src| view! { <img class="pdf-head-logo" src=src alt=trs(|t| t.logo_alt) /> })
+            }}
             <strong>{line(legal_name)}</strong>
             {lines.into_iter().map(|l| view! { <span>{l}</span> }).collect_view()}
         }

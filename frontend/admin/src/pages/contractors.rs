@@ -89,6 +89,9 @@ pub fn ContractorsPage() -> impl IntoView {
     view! {
         <div class="page-head page-head-row">
             <h1>{tr(|t| t.contractors_title)}</h1>
+            <a class="btn" id="import-contractors" href=format!("{ROOT}/contractors/import")>
+                {tr(|t| t.import_from_csv)}
+            </a>
             <button
                 type="button"
                 class="btn btn-primary"

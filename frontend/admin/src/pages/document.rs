@@ -1,8 +1,8 @@
 //! `/admin/documents/{id}`: one document as the issuer sees it — its figures, lines and VAT
 //! per rate, the payments with a form to record one (amount prefilled with what remains; the
 //! form's `Idempotency-Key` stays the same until a payment is recorded, so a retried save never
-//! records twice), the PDF, issuing a draft, and the trail of what happened to it (created,
-//! issued, opened and downloaded by the customer, paid).
+//! records twice), the PDF, issuing a draft, the conversation with the customer, and the trail of
+//! what happened to it (created, issued, opened and downloaded by the customer, paid).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,16 +10,17 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use portal_domain::locale::Locale;
 use portal_types::{
-    DocumentState, DocumentType, IssuerDocument, MarkSent, MarkedSent, NewPayment, Payment,
-    PaymentMethod,
+    CommentSide, DocumentState, DocumentType, IssuerDocument, IssuerDocumentRow, MarkSent,
+    MarkedSent, NewPayment, Payment, PaymentMethod,
 };
 use portal_ui::{TextField, dyn_view, text};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{FormMessage, LoadError};
 use portal_web::fmt;
 use portal_web::html::Html;
+use portal_web::thread::Thread;
 
-use crate::app::{ConfirmBox, Notice, ROOT, focus_later, load_one, set_title, show_failure};
+use crate::app::{ConfirmBox, Notice, ROOT, focus_later, load_one_with, set_title, show_failure};
 use crate::i18n::{Texts, TextsOf, tr, trs, use_i18n};
 
 /// Whether a decimal string is above zero.
@@ -37,6 +38,44 @@ fn new_key() -> String {
 }
 
 /// The document page.
+/// `IssuerDocument` without going through `#[serde(flatten)]`: serde buffers a flattened struct
+/// into an intermediate value, which brings a second copy of every field's deserializer into
+/// the wasm. The row is read on its own (unknown fields are ignored) and the rest beside it.
+pub fn decode_document(body: &str) -> Result<IssuerDocument, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Rest {
+        lines: Vec<portal_types::DocumentLine>,
+        vat_breakdown: Vec<portal_types::VatBreakdown>,
+        payments: Vec<Payment>,
+        notes: Option<String>,
+        related_document_id: Option<i64>,
+        related_document_number: Option<String>,
+        portal_url: String,
+        events: Vec<portal_types::Event>,
+        decision: Option<portal_types::OfferDecision>,
+        #[serde(deserialize_with = "portal_types::wire::deserialize_instant")]
+        created_at: chrono::DateTime<chrono::Utc>,
+        #[serde(deserialize_with = "portal_types::wire::deserialize_instant")]
+        updated_at: chrono::DateTime<chrono::Utc>,
+    }
+    let row = api::parse(body)?;
+    let rest: Rest = api::parse(body)?;
+    Ok(IssuerDocument {
+        row,
+        lines: rest.lines,
+        vat_breakdown: rest.vat_breakdown,
+        payments: rest.payments,
+        notes: rest.notes,
+        related_document_id: rest.related_document_id,
+        related_document_number: rest.related_document_number,
+        portal_url: rest.portal_url,
+        events: rest.events,
+        decision: rest.decision,
+        created_at: rest.created_at,
+        updated_at: rest.updated_at,
+    })
+}
+
 #[component]
 pub fn DocumentPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -50,7 +89,7 @@ pub fn DocumentPage() -> impl IntoView {
         notice.set(Some(i18n.t().saved_ok.to_owned()));
     }
 
-    let load = move || load_one("documents", id.get(), doc, error);
+    let load = move || load_one_with("documents", id.get(), doc, error, decode_document);
     Effect::new(move |_| load());
     Effect::new(move |_| {
         let t = i18n.t();
@@ -185,6 +224,13 @@ fn Loaded(
                 .is_some_and(|d| d.row.state == DocumentState::Issued)
         })
     };
+    let accepted_offer = move || {
+        doc.with(|d| {
+            d.as_ref().is_some_and(|d| {
+                d.row.doc_type == DocumentType::Offer && d.row.state == DocumentState::Accepted
+            })
+        })
+    };
     let creditable = move || {
         doc.with(|d| {
             d.as_ref().is_some_and(|d| {
@@ -197,6 +243,8 @@ fn Loaded(
     };
     let action_failure = RwSignal::new(None::<String>);
     let id = move || doc.with(|d| d.as_ref().map_or(0, |d| d.row.id));
+    // The thread is loaded once per document, not again with each reload of the document.
+    let doc_id = Memo::new(move |_| id());
     let unsent = move || doc.with(|d| d.as_ref().is_some_and(|d| d.row.sent_at.is_none()));
     let sending = RwSignal::new(false);
     let mark_sent = move || {
@@ -261,9 +309,16 @@ fn Loaded(
                 <Confirmed action=Action::Issue id=Signal::derive(id) notice=notice reload=reload />
                 <Confirmed action=Action::Delete id=Signal::derive(id) notice=notice reload=reload />
             </Show>
+            <Show when=accepted_offer>
+                <DraftButton id=Signal::derive(id) failure=action_failure action="convert"
+                    body=r#"{"type":"invoice"}"# button_id="to-invoice" label=|t| t.to_invoice />
+                <DraftButton id=Signal::derive(id) failure=action_failure action="convert"
+                    body=r#"{"type":"order_confirmation"}"# button_id="to-order" label=|t| t.to_order />
+            </Show>
             <Show when=is_issued>
                 <Show when=creditable>
-                    <CreditNoteButton id=Signal::derive(id) failure=action_failure />
+                    <DraftButton id=Signal::derive(id) failure=action_failure action="credit-note"
+                        body="null" button_id="credit-note-button" label=|t| t.credit_note />
                 </Show>
                 <Show when=unsent>
                     <button type="button" class="btn" id="mark-sent" disabled=sending on:click=move |_| mark_sent()>
@@ -308,6 +363,10 @@ fn Loaded(
             </Show>
         </section>
         {move || (id() > 0).then(|| view! { <Preview id=id() title=Signal::derive(heading) /> })}
+        {move || {
+            let id = doc_id.get();
+            (id > 0).then(|| view! { <Thread path=format!("{}/documents/{id}", api::base()) mine=CommentSide::Issuer /> })
+        }}
         <section class="card section" aria-labelledby="events-title">
             <h2 id="events-title">{tr(|t| t.activity)}</h2>
             <ol class="events" id="events" inner_html=events></ol>
@@ -462,9 +521,18 @@ fn Confirmed(
     }
 }
 
-/// Drafts a credit note for this invoice and opens it in the editor.
+/// Drafts a document from this one — a credit note for an invoice (`credit-note`), an invoice
+/// or order confirmation from an accepted offer (`convert` with `body`) — and opens the draft
+/// in the editor.
 #[component]
-fn CreditNoteButton(id: Signal<i64>, failure: RwSignal<Option<String>>) -> impl IntoView {
+fn DraftButton(
+    id: Signal<i64>,
+    failure: RwSignal<Option<String>>,
+    action: &'static str,
+    body: &'static str,
+    button_id: &'static str,
+    label: fn(&'static Texts) -> &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = StoredValue::new_local(use_navigate());
     let busy = RwSignal::new(false);
@@ -472,12 +540,15 @@ fn CreditNoteButton(id: Signal<i64>, failure: RwSignal<Option<String>>) -> impl 
         busy.set(true);
         let id = id.get_untracked();
         spawn_local(async move {
-            let path = format!("{}/documents/{id}/credit-note", api::base());
-            let result = api::send::<_, IssuerDocument>("POST", &path, &()).await;
+            let path = format!("{}/documents/{id}/{action}", api::base());
+            // Only the row is read: the draft's id.
+            let result = api::send_text("POST", &path, body.to_owned())
+                .await
+                .and_then(|body| api::parse::<IssuerDocumentRow>(&body));
             busy.set(false);
             match result {
-                Ok(d) => {
-                    let url = format!("{ROOT}/documents/{}/edit", d.row.id);
+                Ok(row) => {
+                    let url = format!("{ROOT}/documents/{}/edit", row.id);
                     navigate.with_value(|n| n(&url, NavigateOptions::default()));
                 }
                 Err(_) => failure.set(Some(i18n.common().error_generic.to_owned())),
@@ -485,8 +556,8 @@ fn CreditNoteButton(id: Signal<i64>, failure: RwSignal<Option<String>>) -> impl 
         });
     };
     view! {
-        <button type="button" id="credit-note-button" class="btn" on:click=create disabled=move || busy.get()>
-            {tr(|t| t.credit_note)}
+        <button type="button" id=button_id class="btn" on:click=create disabled=move || busy.get()>
+            {tr(label)}
         </button>
     }
 }
@@ -652,6 +723,18 @@ fn facts_html(d: &IssuerDocument, t: &Texts, l: Locale) -> String {
     h.field(t.col_downloaded, &when(r.first_downloaded_at), "");
     if r.state != DocumentState::Draft {
         h.field(t.filter_sent, &when(r.sent_at), "");
+    }
+    if let Some(decision) = &d.decision {
+        let said = format!(
+            "{} · {} · {}",
+            t.common.state(decision.state),
+            decision.decided_by,
+            fmt::date_time(l, decision.decided_at)
+        );
+        h.field(t.decision, &said, "");
+        if let Some(reason) = &decision.reason {
+            h.field(t.decision_reason, reason, "");
+        }
     }
     h.finish()
 }

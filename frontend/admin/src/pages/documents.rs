@@ -28,13 +28,14 @@ use crate::listing::{Chip, Pager, TableMessage, address_with, get, known, load_l
 const PER_PAGE: u32 = 50;
 
 /// The filters this page keeps in the address (the API's names).
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "number",
     "type",
     "state",
     "status",
     "viewed",
     "sent",
+    "unanswered",
     "contractor",
     "date_to",
     "sort",
@@ -300,6 +301,7 @@ pub fn DocumentsPage() -> impl IntoView {
                 {select("f-status", "status", |t| t.filter_status, status_options)}
                 {select("f-viewed", "viewed", |t| t.filter_viewed, viewed_options)}
                 {select("f-sent", "sent", |t| t.filter_sent, sent_options)}
+                {select("f-unanswered", "unanswered", |t| t.filter_unanswered, unanswered_options)}
                 {move || {
                     let to = get(&state.get(), "date_to").to_owned();
                     fmt::parse_iso_date(&to)
@@ -423,6 +425,10 @@ fn viewed_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
 
 fn sent_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
     vec![("false", t.sent_no), ("true", t.sent_yes)]
+}
+
+fn unanswered_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
+    vec![("true", t.unanswered_yes), ("false", t.unanswered_no)]
 }
 
 /// `1,2,3`.

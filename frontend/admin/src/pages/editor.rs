@@ -16,7 +16,7 @@ use portal_domain::locale::Locale;
 use portal_domain::money::parse_scaled;
 use portal_types::{
     Contractor, ContractorPage, DocumentState, DocumentType, DocumentUpdate, IssuerDocument,
-    LineInput, NewDocument,
+    IssuerDocumentRow, LineInput, NewDocument,
 };
 use portal_ui::{TextField, text};
 use portal_web::api::{self, ApiError};
@@ -25,9 +25,10 @@ use portal_web::fmt;
 use portal_web::html::Html;
 use portal_web::url::encode;
 
-use crate::app::{ROOT, focus_later, load_one, set_title, show_failure};
+use crate::app::{ROOT, focus_later, load_one_with, set_title, show_failure};
 use crate::i18n::{Texts, TextsOf, fill, tr, trs, use_i18n};
 use crate::pages::document::LineColumns;
+use crate::pages::document::decode_document;
 
 /// The API's names of a line's fields, in the order of the editor's columns.
 const FIELDS: [&str; 6] = [
@@ -180,7 +181,7 @@ pub fn EditorPage() -> impl IntoView {
     });
     let load = move || {
         if id.is_some() {
-            load_one("documents", id, existing, error);
+            load_one_with("documents", id, existing, error, decode_document);
         }
     };
     load();
@@ -462,11 +463,12 @@ fn Form(doc: Option<IssuerDocument>, preset: Option<i64>) -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            let result = api::send::<_, IssuerDocument>(method, &path, &body).await;
+            // Only the row is read: the id to go to.
+            let result = api::send::<_, IssuerDocumentRow>(method, &path, &body).await;
             busy.set(false);
             match result {
                 Ok(saved) => {
-                    let url = format!("{ROOT}/documents/{}?saved=1", saved.row.id);
+                    let url = format!("{ROOT}/documents/{}?saved=1", saved.id);
                     navigate.with_value(|n| n(&url, NavigateOptions::default()));
                 }
                 Err(e) => {

@@ -1,6 +1,7 @@
 //! `/admin`: what needs attention today — overdue invoices with what remains per currency,
 //! invoices issued more than a week ago that the customer has not opened, offers awaiting an
-//! answer, and what customers did recently. Each list links to the documents page with the
+//! answer, documents whose customer waits for an answer to a comment, and what customers did
+//! recently. Each list links to the documents page with the
 //! same filters, so "show all" is one click.
 
 use leptos::prelude::*;
@@ -29,6 +30,7 @@ pub fn HomePage() -> impl IntoView {
     let overdue_q = "type=invoice&status=overdue".to_owned();
     let unseen_q = format!("type=invoice&state=issued&viewed=false&date_to={cutoff}");
     let offers_q = "type=offer&state=issued".to_owned();
+    let unanswered_q = "unanswered=true".to_owned();
 
     let list = |query: &str| {
         panel::<IssuerDocumentPage>(format!("{}/documents?{query}&per_page=5", api::base()))
@@ -36,6 +38,7 @@ pub fn HomePage() -> impl IntoView {
     let overdue = list(&overdue_q);
     let unseen = list(&unseen_q);
     let offers = list(&offers_q);
+    let unanswered = list(&unanswered_q);
     let events = panel::<EventPage>(format!(
         "{}/events?actor=portal_user&per_page=10",
         api::base()
@@ -108,6 +111,14 @@ pub fn HomePage() -> impl IntoView {
                 false,
             )}
             {card("offers", Signal::derive(move || i18n.t().offers_title.to_owned()), offers, offers_q, |t| t.offers_none, false)}
+            {card(
+                "unanswered",
+                Signal::derive(move || i18n.t().unanswered_title.to_owned()),
+                unanswered,
+                unanswered_q,
+                |t| t.unanswered_none,
+                false,
+            )}
             <section class="card section home-card" id="recent" aria-labelledby="recent-title">
                 <h2 id="recent-title">{tr(|t| t.recent_title)}</h2>
                 <ul class="home-list" inner_html=events_html></ul>

@@ -57,6 +57,8 @@ pub fn LoginPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let now = RwSignal::new(js_sys::Date::now());
     Effect::new(move |_| set_title(i18n.t().login_title));
+    let signup_open = RwSignal::new(false);
+    spawn_local(async move { signup_open.set(api::auth_open("signup").await) });
 
     // A countdown while throttled.
     let ticker = set_interval_with_handle(
@@ -205,6 +207,9 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if busy.get() { i18n.t().signing_in } else { i18n.t().sign_in }}
                 </button>
             </form>
+            {move || signup_open.get().then(|| view! {
+                <p class="muted"><a id="signup-link" href=format!("{ROOT}/signup")>{tr(|t| t.signup_link)}</a></p>
+            })}
         </AuthFrame>
     }
 }

@@ -8,6 +8,7 @@ pub mod document;
 pub mod documents;
 pub mod editor;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod not_found;
 pub mod settings;

@@ -1,11 +1,11 @@
 //! `/p/{org}/documents/{id}`: one document — header data, lines, VAT breakdown, payments, the
-//! PDF previewed inline, Download and Print.
+//! conversation with the issuer, the PDF previewed inline, Download and Print.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_params_map};
 use portal_domain::locale::Locale;
-use portal_types::DocumentDetail;
+use portal_types::{CommentSide, DocumentDetail};
 use portal_ui::{Icon, IconKind, dyn_view, text};
 
 use crate::app::{Account, portal_path, set_title, use_org};
@@ -14,6 +14,7 @@ use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
 use portal_web::api::{self, ApiError};
 use portal_web::fmt;
 use portal_web::html::Html;
+use portal_web::thread::Thread;
 
 /// `DocumentDetail` without going through `#[serde(flatten)]`: serde buffers a flattened
 /// struct into an intermediate value, which brings a second copy of every field's
@@ -45,6 +46,8 @@ fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
         related_document_id: rest.related_document_id,
         first_viewed_at: rest.first_viewed_at,
         first_downloaded_at: rest.first_downloaded_at,
+        // Not read: the portal does not show offer decisions yet (issue #13's portal slice).
+        decision: None,
     })
 }
 
@@ -461,7 +464,10 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
                 .into_any()
         })}
         <div class="doc-layout">
-            <div class="doc-main" inner_html=body></div>
+            <div class="doc-main">
+                <div class="doc-sections" inner_html=body></div>
+                <Thread path=format!("{}/documents/{id}", api::base()) mine=CommentSide::Customer />
+            </div>
             <div class="doc-side">
                 <Preview id=id title=frame_title frame=frame />
             </div>

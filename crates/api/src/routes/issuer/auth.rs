@@ -3,16 +3,16 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use portal_store::entities::{organization, staff_user};
 use portal_store::events::{self, Actor, NewEvent};
-use portal_store::sessions;
 use portal_store::throttle;
 use portal_types::{
-    IssuerLoginRequest, Problem, SetPassword, SetupRequest, SetupStatus, TokenResponse,
+    IssuerLoginRequest, Problem, SetPassword, SetupRequest, SetupStatus, SignupAccepted,
+    SignupConfirm, SignupRequest, SignupStatus, TokenResponse,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use crate::app;
 use crate::auth::signin::{
-    Grant, MAX_LOGIN, MAX_PASSWORD, grant_response, logout_for, refresh_for, required,
+    MAX_LOGIN, MAX_PASSWORD, grant_response, logout_for, refresh_for, required, staff_session,
     throttle_keys,
 };
 use crate::auth::{Realm, client_info};
@@ -27,7 +27,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(issuer_logout)
         .service(issuer_set_password)
         .service(setup_status)
-        .service(setup);
+        .service(setup)
+        .service(signup_status)
+        .service(signup)
+        .service(signup_confirm);
 }
 
 /// Whether the instance waits for its first-run setup: no organisation exists, and the server
@@ -62,6 +65,65 @@ async fn setup(
     body: ApiJson<SetupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let grant = app::setup::run(&state, body.0, &client_info(&req)).await?;
+    grant_response(&state, grant)
+}
+
+/// Whether anyone may create an organisation here (`PORTAL_SIGNUP=open`).
+#[utoipa::path(
+    tag = "issuer: auth",
+    responses((status = 200, description = "Whether sign-up is open", body = SignupStatus))
+)]
+#[get("/signup")]
+async fn signup_status(state: web::Data<AppState>) -> web::Json<SignupStatus> {
+    web::Json(SignupStatus {
+        open: app::signup::is_open(&state),
+    })
+}
+
+/// Sign up a new organisation: the fields are checked and a confirmation link is mailed to the
+/// owner's address; nothing is created until it is followed (within 24 hours). The answer is the
+/// same whether or not the address already signs in (that address gets a mail saying so).
+/// Counted against the sign-in throttle of the address and the client.
+#[utoipa::path(
+    tag = "issuer: auth",
+    request_body = SignupRequest,
+    responses(
+        (status = 202, description = "The confirmation link is on its way", body = SignupAccepted),
+        (status = 404, description = "Sign-up is closed on this server", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An organisation with this slug exists (`slug`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-ups or sign-ins; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/signup")]
+async fn signup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<SignupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let accepted = app::signup::request(&state, body.0, &client_info(&req)).await?;
+    Ok(HttpResponse::Accepted().json(accepted))
+}
+
+/// Confirm a sign-up from its mailed link: creates the organisation and its owner, and signs the
+/// owner in. The link works once.
+#[utoipa::path(
+    tag = "issuer: auth",
+    request_body = SignupConfirm,
+    responses(
+        (status = 200, description = "Created and signed in; the refresh cookie is set", body = TokenResponse),
+        (status = 404, description = "Sign-up is closed on this server", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug or the address was taken since the sign-up", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The link is invalid, used or expired (`token`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/signup/confirm")]
+async fn signup_confirm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<SignupConfirm>,
+) -> Result<HttpResponse, ApiError> {
+    let grant = app::signup::confirm(&state, &body.0.token, &client_info(&req)).await?;
     grant_response(&state, grant)
 }
 
@@ -119,18 +181,7 @@ async fn issuer_login(
     };
     throttle::reset(&state.db, &keys[0]).await?;
 
-    let refresh = sessions::issue(
-        &state.db,
-        Realm::Issuer,
-        user.id,
-        org.id,
-        None,
-        state.settings.refresh_token_ttl,
-        &client,
-        now,
-    )
-    .await?;
-    let role = user.role.clone();
+    let grant = staff_session(&state.db, &state, &user, &org, &client, now).await?;
     let mut active = user.clone().into_active_model();
     active.last_login_at = Set(Some(now));
     active.update(&state.db).await?;
@@ -147,18 +198,7 @@ async fn issuer_login(
         },
     )
     .await?;
-    grant_response(
-        &state,
-        Grant {
-            realm: Realm::Issuer,
-            refresh,
-            contractor_id: None,
-            role: Some(role),
-            organization: org.slug,
-            locale: org.default_locale,
-            must_change_password: false,
-        },
-    )
+    grant_response(&state, grant)
 }
 
 /// Exchange the refresh cookie for a new access token (and a new refresh cookie).

@@ -1,17 +1,19 @@
 //! The organisation's contractors: search and page, create, read, change, archive, restore.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use portal_store::entities::contractor;
 use portal_store::issuer::contractors::{self, ContractorFilter, ContractorSort};
 use portal_types::{
-    Address, Contractor, ContractorKind, ContractorPage, ContractorUpdate, NewContractor, Problem,
+    Address, Contractor, ContractorKind, ContractorPage, ContractorUpdate, ImportField,
+    ImportReport, NewContractor, Problem,
 };
 
 use super::query::Query;
 use crate::app;
 use crate::auth::IssuerSession;
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, declared_length, read_limited};
 use crate::state::AppState;
 
 /// The contractor as the API shows it.
@@ -147,6 +149,114 @@ async fn create_contractor(
 ) -> Result<HttpResponse, ApiError> {
     let created = app::contractors::create(&state, &session, body.0).await?;
     Ok(HttpResponse::Created().json(view(&state, &session.organization.slug, created)?))
+}
+
+/// Query parameters of the import (documentation; the handler parses the raw query).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ImportParams {
+    /// `true`: check the file and say what importing it would do, writing nothing.
+    dry_run: Option<bool>,
+    /// `true`: import the good rows when some have errors (else a file with errors imports
+    /// nothing).
+    skip_bad_rows: Option<bool>,
+    /// The field each column is read into, comma-separated in column order; an empty entry
+    /// ignores its column (`name,,tax_id,email`). Without it the fields are guessed from the
+    /// header row.
+    #[param(max_length = 2000, pattern = r"^[a-z_,]*$")]
+    columns: Option<String>,
+}
+
+/// Import contractors from a CSV file (owner, admin, sales): UTF-8 with or without a byte-order
+/// mark, comma, semicolon or tab as delimiter, quoted cells, the first row naming the
+/// columns; at most 20,000 rows and 8 MiB. A row whose tax id (else e-mail) is a
+/// contractor's already changes that contractor — its non-empty cells replace the stored
+/// values — so importing a file again adds nobody twice. Every row is checked first; a file
+/// with errors imports nothing unless `skip_bad_rows` is set, and the errors name each row by
+/// its line (`lines[4].iban`). The import is one transaction, each contractor created or
+/// changed has its event.
+#[utoipa::path(
+    tag = "issuer: contractors",
+    security(("bearer" = [])),
+    params(crate::routes::params::OrEmpty<ImportParams>),
+    request_body(content((crate::routes::params::FileBody = "text/csv"), (crate::routes::params::FileBody = "text/plain")), description = "The CSV file"),
+    responses(
+        (status = 200, description = "Imported (or, in a dry run, what importing would do)", body = ImportReport),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage contractors", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is larger than 8 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not text/csv in UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The file, the mapping or rows are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/contractors/import")]
+async fn import_contractors(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    request: HttpRequest,
+    query: web::Query<Vec<(String, String)>>,
+    payload: web::Payload,
+) -> Result<web::Json<ImportReport>, ApiError> {
+    let mut q = Query::new(&query, &["dry_run", "skip_bad_rows", "columns"]);
+    let dry_run = q.boolean("dry_run").unwrap_or(false);
+    let skip_bad_rows = q.boolean("skip_bad_rows").unwrap_or(false);
+    let columns = q.text_up_to("columns", 2000);
+    q.finish()?;
+    let columns = columns.map(|c| parse_columns(&c)).transpose()?;
+    csv_media_type(&request)?;
+    let body = read_limited(
+        declared_length(&request),
+        payload.into_inner(),
+        app::import::MAX_BYTES,
+    )
+    .await?;
+    let options = app::import::ImportOptions {
+        columns,
+        dry_run,
+        skip_bad_rows,
+    };
+    let report = app::import::import(&state, &session, &body, options).await?;
+    Ok(web::Json(report))
+}
+
+/// `text/csv` (or `text/plain`), in UTF-8 when a charset is named.
+fn csv_media_type(request: &HttpRequest) -> Result<(), ApiError> {
+    let value = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut parts = value.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or("");
+    let utf8 = parts
+        .filter_map(|p| p.strip_prefix("charset="))
+        .all(|c| matches!(c.trim_matches('"'), "utf-8" | "utf8" | "us-ascii"));
+    if ["text/csv", "text/plain"].contains(&essence) && utf8 {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType {
+            expected: "text/csv in UTF-8",
+        })
+    }
+}
+
+/// The `columns` parameter: field names by column, empty entries ignoring their column.
+fn parse_columns(value: &str) -> Result<Vec<Option<ImportField>>, ApiError> {
+    value
+        .split(',')
+        .map(|name| match name.trim() {
+            "" => Ok(None),
+            name => ImportField::parse(name).map(Some).ok_or_else(|| {
+                ApiError::field(
+                    "columns",
+                    "unknown_field",
+                    format!("`{name}` is not a contractor field"),
+                )
+            }),
+        })
+        .collect()
 }
 
 /// One contractor.

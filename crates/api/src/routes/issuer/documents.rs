@@ -13,8 +13,9 @@ use portal_store::issuer::documents::{self as stored, CurrencyTotals, GridRow};
 use portal_store::issuer::events as trail;
 use portal_store::portal::{exponent, record_of};
 use portal_types::{
-    CurrencySums, DocumentLine, DocumentUpdate, Event, IssuerDocument, IssuerDocumentPage,
-    IssuerDocumentRow, MarkSent, MarkedSent, NewDocument, Problem, VatBreakdown,
+    ConvertOffer, CurrencySums, DocumentLine, DocumentUpdate, Event, IssuerDocument,
+    IssuerDocumentPage, IssuerDocumentRow, MarkSent, MarkedSent, NewDocument, Problem,
+    VatBreakdown,
 };
 
 use crate::app;
@@ -132,6 +133,8 @@ struct IssuerGridParams {
     viewed: Option<bool>,
     /// `true`: marked as sent by the staff; `false`: not yet.
     sent: Option<bool>,
+    /// `true`: the last comment is the customer's, waiting for an answer; `false`: not.
+    unanswered: Option<bool>,
 }
 
 /// An id (from 1).
@@ -221,6 +224,7 @@ pub async fn detail(
     let payments = stored::payments(&state.db, doc.id).await?;
     let events = trail::of_document(&state.db, scope, doc.id).await?;
     Ok(IssuerDocument {
+        decision: portal_store::portal::decision_of(&doc),
         row: row(&doc, customer.name, today)?,
         vat_breakdown: by_rate(lines.iter().map(|l| (l.vat_rate_bp, l.net_minor)))
             .into_iter()
@@ -428,6 +432,34 @@ async fn credit_note(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let doc = app::documents::credit_note(&state, &session, id.into_inner()).await?;
+    Ok(HttpResponse::Created().json(detail(&state, &session, doc).await?))
+}
+
+/// Turns an offer the customer accepted into a draft invoice or order confirmation with the
+/// same customer, currency, lines and notes, dated today (an invoice due by the customer's
+/// payment terms). The offer's trail names the draft.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The offer's id")),
+    request_body = ConvertOffer,
+    responses(
+        (status = 201, description = "The draft", body = IssuerDocument),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not manage documents", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not an offer the customer accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a type an offer becomes (`type`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/documents/{id}/convert")]
+async fn convert_offer(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+    body: ApiJson<ConvertOffer>,
+) -> Result<HttpResponse, ApiError> {
+    let doc = app::offers::convert(&state, &session, id.into_inner(), body.0.doc_type).await?;
     Ok(HttpResponse::Created().json(detail(&state, &session, doc).await?))
 }
 

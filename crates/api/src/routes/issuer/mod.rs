@@ -1,6 +1,7 @@
 //! The issuer side, `/api/v1/issuer`: the issuing organisation's staff.
 
 pub mod auth;
+pub mod comments;
 pub mod contractors;
 pub mod documents;
 pub mod me;
@@ -23,6 +24,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(staff::update_staff)
         .service(contractors::list_contractors)
         .service(contractors::create_contractor)
+        .service(contractors::import_contractors)
         .service(contractors::get_contractor)
         .service(contractors::update_contractor)
         .service(contractors::archive_contractor)
@@ -44,12 +46,19 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(documents::issue_document)
         .service(documents::cancel_document)
         .service(documents::credit_note)
+        .service(documents::convert_offer)
+        .service(comments::issuer_comments)
+        .service(comments::issuer_comment)
+        .service(comments::issuer_attachment)
         .service(documents::document_pdf)
         .service(payments::list_payments)
         .service(payments::record_payment)
         .service(payments::delete_payment)
         .service(organization::get_organization)
         .service(organization::update_organization)
+        .service(organization::get_logo)
+        .service(organization::put_logo)
+        .service(organization::delete_logo)
         .service(settings::get_settings)
         .service(settings::update_settings)
         .service(settings::apply_to_all)

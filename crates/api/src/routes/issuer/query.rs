@@ -55,8 +55,13 @@ impl<'a> Query<'a> {
 
     /// Free text without control characters, at most 200 characters.
     pub fn text(&mut self, key: &str) -> Option<String> {
+        self.text_up_to(key, 200)
+    }
+
+    /// Free text without control characters, at most `max` characters.
+    pub fn text_up_to(&mut self, key: &str, max: usize) -> Option<String> {
         let value = self.raw(key)?;
-        match portal_domain::fields::required_text(key, value, 200) {
+        match portal_domain::fields::required_text(key, value, max) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.errors.push(e);

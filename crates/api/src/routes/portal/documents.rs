@@ -1,22 +1,27 @@
 //! The customer's documents: the grid, one document, the summary.
 
 use actix_web::http::header::ContentType;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use portal_domain::document::format_percent;
 use portal_domain::filter::DocumentQuery;
 use portal_domain::money::format_minor;
 use portal_types::{
-    DocumentDetail, DocumentLine, DocumentPage, PaymentView, PortalSummary, Problem, VatBreakdown,
+    DecisionRequest, DocumentDetail, DocumentLine, DocumentPage, PaymentView, PortalSummary,
+    Problem, VatBreakdown,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::app;
 use crate::auth::PortalSession;
 use crate::error::ApiError;
+use crate::json::ApiJson;
 use crate::state::AppState;
 use portal_store::entities::{document, document_line, payment};
 use portal_store::events;
-use portal_store::portal::{self as documents, PortalScope, exponent, find_visible, record_of};
+use portal_store::portal::{
+    self as documents, Decision, PortalScope, exponent, find_visible, record_of,
+};
 
 /// List the customer's documents: filter on any column, sort on several keys, page, with
 /// per-currency sums of the whole filtered set.
@@ -130,6 +135,7 @@ pub async fn load_detail(
         related_document_id: related.filter(|_| related_visible).map(|r| r.id),
         first_viewed_at,
         first_downloaded_at: doc.first_downloaded_at,
+        decision: portal_store::portal::decision_of(&doc),
     };
     Ok((doc, detail))
 }
@@ -154,6 +160,70 @@ async fn get_document(
 ) -> Result<web::Json<DocumentDetail>, ApiError> {
     let scope = session.scope();
     let (_, detail) = load_detail(&state, &session, &scope, id.into_inner()).await?;
+    Ok(web::Json(detail))
+}
+
+/// Accept an open offer, with a reason if wanted. Final: a second decision is a 409, as is an
+/// offer past its validity date (it is then expired). The customer's salesperson (else the
+/// owners and admins) is mailed.
+#[utoipa::path(
+    tag = "portal: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The offer's id")),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "The offer, accepted", body = DocumentDetail),
+        (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The issuer takes no decisions in the portal", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document for this customer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not an open offer: `not_an_offer`, `already_decided`, `offer_expired`, `not_open`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is too long or holds control characters (`reason`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/documents/{id}/accept")]
+async fn accept_offer(
+    state: web::Data<AppState>,
+    session: PortalSession,
+    id: web::Path<i64>,
+    body: ApiJson<DecisionRequest>,
+) -> Result<web::Json<DocumentDetail>, ApiError> {
+    decided(&state, &session, id.into_inner(), Decision::Accept, body.0).await
+}
+
+/// Reject an open offer, with a reason if wanted. Final, like accepting.
+#[utoipa::path(
+    tag = "portal: documents",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The offer's id")),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "The offer, rejected", body = DocumentDetail),
+        (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The issuer takes no decisions in the portal", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document for this customer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not an open offer: `not_an_offer`, `already_decided`, `offer_expired`, `not_open`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is too long or holds control characters (`reason`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/documents/{id}/reject")]
+async fn reject_offer(
+    state: web::Data<AppState>,
+    session: PortalSession,
+    id: web::Path<i64>,
+    body: ApiJson<DecisionRequest>,
+) -> Result<web::Json<DocumentDetail>, ApiError> {
+    decided(&state, &session, id.into_inner(), Decision::Reject, body.0).await
+}
+
+async fn decided(
+    state: &AppState,
+    session: &PortalSession,
+    id: i64,
+    decision: Decision,
+    input: DecisionRequest,
+) -> Result<web::Json<DocumentDetail>, ApiError> {
+    app::offers::decide(state, session, id, decision, input).await?;
+    let (_, detail) = load_detail(state, session, &session.scope(), id).await?;
     Ok(web::Json(detail))
 }
 

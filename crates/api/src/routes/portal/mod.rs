@@ -1,6 +1,7 @@
 //! The customer side, `/api/v1/portal`: portal users signed in for one customer.
 
 pub mod auth;
+pub mod comments;
 pub mod documents;
 pub mod grid_body;
 pub mod me;
@@ -17,6 +18,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(me::change_password)
         .service(documents::list_documents)
         .service(documents::get_document)
+        .service(documents::accept_offer)
+        .service(documents::reject_offer)
+        .service(comments::portal_comments)
+        .service(comments::portal_comment)
+        .service(comments::portal_attachment)
         .service(documents::summary)
         .service(pdf::document_pdf);
 }

@@ -77,9 +77,37 @@ pub async fn asset(
         .body(bytes))
 }
 
-/// `GET /p/{organization}/…`: the customer portal's page, whatever the route inside it.
-pub async fn portal_page(state: web::Data<AppState>) -> HttpResponse {
-    app_page(&state, "portal", "customer portal").await
+/// `GET /p/{organization}/…`: the customer portal's page, whatever the route inside it, with
+/// the organisation's brand stylesheet linked (see [`super::brand`]).
+async fn portal_page(state: &AppState, slug: &str) -> HttpResponse {
+    let Some(html) = file(state, "portal.html").await else {
+        return not_built(
+            state.settings.static_dir.as_deref(),
+            "portal",
+            "customer portal",
+        );
+    };
+    let html = if portal_domain::fields::slug("organization", slug).is_ok() {
+        // The slug passed the slug check (letters, digits, hyphens): safe in the attribute.
+        let link = format!("<link rel=\"stylesheet\" href=\"/p/{slug}/brand.css\"></head>");
+        String::from_utf8_lossy(&html)
+            .replacen("</head>", &link, 1)
+            .into_bytes()
+    } else {
+        html
+    };
+    page(html)
+}
+
+async fn portal_page_root(state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+    portal_page(&state, &path.into_inner()).await
+}
+
+async fn portal_page_tail(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    portal_page(&state, &path.into_inner().0).await
 }
 
 /// `GET /admin/…`: the admin app's page, whatever the route inside it. The page holds no data:
@@ -90,12 +118,16 @@ pub async fn admin_page(state: web::Data<AppState>) -> HttpResponse {
 
 async fn app_page(state: &AppState, app: &str, title: &str) -> HttpResponse {
     match file(state, &format!("{app}.html")).await {
-        Some(html) => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .body(html),
+        Some(html) => page(html),
         None => not_built(state.settings.static_dir.as_deref(), app, title),
     }
+}
+
+fn page(html: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(html)
 }
 
 /// The page a server without the app answers with: what is missing and how to get it.
@@ -136,8 +168,16 @@ fn html_escape(text: &str) -> String {
 /// Registers the SPA routes (plain actix routes: they are not part of the API document).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/assets/{file}", web::get().to(asset))
-        .route("/p/{organization}", web::get().to(portal_page))
-        .route("/p/{organization}/{tail:.*}", web::get().to(portal_page))
+        .route(
+            "/p/{organization}/brand.css",
+            web::get().to(super::brand::brand_css),
+        )
+        .route("/p/{organization}/logo", web::get().to(super::brand::logo))
+        .route("/p/{organization}", web::get().to(portal_page_root))
+        .route(
+            "/p/{organization}/{tail:.*}",
+            web::get().to(portal_page_tail),
+        )
         .route("/admin", web::get().to(admin_page))
         .route("/admin/{tail:.*}", web::get().to(admin_page));
 }
