@@ -2,10 +2,10 @@ import { expect, test } from '@playwright/test';
 import { chooseLanguage, documentsFromApi, login, main, money, portal, screenshot, waitForGrid, type Lang } from './helpers';
 
 const languages = {
-  en: { documents: 'Documents', taxBase: 'Tax base', account: 'Your account', signIn: 'Sign in', date: /^\d{1,2} [A-Z][a-z]{2} \d{4}$/ },
-  bg: { documents: 'Документи', taxBase: 'Дан. основа', account: 'Вашият профил', signIn: 'Вход', date: /^\d{2}\.\d{2}\.\d{4} г\.$/ },
-  de: { documents: 'Dokumente', taxBase: 'Netto', account: 'Ihr Konto', signIn: 'Anmelden', date: /^\d{2}\.\d{2}\.\d{4}$/ },
-  es: { documents: 'Documentos', taxBase: 'Base imponible', account: 'Su cuenta', signIn: 'Iniciar sesión', date: /^\d{2}\/\d{2}\/\d{4}$/ },
+  en: { documents: 'Documents', taxBase: 'Tax base', account: 'Your account', company: 'Company data', signIn: 'Sign in', date: /^\d{1,2} [A-Z][a-z]{2} \d{4}$/ },
+  bg: { documents: 'Документи', taxBase: 'Дан. основа', account: 'Вашият профил', company: 'Фирмени данни', signIn: 'Вход', date: /^\d{2}\.\d{2}\.\d{4} г\.$/ },
+  de: { documents: 'Dokumente', taxBase: 'Netto', account: 'Ihr Konto', company: 'Firmendaten', signIn: 'Anmelden', date: /^\d{2}\.\d{2}\.\d{4}$/ },
+  es: { documents: 'Documentos', taxBase: 'Base imponible', account: 'Su cuenta', company: 'Datos de la empresa', signIn: 'Iniciar sesión', date: /^\d{2}\/\d{2}\/\d{4}$/ },
 } as const;
 
 for (const [lang, expected] of Object.entries(languages) as [keyof typeof languages, (typeof languages)[keyof typeof languages]][]) {
@@ -35,6 +35,11 @@ for (const [lang, expected] of Object.entries(languages) as [keyof typeof langua
     await page.goto(main() + portal('/account'));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(expected.account);
     await screenshot(page, `${lang}/5-account`);
+
+    await page.goto(main() + portal('/company'));
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(expected.company);
+    await expect(page.locator('#iban')).toBeVisible();
+    await screenshot(page, `${lang}/5-company`);
 
     await page.setViewportSize({ width: 390, height: 844 });
     await waitForGrid(page, () => page.goto(main() + portal('/documents')));

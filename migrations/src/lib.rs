@@ -17,6 +17,7 @@ mod m20261203_000004_logo;
 mod m20261203_000005_signups;
 mod m20261203_000006_offer_decisions;
 mod m20261204_000001_comments;
+mod m20261205_000001_company_data;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_signups::Migration),
             Box::new(m20261203_000006_offer_decisions::Migration),
             Box::new(m20261204_000001_comments::Migration),
+            Box::new(m20261205_000001_company_data::Migration),
         ]
     }
 }

@@ -152,6 +152,18 @@ impl Client {
             .await
     }
 
+    /// `GET /api/v1/issuer/contractors/{id}/changes`: its history, newest first.
+    pub async fn contractor_changes(
+        &self,
+        id: i64,
+    ) -> Result<portal_types::ContractorChanges, ClientError> {
+        self.send(self.request(
+            Method::GET,
+            &format!("/api/v1/issuer/contractors/{id}/changes"),
+        ))
+        .await
+    }
+
     /// `PATCH /api/v1/issuer/contractors/{id}`.
     pub async fn update_contractor(
         &self,

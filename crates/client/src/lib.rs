@@ -317,6 +317,24 @@ impl Client {
         .await
     }
 
+    /// `GET /api/v1/portal/company`.
+    pub async fn portal_company(&self) -> Result<portal_types::PortalCompany, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/portal/company"))
+            .await
+    }
+
+    /// `PATCH /api/v1/portal/company`: change the customer's company data.
+    pub async fn update_portal_company(
+        &self,
+        update: &portal_types::CompanyUpdate,
+    ) -> Result<portal_types::PortalCompany, ClientError> {
+        self.send(
+            self.request(Method::PATCH, "/api/v1/portal/company")
+                .json(update),
+        )
+        .await
+    }
+
     /// `POST /api/v1/portal/me/password`; the user's other sessions end.
     pub async fn change_portal_password(&self, change: &PasswordChange) -> Result<(), ClientError> {
         let response = self

@@ -238,6 +238,7 @@ pub async fn seed_organization(
         portal_allow_payments: Set(true),
         portal_access_default: Set(true),
         portal_email_on_new_document: Set(true),
+        portal_company_fields: Set("bank,contact".into()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -5,6 +5,7 @@
 
 pub mod columns;
 pub mod comments;
+pub mod contractor_changes;
 pub mod demo;
 pub mod entities;
 pub mod error;

@@ -113,6 +113,8 @@ pub struct PortalPermissions {
     pub comment: bool,
     /// Offers may be accepted or rejected.
     pub accept_offers: bool,
+    /// A rejection must come with a reason.
+    pub rejection_reason_required: bool,
     /// Documents may be paid online.
     pub pay: bool,
 }

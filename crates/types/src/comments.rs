@@ -74,7 +74,6 @@ pub struct NewComment {
 #[cfg(feature = "openapi")]
 #[derive(utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)]
 pub struct NewCommentForm {
     /// Plain text, 1 to 10,000 characters (may be empty when files are attached).
     #[serde(default)]

@@ -452,6 +452,11 @@ pub struct PortalSettings {
     pub document_types: Vec<crate::DocumentType>,
     /// What customers may do.
     pub actions: PortalActions,
+    /// A customer rejecting an offer must give a reason.
+    pub rejection_reason_required: bool,
+    /// The groups of their company data customers may change in the portal; the others are
+    /// read-only there.
+    pub company_fields: Vec<crate::CompanyFields>,
     /// New contractors get portal access unless told otherwise.
     pub access_by_default: bool,
     /// Customers' portal users are mailed when a document is issued to them.
@@ -496,6 +501,12 @@ pub struct PortalSettingsUpdate {
     /// What customers may do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<PortalActionsUpdate>,
+    /// A customer rejecting an offer must give a reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection_reason_required: Option<bool>,
+    /// The groups of company data customers may change (the whole list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_fields: Option<Vec<crate::CompanyFields>>,
     /// New contractors get portal access unless told otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_by_default: Option<bool>,

@@ -10,6 +10,7 @@ mod macros;
 
 pub mod auth;
 pub mod comments;
+pub mod company;
 pub mod contractor_import;
 pub mod documents;
 pub mod issuer;
@@ -21,6 +22,7 @@ pub mod wire;
 
 pub use auth::*;
 pub use comments::*;
+pub use company::*;
 pub use contractor_import::*;
 pub use documents::*;
 pub use issuer::*;

@@ -11,6 +11,7 @@ use portal_ui::{Icon, IconKind, Spinner};
 use crate::components::LanguageSwitcher;
 use crate::i18n::{I18n, TextsOf, tr, trs, use_i18n};
 use crate::pages::account::AccountPage;
+use crate::pages::company::CompanyPage;
 use crate::pages::document::DocumentPage;
 use crate::pages::documents::DocumentsPage;
 use crate::pages::login::LoginPage;
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("documents") view=DocumentsPage />
                     <Route path=path!("documents/:id") view=DocumentPage />
                     <Route path=path!("account") view=AccountPage />
+                    <Route path=path!("company") view=CompanyPage />
                 </ParentRoute>
                 <Route path=path!("/p/:org/*page") view=SignedOutPage />
             </Routes>
@@ -341,6 +343,7 @@ fn Header() -> impl IntoView {
                 <nav class="main-nav" aria-label=tr(|t| t.main_nav)>
                     {nav_link("", |t| t.nav_summary)}
                     {nav_link("/documents", |t| t.nav_documents)}
+                    {nav_link("/company", |t| t.nav_company)}
                     {nav_link("/account", |t| t.nav_account)}
                 </nav>
                 <div class="topbar-tools">

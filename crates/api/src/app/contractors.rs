@@ -5,9 +5,10 @@ use portal_domain::{fields, identifiers};
 use portal_store::entities::contractor;
 use portal_store::events::{self, NewEvent};
 use portal_store::issuer::{IssuerScope, contractors, staff};
-use portal_types::{ContractorKind, ContractorUpdate, NewContractor};
+use portal_types::{CompanyUpdate, ContractorKind, ContractorUpdate, NewContractor};
 
 use super::checked::Checked;
+use super::company;
 use sea_orm::{ConnectionTrait, Set};
 
 use crate::auth::IssuerSession;
@@ -108,18 +109,19 @@ pub async fn update(
         .name
         .as_deref()
         .and_then(|n| checked.take(fields::required_text("name", n, 200)));
-    let tax_id = checked.text("tax_id", input.tax_id.as_deref(), 50);
-    let vat = checked.identifier(
-        "vat_number",
-        input.vat_number.as_deref(),
-        identifiers::vat_number,
+    let data = company::check_company(
+        &mut checked,
+        &CompanyUpdate {
+            tax_id: input.tax_id,
+            vat_number: input.vat_number,
+            address: input.address,
+            email: input.email,
+            phone: input.phone,
+            iban: input.iban,
+            bic: input.bic,
+        },
     );
-    let email = checked.identifier("email", input.email.as_deref(), fields::email);
-    let phone = checked.text("phone", input.phone.as_deref(), 50);
-    let iban = checked.identifier("iban", input.iban.as_deref(), identifiers::iban);
-    let bic = checked.identifier("bic", input.bic.as_deref(), identifiers::bic);
     let locale = checked.locale("locale", input.locale.as_deref());
-    let address = checked.address(input.address.as_ref());
     let terms = input
         .payment_terms_days
         .map(|t| checked.terms("payment_terms_days", t));
@@ -143,28 +145,20 @@ pub async fn update(
             }
         };
     }
-    apply!(name, name, "name");
+    // The company data (kept in its history) first, then the rest.
+    let data_changes = company::diff(&current, &data, name.as_ref());
+    company::apply(&mut model, &data_changes);
+    changed.extend(data_changes.iter().map(|c| c.field));
     apply!(kind, input.kind.map(|k| k.as_str().to_string()), "kind");
-    apply!(tax_id, tax_id, "tax_id");
-    apply!(vat_number, vat, "vat_number");
-    apply!(email, email, "email");
-    apply!(phone, phone, "phone");
-    apply!(iban, iban, "iban");
-    apply!(bic, bic, "bic");
     apply!(locale, locale, "locale");
     apply!(salesperson_id, salesperson, "salesperson_id");
     apply!(payment_terms_days, terms, "payment_terms_days");
     apply!(portal_access, input.portal_access, "portal_access");
-    if let Some([street, city, postal_code, country]) = address {
-        apply!(street, street, "address.street");
-        apply!(city, city, "address.city");
-        apply!(postal_code, postal_code, "address.postal_code");
-        apply!(country, country, "address.country");
-    }
     if changed.is_empty() {
         return Ok(current);
     }
     let saved = contractors::update(&txn, model, now).await?;
+    company::record_staff_changes(&txn, session, id, &data_changes, now).await?;
     record(
         &txn,
         session,

@@ -4,6 +4,7 @@
 
 pub mod checked;
 pub mod comments;
+pub mod company;
 pub mod contractors;
 pub mod documents;
 pub mod import;

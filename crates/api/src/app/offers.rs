@@ -1,7 +1,7 @@
 //! A customer's decision on an offer, and the issuer turning an accepted offer into a draft.
 //!
 //! The customer accepts or rejects an open offer in the portal, with a reason if it likes
-//! (plain text, up to 2,000 characters). The decision is one conditional update: of
+//! (plain text, up to 2,000 characters; on a rejection required when the organisation says so). The decision is one conditional update: of
 //! concurrent decisions exactly one is recorded, and every later one is a 409. An offer past
 //! its validity date (its due date is the last day) cannot be decided: it is marked expired.
 //! The decision, its event and the mail to the customer's salesperson (else the owners and
@@ -47,6 +47,16 @@ pub async fn decide(
     let reason =
         fields::optional_paragraphs("reason", input.reason.as_deref().unwrap_or(""), MAX_REASON)
             .map_err(|e| ApiError::Validation(vec![e]))?;
+    if reason.is_none()
+        && decision == Decision::Reject
+        && scope.organization.portal_rejection_reason_required
+    {
+        return Err(ApiError::field(
+            "reason",
+            "required",
+            "say why the offer is rejected",
+        ));
+    }
     let now = portal_store::now();
     let today = now.date_naive();
     let txn = portal_store::begin_write(&state.db).await?;

@@ -334,6 +334,8 @@ pub async fn insert_in(
         portal_allow_payments: Set(false),
         portal_access_default: Set(true),
         portal_email_on_new_document: Set(true),
+        // Contact data and the bank account; tax data stays with the issuer until it says so.
+        portal_company_fields: Set("bank,contact".into()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -24,6 +24,8 @@ pub fn view(org: &organization::Model) -> OrganizationSettings {
                 accept_offers: org.portal_allow_offer_decisions,
                 pay: org.portal_allow_payments,
             },
+            rejection_reason_required: org.portal_rejection_reason_required,
+            company_fields: super::company::editable(org),
             access_by_default: org.portal_access_default,
             email_new_documents: org.portal_email_on_new_document,
         },
@@ -56,6 +58,13 @@ pub async fn update(
             changed.push("document_types");
         }
     }
+    if let Some(groups) = portal.company_fields {
+        let column = super::company::fields_column(&groups);
+        if column != org.portal_company_fields {
+            model.portal_company_fields = Set(column);
+            changed.push("company_fields");
+        }
+    }
     let mut flag = |value: Option<bool>, current: bool, name: &'static str| -> Option<bool> {
         let v = value.filter(|v| *v != current)?;
         changed.push(name);
@@ -86,6 +95,13 @@ pub async fn update(
         if let Some(v) = flag(actions.pay, org.portal_allow_payments, "actions.pay") {
             model.portal_allow_payments = Set(v);
         }
+    }
+    if let Some(v) = flag(
+        portal.rejection_reason_required,
+        org.portal_rejection_reason_required,
+        "rejection_reason_required",
+    ) {
+        model.portal_rejection_reason_required = Set(v);
     }
     if let Some(v) = flag(
         portal.access_by_default,

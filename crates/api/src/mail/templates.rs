@@ -461,6 +461,92 @@ pub fn signup_existing_account(
     }
 }
 
+/// A field of a contractor's company data, as people call it.
+pub fn field_label(locale: Locale, field: &str) -> &str {
+    let [bg, en, de, es] = match field {
+        "name" => ["Име", "Name", "Name", "Nombre"],
+        "tax_id" => ["ЕИК", "Tax id", "Steuernummer", "NIF"],
+        "vat_number" => ["ДДС номер", "VAT number", "USt-IdNr.", "NIF-IVA"],
+        "address.street" => ["Адрес", "Street", "Straße", "Dirección"],
+        "address.city" => ["Град", "City", "Ort", "Ciudad"],
+        "address.postal_code" => ["Пощенски код", "Postal code", "PLZ", "Código postal"],
+        "address.country" => ["Държава", "Country", "Land", "País"],
+        "email" => ["Имейл", "E-mail", "E-Mail", "Correo electrónico"],
+        "phone" => ["Телефон", "Phone", "Telefon", "Teléfono"],
+        "iban" => ["IBAN", "IBAN", "IBAN", "IBAN"],
+        "bic" => ["BIC", "BIC", "BIC", "BIC"],
+        other => return other,
+    };
+    match locale {
+        Locale::Bg => bg,
+        Locale::En => en,
+        Locale::De => de,
+        Locale::Es => es,
+    }
+}
+
+/// A customer changed its company data in the portal: each change listed (old → new, as
+/// text), and a warning when the bank account changed.
+pub fn company_changed(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    customer: &str,
+    person: &str,
+    changes: &[portal_store::contractor_changes::FieldChange],
+) -> Words {
+    let (subject, changed, bank, action) = match locale {
+        Locale::Bg => (
+            format!("{customer} промени фирмените си данни"),
+            format!("{person} от {customer} промени фирмените данни в портала:"),
+            "Банковата сметка е променена. Потвърдете я с клиента по познат канал, преди да я използвате.",
+            "Отворете контрагента",
+        ),
+        Locale::En => (
+            format!("{customer} changed its company data"),
+            format!("{person} of {customer} changed the company data in the portal:"),
+            "The bank account was changed. Confirm it with the customer through a channel you know before you use it.",
+            "Open the contractor",
+        ),
+        Locale::De => (
+            format!("{customer} hat seine Firmendaten geändert"),
+            format!("{person} von {customer} hat die Firmendaten im Portal geändert:"),
+            "Die Bankverbindung wurde geändert. Bestätigen Sie sie beim Kunden über einen bekannten Weg, bevor Sie sie verwenden.",
+            "Kontakt öffnen",
+        ),
+        Locale::Es => (
+            format!("{customer} ha cambiado sus datos de empresa"),
+            format!("{person} de {customer} ha cambiado los datos de empresa en el portal:"),
+            "La cuenta bancaria ha cambiado. Confírmela con el cliente por un canal conocido antes de usarla.",
+            "Abrir el contacto",
+        ),
+    };
+    let list = changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {} \u{2192} {}",
+                field_label(locale, c.field),
+                c.old_value.as_deref().unwrap_or("\u{2014}"),
+                c.new_value.as_deref().unwrap_or("\u{2014}"),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut paragraphs = vec![changed];
+    if changes.iter().any(|c| matches!(c.field, "iban" | "bic")) {
+        paragraphs.push(bank.to_string());
+    }
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs,
+        action,
+        footer: sent_for(locale, organization),
+        quote: Some(list),
+    }
+}
+
 /// A new comment on a document, to the other side: the author's words quoted.
 #[allow(clippy::too_many_arguments)]
 pub fn comment_posted(

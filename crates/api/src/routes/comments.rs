@@ -10,7 +10,7 @@ use portal_domain::files;
 use portal_store::entities::attachment;
 use portal_types::{FieldError, NewComment};
 
-use crate::app::comments::{MAX_BODY, Upload, UploadedFile};
+use crate::app::comments::{self, Caller, MAX_BODY, Upload, UploadedFile};
 use crate::error::ApiError;
 use crate::json::{JSON_LIMIT, declared_length, media_type, parse, read_limited};
 use crate::state::AppState;
@@ -18,10 +18,35 @@ use crate::state::AppState;
 /// Room for the text part and the parts' headers beside the files.
 const FORM_OVERHEAD: usize = 256 * 1024;
 
+/// `POST …/documents/{id}/comments` on either side: whether the caller may write there is
+/// checked before the body is read; the answer is the comment written.
+pub async fn post_comment(
+    state: &AppState,
+    caller: Caller<'_>,
+    id: i64,
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let doc = comments::writable(state, caller, id).await?;
+    let upload = read_comment(state, request, payload).await?;
+    let comment = comments::post(state, caller, &doc, upload).await?;
+    Ok(HttpResponse::Created().json(comment))
+}
+
+/// `GET …/documents/{id}/attachments/{attachment_id}` on either side.
+pub async fn download(
+    state: &AppState,
+    caller: Caller<'_>,
+    (id, attachment_id): (i64, i64),
+) -> Result<HttpResponse, ApiError> {
+    let (file, bytes) = comments::attachment(state, caller, id, attachment_id).await?;
+    Ok(attachment_response(file, bytes))
+}
+
 /// Reads a comment: `application/json` (`{"body": …}`) or `multipart/form-data` with a `body`
 /// part and `file` parts. A file over the size limit is a 413 naming it (`file[i]`); the rest
 /// of the form is read on to the form's own limit first, so the client hears the answer.
-pub async fn read_comment(
+async fn read_comment(
     state: &AppState,
     request: &HttpRequest,
     payload: web::Payload,
@@ -187,7 +212,7 @@ fn malformed(e: impl std::fmt::Display) -> ApiError {
 
 /// An attachment's download: always as a file to save (never shown in the page), of the type
 /// its content was found to be, sandboxed should a browser open it anyway.
-pub fn attachment_response(file: attachment::Model, bytes: Bytes) -> HttpResponse {
+fn attachment_response(file: attachment::Model, bytes: Bytes) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(file.content_type)
         .insert_header((

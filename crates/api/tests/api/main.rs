@@ -5,6 +5,7 @@
 mod account;
 mod auth;
 mod comments;
+mod company;
 mod documents;
 mod errors;
 mod helpers;

@@ -5,7 +5,9 @@
 
 use chrono::{Days, Utc};
 use portal_client::Client;
-use portal_types::{DocumentState, DocumentType, LineInput, NewDocument};
+use portal_types::{
+    DocumentState, DocumentType, LineInput, NewDocument, PortalSettingsUpdate, SettingsUpdate,
+};
 use sea_orm::ConnectionTrait;
 
 use crate::helpers::{TestApp, api_error, spawn_app, spawn_app_with_mail};
@@ -337,4 +339,48 @@ async fn an_accepted_offer_becomes_a_draft_invoice_with_the_same_lines() {
         .await
         .expect("issue the invoice");
     assert_eq!(issued.row.state, DocumentState::Issued);
+}
+
+#[tokio::test]
+async fn a_rejection_needs_a_reason_where_the_issuer_asks_for_one() {
+    let app = spawn_app().await;
+    let owner = app.issuer_client().await;
+    let kunde = app.portal_client("kunde").await;
+    let id = offer(&owner, customer_of(&kunde).await, 5).await;
+    let me = kunde.portal_me().await.expect("me");
+    assert!(!me.permissions.rejection_reason_required);
+    // Off by default: an accountant may not change it, an owner may.
+    let ask = SettingsUpdate {
+        portal: Some(PortalSettingsUpdate {
+            rejection_reason_required: Some(true),
+            ..PortalSettingsUpdate::default()
+        }),
+    };
+    let accountant = app.staff_client("accountant").await;
+    assert_eq!(api_error(accountant.update_settings(&ask).await).0, 403);
+    let saved = owner.update_settings(&ask).await.expect("settings");
+    assert!(saved.portal.rejection_reason_required);
+    // The portal is told at once, and a rejection without a reason (or a blank one) is refused.
+    let me = kunde.portal_me().await.expect("me");
+    assert!(me.permissions.rejection_reason_required);
+    for reason in [None, Some("  \n ")] {
+        let (status, code, fields) = api_error(kunde.decide_offer(id, "reject", reason).await);
+        assert_eq!(
+            (status, code.as_str(), fields),
+            (422, "validation_failed", vec!["reason".to_string()])
+        );
+    }
+    assert_eq!(state_of(&app, id).await, "issued");
+    // Accepting needs none; the decision is taken once.
+    let detail = kunde
+        .decide_offer(id, "accept", None)
+        .await
+        .expect("accept");
+    assert_eq!(detail.row.state, DocumentState::Accepted);
+    let other = offer(&owner, customer_of(&kunde).await, 5).await;
+    let detail = kunde
+        .decide_offer(other, "reject", Some("Too late for this season"))
+        .await
+        .expect("reject with a reason");
+    assert_eq!(detail.row.state, DocumentState::Rejected);
 }

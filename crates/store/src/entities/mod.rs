@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod bank_account;
 pub mod comment;
 pub mod contractor;
+pub mod contractor_change;
 pub mod document;
 pub mod document_line;
 pub mod event;

@@ -33,6 +33,11 @@ pub struct Model {
     pub portal_allow_download: bool,
     pub portal_allow_comments: bool,
     pub portal_allow_offer_decisions: bool,
+    /// A customer rejecting an offer must say why.
+    pub portal_rejection_reason_required: bool,
+    /// Comma-separated groups of company data customers may change in the portal
+    /// (`contact`, `bank`, `tax`).
+    pub portal_company_fields: String,
     pub portal_allow_payments: bool,
     pub portal_access_default: bool,
     pub portal_email_on_new_document: bool,

@@ -9,12 +9,14 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use portal_domain::locale::Locale;
 use portal_types::{
-    Address, Contractor, ContractorUpdate, EventPage, IssuerDocumentPage, NewPortalUser,
-    PortalUser, PortalUserList, PortalUserState, PortalUserUpdate, StaffList, StaffMember,
+    Address, CommentSide, Contractor, ContractorChanges, ContractorUpdate, EventPage,
+    IssuerDocumentPage, NewPortalUser, PortalUser, PortalUserList, PortalUserState,
+    PortalUserUpdate, StaffList, StaffMember,
 };
 use portal_ui::{TextField, dyn_view};
 use portal_web::api::{self, ApiError};
 use portal_web::components::{FormMessage, LoadError};
+use portal_web::html::Html;
 use portal_web::i18n::native_name;
 
 use crate::app::{ConfirmBox, Notice, ROOT, load_one, set_title, show_failure};
@@ -57,6 +59,7 @@ pub fn ContractorPage() -> impl IntoView {
             <Head contractor=contractor notice=notice />
             <Standing contractor_id=c />
             <Details contractor=contractor notice=notice />
+            <History contractor_id=c contractor=contractor />
             <PortalUsers contractor_id=c portal_url=contractor.with_untracked(|c| c.as_ref().map(|c| c.portal_url.clone()).unwrap_or_default()) />
         }
         .into_any()
@@ -218,6 +221,113 @@ fn Standing(contractor_id: i64) -> impl IntoView {
                 <a href=format!("{ROOT}/activity?contractor={contractor_id}")>{tr(|t| t.all_activity)}</a>
             </section>
         </div>
+    }
+}
+
+/// The history of the contractor's company data: who changed which field from what to what,
+/// the customer in the portal or staff here, newest first; a changed bank account stands out.
+/// Read again after each save of the contractor.
+#[component]
+fn History(contractor_id: i64, contractor: RwSignal<Option<Contractor>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let changes = RwSignal::new(None::<Result<ContractorChanges, ()>>);
+    Effect::new(move |_| {
+        contractor.track();
+        spawn_local(async move {
+            let path = format!("{}/contractors/{contractor_id}/changes", api::base());
+            match api::get::<ContractorChanges>(&path).await {
+                Ok(c) => changes.set(Some(Ok(c))),
+                Err(ApiError::Unauthorized) => {}
+                Err(_) => changes.set(Some(Err(()))),
+            }
+        });
+    });
+    let table = move || {
+        let t = i18n.t();
+        let l = i18n.locale.get();
+        changes.with(|c| match c {
+            None => String::new(),
+            Some(Err(())) => {
+                let mut h = Html::default();
+                h.element("p", "muted", t.load_error);
+                h.finish()
+            }
+            Some(Ok(c)) => history_html(c, t, l),
+        })
+    };
+    view! {
+        <section class="card section" aria-labelledby="history-title" id="history">
+            <h2 id="history-title">{tr(|t| t.history_title)}</h2>
+            <div inner_html=table></div>
+        </section>
+    }
+}
+
+fn history_html(c: &ContractorChanges, t: &crate::i18n::Texts, l: Locale) -> String {
+    let mut h = Html::with_capacity(c.items.len() * 300 + 200);
+    if c.items.is_empty() {
+        h.element("p", "muted", t.history_empty);
+        return h.finish();
+    }
+    h.raw("<div class=\"table-scroll\"><table class=\"table\"><caption class=\"sr-only\">")
+        .text(t.history_title)
+        .raw("</caption><thead><tr>");
+    for col in [
+        t.history_when,
+        t.history_who,
+        t.history_field,
+        t.history_before,
+        t.history_after,
+    ] {
+        h.raw("<th scope=\"col\">").text(col).raw("</th>");
+    }
+    h.raw("</tr></thead><tbody>");
+    for change in &c.items {
+        let bank = matches!(change.field.as_str(), "iban" | "bic");
+        h.raw(if bank {
+            "<tr class=\"change-bank\">"
+        } else {
+            "<tr>"
+        });
+        let who = match change.side {
+            CommentSide::Customer => t.history_by_customer,
+            CommentSide::Issuer => t.history_by_staff,
+        };
+        h.element("td", "", &portal_web::fmt::date_time(l, change.changed_at))
+            .raw("<td>")
+            .text(&change.changed_by)
+            .raw(" <span class=\"muted\">(")
+            .text(who)
+            .raw(")</span></td><td>")
+            .text(field_label(t, &change.field));
+        if bank {
+            h.raw(" ")
+                .element("span", "badge badge-warning", t.history_bank);
+        }
+        h.raw("</td>")
+            .element("td", "wrap", change.old_value.as_deref().unwrap_or("—"))
+            .element("td", "wrap", change.new_value.as_deref().unwrap_or("—"))
+            .raw("</tr>");
+    }
+    h.raw("</tbody></table></div>");
+    h.finish()
+}
+
+/// A company-data field as the form above labels it.
+fn field_label<'a>(t: &'a crate::i18n::Texts, field: &'a str) -> &'a str {
+    match field {
+        "name" => t.name,
+        "tax_id" => t.tax_id,
+        "vat_number" => t.vat_number,
+        "address.street" => t.street,
+        "address.city" => t.city,
+        "address.postal_code" => t.postal_code,
+        "address.country" => t.country,
+        "email" => t.email,
+        "phone" => t.phone,
+        "iban" => t.iban,
+        "bic" => t.bic,
+        other => other,
     }
 }
 

@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use portal_domain::access::{Permission, allows};
 use portal_types::{
-    AppliedToAll, ContractorPage, DocumentType, OrganizationSettings, PortalActionsUpdate,
-    PortalSettingsUpdate, Role, SettingsUpdate, StaffInvite, StaffList, StaffMember, StaffUpdate,
+    AppliedToAll, CompanyFields, ContractorPage, DocumentType, OrganizationSettings,
+    PortalActionsUpdate, PortalSettingsUpdate, Role, SettingsUpdate, StaffInvite, StaffList,
+    StaffMember, StaffUpdate,
 };
 use portal_ui::{TextField, dyn_view};
 use portal_web::api::{self, ApiError};
@@ -73,6 +74,12 @@ fn PortalSettingsForm() -> impl IntoView {
     let download = RwSignal::new(false);
     let comment = RwSignal::new(false);
     let accept = RwSignal::new(false);
+    let reason_required = RwSignal::new(false);
+    let groups: [(CompanyFields, RwSignal<bool>); 3] = [
+        (CompanyFields::Contact, RwSignal::new(false)),
+        (CompanyFields::Bank, RwSignal::new(false)),
+        (CompanyFields::Tax, RwSignal::new(false)),
+    ];
     let pay = RwSignal::new(false);
     let by_default = RwSignal::new(false);
     let email_new = RwSignal::new(false);
@@ -89,6 +96,10 @@ fn PortalSettingsForm() -> impl IntoView {
         download.set(p.actions.download);
         comment.set(p.actions.comment);
         accept.set(p.actions.accept_offers);
+        reason_required.set(p.rejection_reason_required);
+        for (g, on) in groups {
+            on.set(p.company_fields.contains(&g));
+        }
         pay.set(p.actions.pay);
         by_default.set(p.access_by_default);
         email_new.set(p.email_new_documents);
@@ -114,24 +125,50 @@ fn PortalSettingsForm() -> impl IntoView {
         }
         failure.set(None);
         notice.set(None);
-        let document_types = types.with_value(|types| {
+        let document_types: Vec<DocumentType> = types.with_value(|types| {
             types
                 .iter()
                 .filter(|(_, on)| on.get_untracked())
                 .map(|(t, _)| *t)
                 .collect()
         });
+        // Only what was changed here: another admin's change of another setting meanwhile stays.
+        let Some(before) = loaded.get_untracked() else {
+            return;
+        };
+        let p = &before.portal;
+        let mut was = p.document_types.clone();
+        was.sort();
+        let mut now = document_types.clone();
+        now.sort();
+        let changed = |now: bool, was: bool| (now != was).then_some(now);
         let body = SettingsUpdate {
             portal: Some(PortalSettingsUpdate {
-                document_types: Some(document_types),
+                document_types: (now != was).then_some(document_types),
                 actions: Some(PortalActionsUpdate {
-                    download: Some(download.get_untracked()),
-                    comment: Some(comment.get_untracked()),
-                    accept_offers: Some(accept.get_untracked()),
-                    pay: Some(pay.get_untracked()),
+                    download: changed(download.get_untracked(), p.actions.download),
+                    comment: changed(comment.get_untracked(), p.actions.comment),
+                    accept_offers: changed(accept.get_untracked(), p.actions.accept_offers),
+                    pay: changed(pay.get_untracked(), p.actions.pay),
                 }),
-                access_by_default: Some(by_default.get_untracked()),
-                email_new_documents: Some(email_new.get_untracked()),
+                company_fields: {
+                    let mut was = p.company_fields.clone();
+                    was.sort();
+                    let now: Vec<CompanyFields> = groups
+                        .iter()
+                        .filter(|(_, on)| on.get_untracked())
+                        .map(|(g, _)| *g)
+                        .collect();
+                    let mut sorted = now.clone();
+                    sorted.sort();
+                    (sorted != was).then_some(now)
+                },
+                rejection_reason_required: changed(
+                    reason_required.get_untracked(),
+                    p.rejection_reason_required,
+                ),
+                access_by_default: changed(by_default.get_untracked(), p.access_by_default),
+                email_new_documents: changed(email_new.get_untracked(), p.email_new_documents),
             }),
         };
         busy.set(true);
@@ -196,7 +233,14 @@ fn PortalSettingsForm() -> impl IntoView {
                 {check("action-download".into(), download, trs(|t| t.action_download))}
                 {check("action-comment".into(), comment, trs(|t| t.action_comment))}
                 {check("action-accept".into(), accept, trs(|t| t.action_accept))}
+                {check("reason-required".into(), reason_required, trs(|t| t.rejection_reason_required))}
                 {check("action-pay".into(), pay, trs(|t| t.action_pay))}
+            </fieldset>
+            <fieldset class="checks">
+                <legend>{tr(|t| t.company_fields)}</legend>
+                {check("company-contact".into(), groups[0].1, trs(|t| t.company_contact))}
+                {check("company-bank".into(), groups[1].1, trs(|t| t.company_bank))}
+                {check("company-tax".into(), groups[2].1, trs(|t| t.company_tax))}
             </fieldset>
             <fieldset class="checks">
                 <legend>{tr(|t| t.mails_and_access)}</legend>

@@ -1,11 +1,12 @@
 //! `/p/{org}/documents/{id}`: one document — header data, lines, VAT breakdown, payments, the
-//! conversation with the issuer, the PDF previewed inline, Download and Print.
+//! conversation with the issuer, the PDF previewed inline, Download and Print; on an open offer
+//! the customer's decision (accept or reject, with a reason).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_params_map};
 use portal_domain::locale::Locale;
-use portal_types::{CommentSide, DocumentDetail};
+use portal_types::{CommentSide, DocumentDetail, DocumentState, DocumentType, OfferDecision};
 use portal_ui::{Icon, IconKind, dyn_view, text};
 
 use crate::app::{Account, portal_path, set_title, use_org};
@@ -33,6 +34,7 @@ fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
         first_viewed_at: Option<chrono::DateTime<chrono::Utc>>,
         #[serde(deserialize_with = "portal_types::wire::deserialize_optional_instant")]
         first_downloaded_at: Option<chrono::DateTime<chrono::Utc>>,
+        decision: Option<OfferDecision>,
     }
     let row = api::parse(body)?;
     let rest: Rest = api::parse(body)?;
@@ -46,8 +48,7 @@ fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
         related_document_id: rest.related_document_id,
         first_viewed_at: rest.first_viewed_at,
         first_downloaded_at: rest.first_downloaded_at,
-        // Not read: the portal does not show offer decisions yet (issue #13's portal slice).
-        decision: None,
+        decision: rest.decision,
     })
 }
 
@@ -465,6 +466,7 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
         })}
         <div class="doc-layout">
             <div class="doc-main">
+                {(doc_type == DocumentType::Offer).then(|| view! { <Decision detail=detail /> })}
                 <div class="doc-sections" inner_html=body></div>
                 <Thread path=format!("{}/documents/{id}", api::base()) mine=CommentSide::Customer />
             </div>
@@ -472,5 +474,203 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
                 <Preview id=id title=frame_title frame=frame />
             </div>
         </div>
+    }
+}
+
+/// An offer's decision: what was decided (by whom, when, why), or — while the offer is open and
+/// the issuer takes decisions in the portal — Accept and Reject, each confirmed with a reason
+/// (required on a rejection when the issuer says so). The answer replaces the document shown.
+#[component]
+fn Decision(detail: RwSignal<DocumentDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    let account = expect_context::<Account>();
+    let allowed = move || {
+        account.me.with(|m| {
+            m.as_ref()
+                .map(|m| {
+                    (
+                        m.permissions.accept_offers,
+                        m.permissions.rejection_reason_required,
+                    )
+                })
+                .unwrap_or((false, false))
+        })
+    };
+    // `Some(true)`: accepting, `Some(false)`: rejecting, waiting for the confirmation.
+    let choice = RwSignal::new(None::<bool>);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+    let id = detail.with_untracked(|d| d.row.id);
+    let decide = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(accept) = choice.get_untracked() else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        let text = reason.get_untracked();
+        if !accept && allowed().1 && text.trim().is_empty() {
+            error.set(Some(i18n.t().reason_missing));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let path = format!(
+                "{}/documents/{id}/{}",
+                api::base(),
+                if accept { "accept" } else { "reject" }
+            );
+            let body = portal_types::DecisionRequest {
+                reason: (!text.trim().is_empty()).then_some(text),
+            };
+            let body = serde_json::to_string(&body).unwrap_or_default();
+            let result = api::send_text("POST", &path, body)
+                .await
+                .and_then(|b| decode_detail(&b));
+            let _ = busy.try_set(false);
+            let t = i18n.t();
+            match result {
+                Ok(d) => {
+                    choice.set(None);
+                    detail.set(d);
+                }
+                Err(ApiError::Unauthorized) => {}
+                Err(e) => {
+                    let code = match &e {
+                        ApiError::Http {
+                            problem: Some(p), ..
+                        } => p.code.as_str(),
+                        _ => "",
+                    };
+                    let message = match (e.status(), code) {
+                        (Some(422), _) if accept => t.common.err_invalid,
+                        (Some(422), _) => match e.field_errors().first().map(|f| f.code.as_str()) {
+                            Some("required") => t.reason_missing,
+                            Some("too_long") => t.common.err_too_long,
+                            Some("invalid_characters") => t.common.err_invalid_characters,
+                            _ => t.common.err_invalid,
+                        },
+                        (Some(409), "offer_expired") => t.offer_expired_short,
+                        (Some(409 | 403), _) => t.offer_not_open,
+                        (None, _) if e == ApiError::Network => t.common.error_network,
+                        _ => t.common.error_generic,
+                    };
+                    let _ = error.try_set(Some(message));
+                    // Decided or expired meanwhile: show the offer as it is now.
+                    if e.status() == Some(409)
+                        && let Ok(d) = api::get_text(&format!("{}/documents/{id}", api::base()))
+                            .await
+                            .and_then(|b| decode_detail(&b))
+                    {
+                        let _ = choice.try_set(None);
+                        let _ = detail.try_set(d);
+                    }
+                }
+            }
+        });
+    };
+    let pick = move |accept: bool| {
+        error.set(None);
+        choice.set(Some(accept));
+    };
+    move || {
+        let t = i18n.t();
+        let l = i18n.locale.get();
+        let (state, due, decision) =
+            detail.with(|d| (d.row.state, d.row.due_date, d.decision.clone()));
+        let today = fmt::now().date_naive();
+        let past = due.is_some_and(|d| d < today);
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| fmt::date(l, d)).unwrap_or_default();
+        let body = if let Some(d) = decision {
+            let template = if d.state == DocumentState::Accepted {
+                t.decided_accepted
+            } else {
+                t.decided_rejected
+            };
+            let line = fill(
+                template,
+                &[
+                    ("name", &d.decided_by),
+                    ("date", &fmt::date_time(l, d.decided_at)),
+                ],
+            );
+            view! {
+                <p id="decision-made">{line}</p>
+                {d.reason.map(|r| view! { <p class="comment-body decision-reason">{r}</p> })}
+            }
+            .into_any()
+        } else if state == DocumentState::Expired || (state == DocumentState::Issued && past) {
+            view! { <p id="decision-expired">{fill(t.offer_expired, &[("date", &date(due))])}</p> }
+                .into_any()
+        } else if state != DocumentState::Issued || !allowed().0 {
+            return ().into_any();
+        } else {
+            let intro = match due {
+                Some(_) => fill(t.offer_open, &[("date", &date(due))]),
+                None => t.offer_open_undated.to_owned(),
+            };
+            let form = move || {
+                let accept = choice.get()?;
+                let t = i18n.t();
+                let required = !accept && allowed().1;
+                Some(view! {
+                    <form class="decision-form" on:submit=decide novalidate=true>
+                        <div class="field">
+                            <label for="decision-reason">
+                                {if required { t.reason_required } else { t.reason_optional }}
+                            </label>
+                            <textarea
+                                id="decision-reason"
+                                class="input textarea"
+                                rows="3"
+                                maxlength="2000"
+                                required=required
+                                aria-invalid=move || error.get().is_some().to_string()
+                                aria-describedby="decision-error"
+                                prop:value=reason
+                                on:input=move |ev| reason.set(event_target_value(&ev))
+                            ></textarea>
+                        </div>
+                        <p class="field-hint">{t.decision_final}</p>
+                        <div class="form-actions">
+                            <button type="submit" class="btn btn-primary" id="decision-confirm" disabled=busy>
+                                {if accept { t.confirm_accept } else { t.confirm_reject }}
+                            </button>
+                            <button type="button" class="btn" on:click=move |_| choice.set(None)>
+                                {t.cancel}
+                            </button>
+                        </div>
+                    </form>
+                })
+            };
+            view! {
+                <p>{intro}</p>
+                {move || {
+                    choice.get().is_none().then(|| view! {
+                        <div class="form-actions">
+                            <button type="button" class="btn btn-primary" id="offer-accept" on:click=move |_| pick(true)>
+                                {tr(|t| t.accept_offer)}
+                            </button>
+                            <button type="button" class="btn" id="offer-reject" on:click=move |_| pick(false)>
+                                {tr(|t| t.reject_offer)}
+                            </button>
+                        </div>
+                    })
+                }}
+                {form}
+            }
+            .into_any()
+        };
+        view! {
+            <section class="card decision-card" aria-labelledby="decision-title">
+                <h2 class="card-title" id="decision-title">{t.decision_title}</h2>
+                {body}
+                <p class="field-error" id="decision-error" role="alert">{move || error.get()}</p>
+            </section>
+        }
+        .into_any()
     }
 }

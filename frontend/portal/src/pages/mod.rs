@@ -1,6 +1,7 @@
 //! One module per page of the portal.
 
 pub mod account;
+pub mod company;
 pub mod document;
 pub mod documents;
 pub mod login;

@@ -6,7 +6,7 @@ use portal_types::{Comment, CommentThread, NewComment, Problem};
 use crate::app::comments::{self, Caller};
 use crate::auth::IssuerSession;
 use crate::error::ApiError;
-use crate::routes::comments::{attachment_response, read_comment};
+use crate::routes::comments::{download, post_comment};
 use crate::state::AppState;
 
 /// The document's thread: the customer's and the issuer's comments, oldest first, with their
@@ -59,11 +59,14 @@ async fn issuer_comment(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = Caller::Issuer(&session);
-    let doc = comments::writable(&state, caller, id.into_inner()).await?;
-    let upload = read_comment(&state, &request, payload).await?;
-    let comment = comments::post(&state, caller, &doc, upload).await?;
-    Ok(HttpResponse::Created().json(comment))
+    post_comment(
+        &state,
+        Caller::Issuer(&session),
+        id.into_inner(),
+        &request,
+        payload,
+    )
+    .await
 }
 
 /// A file attached to a comment on the document, as a download.
@@ -86,8 +89,5 @@ async fn issuer_attachment(
     session: IssuerSession,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, attachment_id) = path.into_inner();
-    let (file, bytes) =
-        comments::attachment(&state, Caller::Issuer(&session), id, attachment_id).await?;
-    Ok(attachment_response(file, bytes))
+    download(&state, Caller::Issuer(&session), path.into_inner()).await
 }

@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use portal_store::entities::contractor;
 use portal_store::issuer::contractors::{self, ContractorFilter, ContractorSort};
 use portal_types::{
-    Address, Contractor, ContractorKind, ContractorPage, ContractorUpdate, ImportField,
-    ImportReport, NewContractor, Problem,
+    Address, Contractor, ContractorChanges, ContractorKind, ContractorPage, ContractorUpdate,
+    ImportField, ImportReport, NewContractor, Problem,
 };
 
 use super::query::Query;
@@ -280,6 +280,30 @@ async fn get_contractor(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(web::Json(view(&state, &session.organization.slug, found)?))
+}
+
+/// A contractor's history: each change of its company data (name, tax data, address,
+/// contact, bank account), by the customer in the portal or by staff, with the old and the new
+/// value, who and when; newest first, at most 500.
+#[utoipa::path(
+    tag = "issuer: contractors",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Contractor id")),
+    responses(
+        (status = 200, description = "The changes", body = ContractorChanges),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contractor in this organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/contractors/{id}/changes")]
+async fn contractor_changes(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<web::Json<ContractorChanges>, ApiError> {
+    Ok(web::Json(
+        app::company::history(&state, &session, id.into_inner()).await?,
+    ))
 }
 
 /// Change a contractor (owner, admin, sales). Withdrawing portal access ends its users'

@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(contractors::create_contractor)
         .service(contractors::import_contractors)
         .service(contractors::get_contractor)
+        .service(contractors::contractor_changes)
         .service(contractors::update_contractor)
         .service(contractors::archive_contractor)
         .service(contractors::restore_contractor)

@@ -190,7 +190,8 @@ async fn accept_offer(
     decided(&state, &session, id.into_inner(), Decision::Accept, body.0).await
 }
 
-/// Reject an open offer, with a reason if wanted. Final, like accepting.
+/// Reject an open offer, with a reason (required where the issuer says so). Final, like
+/// accepting.
 #[utoipa::path(
     tag = "portal: documents",
     security(("bearer" = [])),
@@ -202,7 +203,7 @@ async fn accept_offer(
         (status = 403, description = "The issuer takes no decisions in the portal", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document for this customer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an open offer: `not_an_offer`, `already_decided`, `offer_expired`, `not_open`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The reason is too long or holds control characters (`reason`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is missing where the issuer requires one, too long or holds control characters (`reason`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/documents/{id}/reject")]

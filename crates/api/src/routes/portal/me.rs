@@ -27,6 +27,7 @@ pub fn permissions(org: &organization::Model) -> PortalPermissions {
         download: org.portal_allow_download,
         comment: org.portal_allow_comments,
         accept_offers: org.portal_allow_offer_decisions,
+        rejection_reason_required: org.portal_rejection_reason_required,
         pay: org.portal_allow_payments,
     }
 }

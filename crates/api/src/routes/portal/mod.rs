@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod comments;
+pub mod company;
 pub mod documents;
 pub mod grid_body;
 pub mod me;
@@ -16,6 +17,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(me::portal_me)
         .service(me::update_portal_me)
         .service(me::change_password)
+        .service(company::portal_company)
+        .service(company::update_portal_company)
         .service(documents::list_documents)
         .service(documents::get_document)
         .service(documents::accept_offer)
