@@ -59,7 +59,7 @@ lint:
 # SQLite; then the admin's flows again with the servers on PostgreSQL.
 e2e: build-spa ensure-postgres
     ./scripts/e2e
-    E2E_PG_URL={{pg_admin_url}} ./scripts/e2e tests/admin.spec.ts tests/admin-work.spec.ts tests/admin-import.spec.ts
+    E2E_PG_URL={{pg_admin_url}} ./scripts/e2e tests/admin.spec.ts tests/admin-work.spec.ts tests/admin-import.spec.ts tests/admin-company.spec.ts tests/offers.spec.ts tests/company.spec.ts
 
 # Build the single-page apps into frontend/dist.
 build-spa:

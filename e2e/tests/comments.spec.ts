@@ -81,13 +81,18 @@ test('customer and staff talk on a document, with a file, each side mailed', asy
   // The salesperson (nobody here: the owners and admins) is mailed, the words quoted.
   await expect.poll(() => mailsOf('scratch').filter((m) => m.to === 'owner@demo.example' && m.text.includes('Paid on Monday')).length, { timeout: 10_000 }).toBe(1);
 
-  // Staff see it in the admin and reply.
+  // Staff find it among their unread comments on the overview, marked new in the thread, and
+  // reply.
+  const number = (await (await request.get(`${scratch()}/api/v1/issuer/documents/${id}`, auth(owner))).json()).number as string;
   const context = await browser.newContext();
   const staff = await context.newPage();
-  await staff.goto(`${scratch()}/admin/documents/${id}`);
+  await staff.goto(`${scratch()}/admin`);
   await staffSignIn(staff);
+  await staff.locator('#unread').getByRole('link', { name: number, exact: true }).click();
+  await expect(staff).toHaveURL(new RegExp(`/admin/documents/${id}$`));
   const thread = staff.locator('#thread');
   await expect(thread.locator('.comment-body')).toHaveText(text);
+  await expect(thread.locator('.comment-new')).toContainText('New');
   await expect(thread.locator('button[data-file]')).toHaveText(fileName);
   await staff.locator('#comment-body').fill('Thank you, Bea — booked.\nSee you next month.');
   await staff.locator('#comment-send').click();
@@ -97,9 +102,19 @@ test('customer and staff talk on a document, with a file, each side mailed', asy
   await screenshot(staff, 'admin-comment-thread');
   await context.close();
 
-  // The customer sees the reply and is mailed about it.
-  await page.reload();
+  // The customer's overview points to the reply; it is marked new once, and is mailed.
+  await page.goto(scratch() + portal(''));
+  const unread = page.locator('#unread');
+  await expect(unread).toBeVisible();
+  await unread.getByRole('link', { name: new RegExp(number) }).click();
   await expect(page.locator('#thread .comment')).toHaveCount(2);
   await expect(page.locator('#thread .comment').nth(1)).toContainText('See you next month.');
+  await expect(page.locator('#thread .comment-new')).toHaveCount(1);
+  await page.reload();
+  await expect(page.locator('#thread .comment')).toHaveCount(2);
+  await expect(page.locator('#thread .comment-new')).toHaveCount(0);
+  await page.goto(scratch() + portal(''));
+  await expect(page.locator('.stat-value').first()).toBeVisible();
+  await expect(page.locator('#unread')).toBeHidden();
   await expect.poll(() => mailsOf('scratch').filter((m) => m.to === email && m.text.includes('booked.')).length, { timeout: 10_000 }).toBe(1);
 });

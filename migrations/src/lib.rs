@@ -18,6 +18,7 @@ mod m20261203_000005_signups;
 mod m20261203_000006_offer_decisions;
 mod m20261204_000001_comments;
 mod m20261205_000001_company_data;
+mod m20261205_000002_comment_reads;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000006_offer_decisions::Migration),
             Box::new(m20261204_000001_comments::Migration),
             Box::new(m20261205_000001_company_data::Migration),
+            Box::new(m20261205_000002_comment_reads::Migration),
         ]
     }
 }

@@ -422,6 +422,15 @@ impl Client {
         .await
     }
 
+    /// `GET {realm}/comments/unread`: the caller's documents with unread comments.
+    pub async fn unread_comments(
+        &self,
+        realm: Realm,
+    ) -> Result<portal_types::UnreadComments, ClientError> {
+        self.send(self.request(Method::GET, &format!("{}/comments/unread", realm.prefix())))
+            .await
+    }
+
     /// `POST {realm}/documents/{id}/comments`: a comment with files (as `multipart/form-data`),
     /// or without (as JSON).
     pub async fn post_comment(

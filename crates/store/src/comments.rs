@@ -149,3 +149,152 @@ pub async fn find_attachment(
         .is_some();
     Ok(on_document.then_some(file))
 }
+
+/// Who reads a conversation: the key of its `comment_reads` rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// A portal user (reads the issuer's comments).
+    PortalUser(i64),
+    /// A member of the issuer's staff (reads the customer's comments).
+    Staff(i64),
+}
+
+impl Reader {
+    fn key(self) -> String {
+        match self {
+            Reader::PortalUser(id) => format!("p:{id}"),
+            Reader::Staff(id) => format!("s:{id}"),
+        }
+    }
+
+    /// The side whose comments this reader has to read.
+    fn others(self) -> &'static str {
+        match self {
+            Reader::PortalUser(_) => "issuer",
+            Reader::Staff(_) => "customer",
+        }
+    }
+}
+
+/// The newest comment of document `document_id` the reader had seen (0: none).
+pub async fn last_read(
+    db: &impl ConnectionTrait,
+    document_id: i64,
+    reader: Reader,
+) -> Result<i64, StoreError> {
+    let row = db
+        .query_one_raw(crate::stmt(
+            db,
+            "SELECT last_read_comment_id FROM comment_reads WHERE reader = $1 AND document_id = $2",
+            vec![reader.key().into(), document_id.into()],
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<i64>("", "last_read_comment_id")?,
+        None => 0,
+    })
+}
+
+/// Notes that the reader has seen the document's comments up to `comment_id` (a mark never
+/// moves back: of two readers' tabs the later comment wins).
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+    document_id: i64,
+    reader: Reader,
+    comment_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    db.execute_raw(crate::stmt(
+        db,
+        "INSERT INTO comment_reads (organization_id, document_id, reader, last_read_comment_id, read_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (reader, document_id) DO UPDATE SET
+           last_read_comment_id = CASE
+             WHEN comment_reads.last_read_comment_id < excluded.last_read_comment_id
+             THEN excluded.last_read_comment_id ELSE comment_reads.last_read_comment_id END,
+           read_at = excluded.read_at",
+        vec![
+            organization_id.into(),
+            document_id.into(),
+            reader.key().into(),
+            comment_id.into(),
+            now.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A document with comments its reader has not seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadDocument {
+    pub document_id: i64,
+    pub number: String,
+    pub doc_type: String,
+    pub contractor_id: i64,
+    pub contractor_name: String,
+    /// Comments of the other side past the reader's mark.
+    pub unread: i64,
+    /// The newest of them.
+    pub latest_comment_id: i64,
+}
+
+/// Where the documents a reader may see are limited further than to its organisation: a portal
+/// user sees its customer's issued documents of the released types.
+#[derive(Debug, Clone, Copy)]
+pub struct Visible<'a> {
+    pub contractor_id: Option<i64>,
+    pub types: Option<&'a [portal_types::DocumentType]>,
+}
+
+/// The reader's documents with unread comments of the other side, newest first, at most
+/// `limit`.
+pub async fn unread(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+    reader: Reader,
+    visible: Visible<'_>,
+    limit: u64,
+) -> Result<Vec<UnreadDocument>, StoreError> {
+    let mut sql = crate::sql::Sql::new(
+        "SELECT c.document_id, d.number, d.doc_type, d.contractor_id, k.name AS contractor_name, \
+         COUNT(*) AS unread, MAX(c.id) AS latest FROM comments c \
+         JOIN documents d ON d.id = c.document_id JOIN contractors k ON k.id = d.contractor_id \
+         LEFT JOIN comment_reads r ON r.document_id = c.document_id AND r.reader = ",
+    );
+    sql.bind(reader.key())
+        .push(" WHERE c.organization_id = ")
+        .bind(organization_id)
+        .push(" AND d.organization_id = ")
+        .bind(organization_id)
+        .push(" AND c.side = ")
+        .bind(reader.others())
+        .push(" AND c.id > COALESCE(r.last_read_comment_id, 0) AND d.state <> 'draft'");
+    if let Some(contractor) = visible.contractor_id {
+        sql.push(" AND d.contractor_id = ").bind(contractor);
+    }
+    if let Some(types) = visible.types {
+        if types.is_empty() {
+            return Ok(Vec::new());
+        }
+        sql.push(" AND d.doc_type IN ")
+            .bind_list(types.iter().map(|t| t.as_str()));
+    }
+    sql.push(" GROUP BY c.document_id, d.number, d.doc_type, d.contractor_id, k.name ORDER BY latest DESC LIMIT ")
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX));
+    let rows = db.query_all_raw(sql.statement(db)).await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(UnreadDocument {
+                document_id: row.try_get("", "document_id")?,
+                number: row.try_get("", "number")?,
+                doc_type: row.try_get("", "doc_type")?,
+                contractor_id: row.try_get("", "contractor_id")?,
+                contractor_name: row.try_get("", "contractor_name")?,
+                unread: row.try_get("", "unread")?,
+                latest_comment_id: row.try_get("", "latest")?,
+            })
+        })
+        .collect()
+}

@@ -56,6 +56,37 @@ pub struct CommentThread {
     /// Whether the caller may add one (the issuer releases commenting in the portal; staff
     /// comment on issued documents).
     pub can_comment: bool,
+    /// The newest comment the caller had seen before this read (0: none): the other side's
+    /// comments after it are new. Reading the thread marks all of it read.
+    #[serde(default)]
+    pub last_read_comment_id: i64,
+}
+
+/// A document with comments of the other side the caller has not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnreadDocument {
+    /// Document id.
+    pub document_id: i64,
+    /// Document number.
+    pub number: String,
+    /// Document type.
+    pub doc_type: crate::DocumentType,
+    /// The customer (contractor) id.
+    pub contractor_id: i64,
+    /// The customer's name.
+    pub contractor_name: String,
+    /// How many comments are unread.
+    pub unread: u32,
+}
+
+/// `GET …/comments/unread`: the caller's documents with unread comments, newest first (at most
+/// 100).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnreadComments {
+    /// The documents.
+    pub items: Vec<UnreadDocument>,
 }
 
 /// A comment without files, as JSON (with files it is sent as `multipart/form-data`: a

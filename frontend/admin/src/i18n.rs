@@ -493,6 +493,9 @@ pub struct Texts {
     pub unanswered_no: &'static str,
     pub unanswered_title: &'static str,
     pub unanswered_none: &'static str,
+    pub unread_title: &'static str,
+    pub unread_none: &'static str,
+    pub unread_count: &'static str,
     pub ev_commented: &'static str,
 }
 
@@ -1028,6 +1031,9 @@ pub const EN: Texts = Texts {
     unanswered_no: "Answered or none",
     unanswered_title: "Comments waiting for an answer",
     unanswered_none: "No customer is waiting for an answer.",
+    unread_title: "New customer comments for you",
+    unread_none: "You have read every comment.",
+    unread_count: "{n} new",
     ev_commented: "Comment written",
 };
 
@@ -1475,6 +1481,9 @@ pub const BG: Texts = Texts {
     unanswered_no: "С отговор или без коментари",
     unanswered_title: "Коментари, които чакат отговор",
     unanswered_none: "Няма клиент, който чака отговор.",
+    unread_title: "Нови коментари от клиенти за вас",
+    unread_none: "Прочели сте всички коментари.",
+    unread_count: "{n} нови",
     ev_commented: "Написан коментар",
 };
 
@@ -1922,6 +1931,9 @@ pub const DE: Texts = Texts {
     unanswered_no: "Beantwortet oder keine",
     unanswered_title: "Kommentare, die auf Antwort warten",
     unanswered_none: "Kein Kunde wartet auf eine Antwort.",
+    unread_title: "Neue Kundenkommentare für Sie",
+    unread_none: "Sie haben alle Kommentare gelesen.",
+    unread_count: "{n} neu",
     ev_commented: "Kommentar geschrieben",
 };
 
@@ -2369,5 +2381,8 @@ pub const ES: Texts = Texts {
     unanswered_no: "Respondidos o sin comentarios",
     unanswered_title: "Comentarios que esperan respuesta",
     unanswered_none: "Ningún cliente espera respuesta.",
+    unread_title: "Comentarios nuevos de clientes para usted",
+    unread_none: "Ha leído todos los comentarios.",
+    unread_count: "{n} nuevos",
     ev_commented: "Comentario escrito",
 };

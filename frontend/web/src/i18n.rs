@@ -155,6 +155,7 @@ pub struct Common {
     pub thread_err_many: &'static str,
     pub thread_err_empty: &'static str,
     pub thread_err_file: &'static str,
+    pub thread_new: &'static str,
 }
 
 impl Common {
@@ -269,6 +270,7 @@ pub const EN: Common = Common {
     thread_err_many: "Too many files for one message.",
     thread_err_empty: "Write a message or attach a file.",
     thread_err_file: "“{name}” cannot be attached: it is empty or its name is not allowed.",
+    thread_new: "New",
 };
 
 pub const BG: Common = Common {
@@ -322,6 +324,7 @@ pub const BG: Common = Common {
     thread_err_many: "Твърде много файлове за едно съобщение.",
     thread_err_empty: "Напишете съобщение или прикачете файл.",
     thread_err_file: "„{name}“ не може да се прикачи: празен е или името му не е позволено.",
+    thread_new: "Ново",
 };
 
 pub const DE: Common = Common {
@@ -376,6 +379,7 @@ pub const DE: Common = Common {
     thread_err_many: "Zu viele Dateien für eine Nachricht.",
     thread_err_empty: "Schreiben Sie eine Nachricht oder hängen Sie eine Datei an.",
     thread_err_file: "„{name}“ kann nicht angehängt werden: die Datei ist leer oder ihr Name ist nicht erlaubt.",
+    thread_new: "Neu",
 };
 
 pub const ES: Common = Common {
@@ -429,4 +433,5 @@ pub const ES: Common = Common {
     thread_err_many: "Demasiados archivos para un mensaje.",
     thread_err_empty: "Escriba un mensaje o adjunte un archivo.",
     thread_err_file: "«{name}» no se puede adjuntar: está vacío o su nombre no está permitido.",
+    thread_new: "Nuevo",
 };

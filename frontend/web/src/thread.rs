@@ -205,6 +205,7 @@ fn decode(body: &str) -> Result<CommentThread, ApiError> {
         can_comment: get(&root, "can_comment")
             .as_bool()
             .ok_or(ApiError::Decode)?,
+        last_read_comment_id: number(&root, "last_read_comment_id").unwrap_or(0),
     })
 }
 
@@ -249,16 +250,23 @@ fn items_html(t: &CommentThread, mine: CommentSide, c: &Common, l: Locale) -> St
         h.element("li", "muted thread-empty", c.thread_empty);
     }
     for item in &t.items {
+        // The other side's words since the reader last opened the thread.
+        let new = item.side != mine && item.id > t.last_read_comment_id;
         h.raw(if item.side == mine {
             "<li class=\"comment comment-mine\">"
+        } else if new {
+            "<li class=\"comment comment-new\">"
         } else {
             "<li class=\"comment\">"
         });
         h.raw("<p class=\"comment-meta\">")
             .element("strong", "", &item.author)
             .raw(" · ")
-            .element("time", "", &fmt::date_time(l, item.created_at))
-            .raw("</p>");
+            .element("time", "", &fmt::date_time(l, item.created_at));
+        if new {
+            h.raw(" ").element("span", "badge badge-info", c.thread_new);
+        }
+        h.raw("</p>");
         if !item.body.is_empty() {
             h.element("p", "comment-body", &item.body);
         }

@@ -15,7 +15,10 @@ use portal_store::entities::{attachment, comment, contractor, document, portal_u
 use portal_store::issuer::{IssuerScope, documents as issuer_documents, staff};
 use portal_store::portal::{find_visible, released_types};
 use portal_store::{events, outbox};
-use portal_types::{AttachmentInfo, Comment, CommentSide, CommentThread, DocumentType, FieldError};
+use portal_types::{
+    AttachmentInfo, Comment, CommentSide, CommentThread, DocumentType, FieldError, UnreadComments,
+    UnreadDocument,
+};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
@@ -28,6 +31,9 @@ use crate::storage;
 
 /// The longest comment, in characters.
 pub const MAX_BODY: usize = 10_000;
+
+/// The most documents `unread` lists.
+const UNREAD_LIMIT: u64 = 100;
 
 /// Who is asking.
 #[derive(Clone, Copy)]
@@ -66,6 +72,14 @@ pub fn person(user: &portal_user::Model) -> String {
 }
 
 impl Caller<'_> {
+    /// The caller as a reader of conversations.
+    fn reader(&self) -> stored::Reader {
+        match self {
+            Caller::Portal(s) => stored::Reader::PortalUser(s.portal_user_id),
+            Caller::Issuer(s) => stored::Reader::Staff(s.staff_user_id),
+        }
+    }
+
     fn organization_id(&self) -> i64 {
         match self {
             Caller::Portal(s) => s.organization_id,
@@ -105,12 +119,66 @@ pub async fn thread(
     id: i64,
 ) -> Result<CommentThread, ApiError> {
     let (doc, can_comment) = caller.document(&state.db, id).await?;
-    let items = stored::thread(&state.db, caller.organization_id(), doc.id)
+    let items: Vec<Comment> = stored::thread(&state.db, caller.organization_id(), doc.id)
         .await?
         .into_iter()
         .map(|(c, files)| view(c, files))
         .collect();
-    Ok(CommentThread { items, can_comment })
+    let reader = caller.reader();
+    let last_read_comment_id = stored::last_read(&state.db, doc.id, reader).await?;
+    if let Some(newest) = items.last().map(|c| c.id)
+        && newest > last_read_comment_id
+    {
+        stored::mark_read(
+            &state.db,
+            caller.organization_id(),
+            doc.id,
+            reader,
+            newest,
+            portal_store::now(),
+        )
+        .await?;
+    }
+    Ok(CommentThread {
+        items,
+        can_comment,
+        last_read_comment_id,
+    })
+}
+
+/// The caller's documents with comments of the other side it has not read, newest first.
+pub async fn unread(state: &AppState, caller: Caller<'_>) -> Result<UnreadComments, ApiError> {
+    let scope = match caller {
+        Caller::Portal(s) => Some(s.scope()),
+        Caller::Issuer(_) => None,
+    };
+    let visible = stored::Visible {
+        contractor_id: scope.as_ref().map(|s| s.contractor_id),
+        types: scope.as_ref().map(|s| s.types.as_slice()),
+    };
+    let rows = stored::unread(
+        &state.db,
+        caller.organization_id(),
+        caller.reader(),
+        visible,
+        UNREAD_LIMIT,
+    )
+    .await?;
+    Ok(UnreadComments {
+        items: rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(UnreadDocument {
+                    document_id: r.document_id,
+                    number: r.number,
+                    doc_type: DocumentType::parse(&r.doc_type)?,
+                    contractor_id: r.contractor_id,
+                    contractor_name: r.contractor_name,
+                    unread: u32::try_from(r.unread).unwrap_or(u32::MAX),
+                })
+            })
+            .collect(),
+    })
 }
 
 /// An attachment of a comment on document `id`, with its content.

@@ -5,7 +5,7 @@
 
 use portal_domain::filter::{SortColumn, StatusFilter};
 use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{AnyOfBuilder, ArrayItems, ObjectBuilder, Schema, Type};
 
 /// An ISO 4217 currency code the portal knows (`EUR`, `BGN`, `JPY`, …).
 pub struct CurrencyCode;
@@ -81,10 +81,14 @@ impl<T: utoipa::IntoParams> utoipa::IntoParams for OrEmpty<T> {
 /// The document grid's query parameters.
 pub type GridParams = OrEmpty<GridFields>;
 
-/// `schema`, or an empty string (an array may already be empty: it stays as it is).
+/// `schema`, or an empty string. A comma-separated list takes empty items too (`state=` is the
+/// list of one empty item; the parsers skip empty items as they skip empty values).
 fn or_empty(schema: RefOr<Schema>) -> RefOr<Schema> {
-    if let RefOr::T(Schema::Array(_)) = schema {
-        return schema;
+    if let RefOr::T(Schema::Array(mut array)) = schema {
+        if let ArrayItems::RefOrSchema(items) = array.items {
+            array.items = ArrayItems::RefOrSchema(Box::new(or_empty(*items)));
+        }
+        return RefOr::T(Schema::Array(array));
     }
     let empty = ObjectBuilder::new()
         .schema_type(Type::String)

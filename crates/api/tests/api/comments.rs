@@ -588,3 +588,76 @@ async fn a_failed_write_removes_the_stored_files_and_the_sweep_takes_only_orphan
         PNG
     );
 }
+
+/// The ids of the documents `realm`'s caller has unread comments on, with their counts.
+async fn unread(client: &Client, realm: Realm) -> Vec<(i64, u32)> {
+    client
+        .unread_comments(realm)
+        .await
+        .expect("unread")
+        .items
+        .iter()
+        .map(|d| (d.document_id, d.unread))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_person_has_its_own_unread_comments_until_it_opens_the_thread() {
+    let app = spawn_app().await;
+    let owner = app.issuer_client().await;
+    let admin = app.staff_client("admin").await;
+    let kunde = app.portal_client("kunde").await;
+    let acme = app.portal_client("acme").await;
+    let id = first_document(&kunde).await;
+
+    // Two words of the customer: unread for each member of staff, not for the customer.
+    for text in ["Erste Frage", "Zweite Frage"] {
+        kunde
+            .post_comment(Realm::Portal, id, text, &[])
+            .await
+            .expect("comment");
+    }
+    assert_eq!(unread(&owner, Realm::Issuer).await, [(id, 2)]);
+    assert_eq!(unread(&admin, Realm::Issuer).await, [(id, 2)]);
+    assert_eq!(unread(&kunde, Realm::Portal).await, []);
+
+    // The owner opens the thread: told what it had seen (nothing), then it is read — for the
+    // owner only.
+    let first = owner.comments(Realm::Issuer, id).await.expect("thread");
+    assert_eq!(first.last_read_comment_id, 0);
+    let newest = first.items.last().expect("comments").id;
+    assert_eq!(unread(&owner, Realm::Issuer).await, []);
+    assert_eq!(unread(&admin, Realm::Issuer).await, [(id, 2)]);
+    let again = owner.comments(Realm::Issuer, id).await.expect("thread");
+    assert_eq!(again.last_read_comment_id, newest);
+
+    // The owner's reply is unread for the customer's users, not for another customer's.
+    owner
+        .post_comment(Realm::Issuer, id, "Antwort", &[])
+        .await
+        .expect("reply");
+    assert_eq!(unread(&kunde, Realm::Portal).await, [(id, 1)]);
+    assert_eq!(unread(&acme, Realm::Portal).await, []);
+    let rival = app.rival_owner().await;
+    assert_eq!(unread(&rival, Realm::Issuer).await, []);
+    // A type the issuer no longer shows in the portal is not listed there.
+    let doc_type = kunde
+        .portal_document(id)
+        .await
+        .expect("document")
+        .row
+        .doc_type;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE organizations SET portal_document_types = '{}'",
+            portal_types::DocumentType::ALL
+                .iter()
+                .filter(|t| **t != doc_type)
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        ))
+        .await
+        .expect("hide the type");
+    assert_eq!(unread(&kunde, Realm::Portal).await, []);
+}

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use portal_domain::locale::Locale;
-use portal_types::{EventPage, IssuerDocumentPage};
+use portal_types::{EventPage, IssuerDocumentPage, UnreadComments};
 use portal_ui::text;
 use portal_web::api;
 use portal_web::fmt;
@@ -43,6 +43,16 @@ pub fn HomePage() -> impl IntoView {
         "{}/events?actor=portal_user&per_page=10",
         api::base()
     ));
+    let unread = panel::<UnreadComments>(format!("{}/comments/unread", api::base()));
+    let unread_html = text(move || {
+        let t = i18n.t();
+        if unread.failed.get() {
+            return failed_item(t);
+        }
+        unread
+            .data
+            .with(|u| u.as_ref().map(|u| unread_html(u, t)).unwrap_or_default())
+    });
 
     let card = move |id: &'static str,
                      title: Signal<String>,
@@ -119,6 +129,10 @@ pub fn HomePage() -> impl IntoView {
                 |t| t.unanswered_none,
                 false,
             )}
+            <section class="card section home-card" id="unread" aria-labelledby="unread-title">
+                <h2 id="unread-title">{tr(|t| t.unread_title)}</h2>
+                <ul class="home-list" inner_html=unread_html></ul>
+            </section>
             <section class="card section home-card" id="recent" aria-labelledby="recent-title">
                 <h2 id="recent-title">{tr(|t| t.recent_title)}</h2>
                 <ul class="home-list" inner_html=events_html></ul>
@@ -126,6 +140,30 @@ pub fn HomePage() -> impl IntoView {
             </section>
         </div>
     }
+}
+
+/// The documents whose customers wrote what the signed-in member has not read yet.
+fn unread_html(u: &UnreadComments, t: &Texts) -> String {
+    let mut h = Html::with_capacity(u.items.len() * 200 + 100);
+    if u.items.is_empty() {
+        h.element("li", "muted", t.unread_none);
+    }
+    for d in &u.items {
+        h.raw("<li><a href=\"")
+            .text(&format!("{ROOT}/documents/{}", d.document_id))
+            .raw("\">")
+            .text(&d.number)
+            .raw("</a> <span>")
+            .text(&d.contractor_name)
+            .raw("</span> ")
+            .element(
+                "span",
+                "badge badge-info",
+                &fill(t.unread_count, &[("n", &d.unread.to_string())]),
+            )
+            .raw("</li>");
+    }
+    h.finish()
 }
 
 /// A list item saying the list could not be loaded.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use portal_domain::locale::Locale;
-use portal_types::PortalSummary;
+use portal_types::{PortalSummary, UnreadComments};
 use portal_ui::{dyn_view, text};
 
 use crate::app::{Account, portal_path, set_title, use_org};
@@ -29,6 +29,21 @@ pub fn SummaryPage() -> impl IntoView {
     };
     fetch();
     Effect::new(move |_| set_title(i18n.t().nav_summary));
+    // The issuer's replies this user has not read yet (shown only when there are some).
+    let unread = RwSignal::new(None::<UnreadComments>);
+    spawn_local(async move {
+        if let Ok(u) = api::get::<UnreadComments>(&format!("{}/comments/unread", api::base())).await
+        {
+            let _ = unread.try_set(Some(u));
+        }
+    });
+    let unread_list = text(move || {
+        unread.with(|u| {
+            u.as_ref()
+                .map(|u| unread_html(u, i18n.t(), &org.get()))
+                .unwrap_or_default()
+        })
+    });
 
     let welcome = text(move || {
         account
@@ -81,6 +96,15 @@ pub fn SummaryPage() -> impl IntoView {
                 view! { <LoadError message=message on_retry=fetch /> }.into_any()
             }
             Some(Ok(_)) => view! {
+                <section
+                    class="card unread-card"
+                    id="unread"
+                    aria-labelledby="unread-title"
+                    hidden=move || unread_list.with(String::is_empty)
+                >
+                    <h2 class="card-title" id="unread-title">{tr(|t| t.unread_title)}</h2>
+                    <ul class="type-list" inner_html=unread_list></ul>
+                </section>
                 <div class="summary-cards" inner_html=cards></div>
                 <div class="summary-grid">
                     <section class="card" aria-labelledby="recent-title">
@@ -107,6 +131,29 @@ pub fn SummaryPage() -> impl IntoView {
             .into_any(),
         })}
     }
+}
+
+/// The documents with replies the user has not read: each a link, with how many; empty when
+/// there are none.
+fn unread_html(u: &UnreadComments, t: &Texts, org: &str) -> String {
+    let mut h = Html::default();
+    for d in &u.items {
+        h.raw("<li><a class=\"type-chip\" href=\"")
+            .text(&portal_path(org, &format!("/documents/{}", d.document_id)))
+            .raw("\">")
+            .element(
+                "span",
+                "",
+                &format!("{} {}", t.doc_type(d.doc_type), d.number),
+            )
+            .element(
+                "span",
+                "count",
+                &fill(t.unread_count, &[("n", &d.unread.to_string())]),
+            )
+            .raw("</a></li>");
+    }
+    h.finish()
 }
 
 /// One card per currency: open, overdue, paid in the last 12 months.

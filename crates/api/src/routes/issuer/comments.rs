@@ -1,7 +1,7 @@
 //! The conversation on a document, on the issuer's side.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use portal_types::{Comment, CommentThread, NewComment, Problem};
+use portal_types::{Comment, CommentThread, NewComment, Problem, UnreadComments};
 
 use crate::app::comments::{self, Caller};
 use crate::auth::IssuerSession;
@@ -90,4 +90,24 @@ async fn issuer_attachment(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     download(&state, Caller::Issuer(&session), path.into_inner()).await
+}
+
+/// The caller's documents with comments it has not read (the organisation's documents whose customer wrote since the caller last opened
+/// their conversation), newest first, at most 100.
+#[utoipa::path(
+    tag = "issuer: documents",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The documents with unread comments", body = UnreadComments),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/comments/unread")]
+async fn issuer_unread_comments(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+) -> Result<web::Json<UnreadComments>, ApiError> {
+    Ok(web::Json(
+        comments::unread(&state, Caller::Issuer(&session)).await?,
+    ))
 }

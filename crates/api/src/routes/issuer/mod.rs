@@ -48,6 +48,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(documents::cancel_document)
         .service(documents::credit_note)
         .service(documents::convert_offer)
+        .service(comments::issuer_unread_comments)
         .service(comments::issuer_comments)
         .service(comments::issuer_comment)
         .service(comments::issuer_attachment)

@@ -1,7 +1,7 @@
 //! The conversation on a customer's document.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use portal_types::{Comment, CommentThread, NewComment, Problem};
+use portal_types::{Comment, CommentThread, NewComment, Problem, UnreadComments};
 
 use crate::app::comments::{self, Caller};
 use crate::auth::PortalSession;
@@ -90,4 +90,24 @@ async fn portal_attachment(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     download(&state, Caller::Portal(&session), path.into_inner()).await
+}
+
+/// The caller's documents with comments it has not read (the customer's documents whose issuer wrote since the caller last opened
+/// their conversation), newest first, at most 100.
+#[utoipa::path(
+    tag = "portal: documents",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The documents with unread comments", body = UnreadComments),
+        (status = 401, description = "No valid portal access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/comments/unread")]
+async fn portal_unread_comments(
+    state: web::Data<AppState>,
+    session: PortalSession,
+) -> Result<web::Json<UnreadComments>, ApiError> {
+    Ok(web::Json(
+        comments::unread(&state, Caller::Portal(&session)).await?,
+    ))
 }

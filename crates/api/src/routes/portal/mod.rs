@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(documents::get_document)
         .service(documents::accept_offer)
         .service(documents::reject_offer)
+        .service(comments::portal_unread_comments)
         .service(comments::portal_comments)
         .service(comments::portal_comment)
         .service(comments::portal_attachment)
