@@ -88,7 +88,7 @@ test('customer and staff talk on a document, with a file, each side mailed', asy
   const staff = await context.newPage();
   await staff.goto(`${scratch()}/admin`);
   await staffSignIn(staff);
-  await staff.locator('#unread').getByRole('link', { name: number, exact: true }).click();
+  await staff.locator('#unread').getByRole('link', { name: `Invoice ${number}`, exact: true }).click();
   await expect(staff).toHaveURL(new RegExp(`/admin/documents/${id}$`));
   const thread = staff.locator('#thread');
   await expect(thread.locator('.comment-body')).toHaveText(text);
@@ -113,7 +113,10 @@ test('customer and staff talk on a document, with a file, each side mailed', asy
   await page.reload();
   await expect(page.locator('#thread .comment')).toHaveCount(2);
   await expect(page.locator('#thread .comment-new')).toHaveCount(0);
+  // Back on the overview, nothing is unread any more (asserted once the list has been asked for).
+  const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/portal/comments/unread'));
   await page.goto(scratch() + portal(''));
+  expect((await (await asked).json()).items).toEqual([]);
   await expect(page.locator('.stat-value').first()).toBeVisible();
   await expect(page.locator('#unread')).toBeHidden();
   await expect.poll(() => mailsOf('scratch').filter((m) => m.to === email && m.text.includes('booked.')).length, { timeout: 10_000 }).toBe(1);

@@ -47,11 +47,23 @@ export async function waitForGrid(page: Page, action: () => Promise<unknown>) {
   return res.json();
 }
 
+/**
+ * POSTs a sign-in for a test's own setup. Once more when the connection was reset: the request
+ * context reuses a kept-alive connection, and one the server closes for idleness (5 s) as the
+ * request leaves is reset — a race of the test's client, not a behaviour under test.
+ */
+async function signInPost(request: APIRequestContext, url: string, data: object) {
+  try {
+    return await request.post(url, { data });
+  } catch (e) {
+    if (!String(e).includes('ECONNRESET')) throw e;
+    return await request.post(url, { data });
+  }
+}
+
 /** An access token for direct API calls (to compute what the grid should show). */
 export async function apiToken(request: APIRequestContext, base: string, username: string, password = PASSWORD) {
-  const res = await request.post(`${base}/api/v1/portal/auth/login`, {
-    data: { organization: ORG, username, password },
-  });
+  const res = await signInPost(request, `${base}/api/v1/portal/auth/login`, { organization: ORG, username, password });
   expect(res.status()).toBe(200);
   return (await res.json()).access_token as string;
 }
@@ -147,9 +159,7 @@ export async function linkInMail(server: 'main' | 'scratch', address: string, pa
 
 /** An issuer access token of the demo owner (for setting up data through the API). */
 export async function ownerToken(request: APIRequestContext, base: string) {
-  const res = await request.post(`${base}/api/v1/issuer/auth/login`, {
-    data: { email: 'owner@demo.example', password: 'demo-owner-pass' },
-  });
+  const res = await signInPost(request, `${base}/api/v1/issuer/auth/login`, { email: 'owner@demo.example', password: 'demo-owner-pass' });
   expect(res.status()).toBe(200);
   return (await res.json()).access_token as string;
 }

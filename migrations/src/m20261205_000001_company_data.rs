@@ -21,8 +21,8 @@ const STATEMENTS: &[&str] = &[
     "ALTER TABLE organizations ADD COLUMN portal_company_fields TEXT NOT NULL DEFAULT ''",
     "CREATE TABLE contractor_changes (
         id {id},
-        organization_id BIGINT NOT NULL REFERENCES organizations (id),
-        contractor_id BIGINT NOT NULL REFERENCES contractors (id),
+        organization_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+        contractor_id BIGINT NOT NULL REFERENCES contractors (id) ON DELETE CASCADE,
         changed_at {ts} NOT NULL,
         side TEXT NOT NULL CHECK (side IN ('customer', 'issuer')),
         portal_user_id BIGINT,

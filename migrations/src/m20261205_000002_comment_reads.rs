@@ -15,8 +15,8 @@ impl MigrationName for Migration {
 const STATEMENTS: &[&str] = &[
     "CREATE TABLE comment_reads (
         id {id},
-        organization_id BIGINT NOT NULL REFERENCES organizations (id),
-        document_id BIGINT NOT NULL REFERENCES documents (id),
+        organization_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+        document_id BIGINT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
         reader TEXT NOT NULL,
         last_read_comment_id BIGINT NOT NULL,
         read_at {ts} NOT NULL

@@ -8,7 +8,21 @@ pub use portal_web::components::{
 };
 use portal_web::html::Html;
 
-use crate::i18n::Texts;
+use crate::i18n::{Texts, TextsOf, use_i18n};
+
+/// What a page whose data did not load says: the network is down, or something else went wrong.
+pub fn load_failure(e: portal_web::api::ApiError) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        let t = i18n.t();
+        if e == portal_web::api::ApiError::Network {
+            t.common.error_network
+        } else {
+            t.common.error_generic
+        }
+        .to_owned()
+    })
+}
 
 /// Payment status, state and overdue of a document as badges.
 pub fn badges_html(h: &mut Html, t: &Texts, r: &portal_types::DocumentRow) {

@@ -48,17 +48,22 @@ pub fn fields_column(groups: &[CompanyFields]) -> String {
     names.join(",")
 }
 
+/// A contractor's postal address as the API shows it.
+pub fn address(c: &contractor::Model) -> Address {
+    Address {
+        street: c.street.clone(),
+        city: c.city.clone(),
+        postal_code: c.postal_code.clone(),
+        country: c.country.clone(),
+    }
+}
+
 fn view(c: contractor::Model, org: &organization::Model) -> PortalCompany {
     PortalCompany {
+        address: address(&c),
         name: c.name,
         tax_id: c.tax_id,
         vat_number: c.vat_number,
-        address: Address {
-            street: c.street,
-            city: c.city,
-            postal_code: c.postal_code,
-            country: c.country,
-        },
         email: c.email,
         phone: c.phone,
         iban: c.iban,
@@ -208,13 +213,35 @@ pub async fn update(
         ("iban", input.iban.is_some()),
         ("bic", input.bic.is_some()),
     ];
+    let locked = |checked: &mut Checked, field: &str| {
+        checked.push(FieldError::new(
+            field,
+            "locked",
+            "the issuer keeps this field; ask them to change it",
+        ))
+    };
     for (field, present) in given {
-        if present && !open.contains(&group_of(field)) {
-            checked.push(FieldError::new(
-                field,
-                "locked",
-                "the issuer keeps this field; ask them to change it",
-            ));
+        if !present || open.contains(&group_of(field)) {
+            continue;
+        }
+        // An address is named by its parts, as the form shows them.
+        let parts = input.address.as_ref().map(|a| {
+            [
+                ("address.street", a.street.is_some()),
+                ("address.city", a.city.is_some()),
+                ("address.postal_code", a.postal_code.is_some()),
+                ("address.country", a.country.is_some()),
+            ]
+        });
+        match parts {
+            Some(parts) if field == "address" && parts.iter().any(|(_, given)| *given) => {
+                for (part, given) in parts {
+                    if given {
+                        locked(&mut checked, part);
+                    }
+                }
+            }
+            _ => locked(&mut checked, field),
         }
     }
     let next = check_company(&mut checked, &input);
@@ -222,7 +249,10 @@ pub async fn update(
 
     let now = portal_store::now();
     let txn = portal_store::begin_write(&state.db).await?;
-    let current = own_contractor(&txn, session).await?;
+    let current =
+        contractors::find_for_update(&txn, IssuerScope::new(org.id), session.contractor_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
     let changes = diff(&current, &next, None);
     if changes.is_empty() {
         return Ok(view(current, org));

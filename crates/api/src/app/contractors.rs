@@ -129,7 +129,7 @@ pub async fn update(
     let scope = session.scope();
     let now = portal_store::now();
     let txn = portal_store::begin_write(&state.db).await?;
-    let current = contractors::find(&txn, scope, id)
+    let current = contractors::find_for_update(&txn, scope, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let salesperson = salesperson(&txn, scope, input.salesperson_id).await?;

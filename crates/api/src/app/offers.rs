@@ -47,16 +47,6 @@ pub async fn decide(
     let reason =
         fields::optional_paragraphs("reason", input.reason.as_deref().unwrap_or(""), MAX_REASON)
             .map_err(|e| ApiError::Validation(vec![e]))?;
-    if reason.is_none()
-        && decision == Decision::Reject
-        && scope.organization.portal_rejection_reason_required
-    {
-        return Err(ApiError::field(
-            "reason",
-            "required",
-            "say why the offer is rejected",
-        ));
-    }
     let now = portal_store::now();
     let today = now.date_naive();
     let txn = portal_store::begin_write(&state.db).await?;
@@ -68,6 +58,20 @@ pub async fn decide(
             code: "not_an_offer",
             detail: "only an offer is accepted or rejected".to_string(),
         });
+    }
+    // A reason the issuer asks for is asked for only while the offer is open to a decision.
+    if reason.is_none()
+        && decision == Decision::Reject
+        && scope.organization.portal_rejection_reason_required
+    {
+        if doc.state != "issued" || doc.due_date.is_some_and(|d| d < today) {
+            return Err(refusal(state, doc, today, now, txn).await);
+        }
+        return Err(ApiError::field(
+            "reason",
+            "required",
+            "say why the offer is rejected",
+        ));
     }
     let user = portal_user::Entity::find_by_id(session.portal_user_id)
         .one(&txn)

@@ -377,6 +377,11 @@ async fn a_rejection_needs_a_reason_where_the_issuer_asks_for_one() {
         .await
         .expect("accept");
     assert_eq!(detail.row.state, DocumentState::Accepted);
+    // A later rejection, with or without a reason, hears that it was decided.
+    for reason in [None, Some("too late")] {
+        let (status, code, _) = api_error(kunde.decide_offer(id, "reject", reason).await);
+        assert_eq!((status, code.as_str()), (409, "already_decided"));
+    }
     let other = offer(&owner, customer_of(&kunde).await, 5).await;
     let detail = kunde
         .decide_offer(other, "reject", Some("Too late for this season"))

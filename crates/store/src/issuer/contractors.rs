@@ -135,6 +135,24 @@ pub async fn find(
         .await?)
 }
 
+/// [`find`] for a change: on PostgreSQL the row stays locked until the transaction ends, so two
+/// saves at once (staff here, the customer in the portal) each see the other's values and the
+/// history records what really was before. SQLite's write transactions hold the whole database
+/// already.
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    scope: IssuerScope,
+    id: i64,
+) -> Result<Option<contractor::Model>, StoreError> {
+    let query = contractor::Entity::find_by_id(id)
+        .filter(contractor::Column::OrganizationId.eq(scope.organization_id()));
+    let query = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => query.lock_exclusive(),
+        _ => query,
+    };
+    Ok(query.one(db).await?)
+}
+
 /// Every contractor of the organisation, archived ones too, by id.
 pub async fn all(
     db: &impl ConnectionTrait,

@@ -403,25 +403,38 @@ fn Details(
                 }
             },
         };
+        // Only what was changed here: a change the customer made in the portal meanwhile (or a
+        // colleague here) to another field stays.
+        let Some(before) = contractor.get_untracked() else {
+            return;
+        };
+        let changed = |s: RwSignal<String>, was: &Option<String>| {
+            v(s).filter(|now| *now != was.clone().unwrap_or_default())
+        };
+        let a = &before.address;
+        let country_now = v(country).map(|c| c.to_ascii_uppercase());
+        let address = Address {
+            street: changed(street, &a.street),
+            city: changed(city, &a.city),
+            postal_code: changed(postal, &a.postal_code),
+            country: country_now.filter(|now| *now != a.country.clone().unwrap_or_default()),
+        };
+        let terms_before = before.payment_terms_days;
         let body = ContractorUpdate {
-            name: v(name),
+            name: v(name).filter(|now| *now != before.name),
             kind: None,
-            tax_id: v(tax_id),
-            vat_number: v(vat),
-            address: Some(Address {
-                street: v(street),
-                city: v(city),
-                postal_code: v(postal),
-                country: v(country).map(|c| c.to_ascii_uppercase()),
-            }),
-            email: v(email),
-            phone: v(phone),
-            iban: v(iban),
-            bic: v(bic),
-            locale: Some(locale.get_untracked()),
-            salesperson_id: Some(salesperson.get_untracked()),
-            payment_terms_days: Some(days),
-            portal_access: Some(portal.get_untracked()),
+            tax_id: changed(tax_id, &before.tax_id),
+            vat_number: changed(vat, &before.vat_number),
+            address: (address != Address::default()).then_some(address),
+            email: changed(email, &before.email),
+            phone: changed(phone, &before.phone),
+            iban: changed(iban, &before.iban),
+            bic: changed(bic, &before.bic),
+            locale: Some(locale.get_untracked()).filter(|l| *l != before.locale),
+            salesperson_id: Some(salesperson.get_untracked())
+                .filter(|s| *s != before.salesperson_id.unwrap_or(0)),
+            payment_terms_days: (days != terms_before).then_some(days),
+            portal_access: Some(portal.get_untracked()).filter(|p| *p != before.portal_access),
         };
         busy.set(true);
         spawn_local(async move {

@@ -152,7 +152,7 @@ fn unread_html(u: &UnreadComments, t: &Texts) -> String {
         h.raw("<li><a href=\"")
             .text(&format!("{ROOT}/documents/{}", d.document_id))
             .raw("\">")
-            .text(&d.number)
+            .text(&format!("{} {}", t.common.doc_type(d.doc_type), d.number))
             .raw("</a> <span>")
             .text(&d.contractor_name)
             .raw("</span> ")

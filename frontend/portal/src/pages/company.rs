@@ -9,7 +9,7 @@ use portal_types::{Address, CompanyFields, CompanyUpdate, PortalCompany};
 use portal_ui::{Alert, TextField, Tone};
 
 use crate::app::{Account, set_title};
-use crate::components::{DelayedSpinner, LoadError};
+use crate::components::{DelayedSpinner, LoadError, load_failure};
 use crate::i18n::{Texts, TextsOf, fill, tr, trs, use_i18n};
 use portal_web::api::{self, ApiError};
 
@@ -30,18 +30,7 @@ pub fn CompanyPage() -> impl IntoView {
     move || match company.get() {
         None => view! { <DelayedSpinner /> }.into_any(),
         Some(Err(ApiError::Unauthorized)) => ().into_any(),
-        Some(Err(e)) => {
-            let message = Signal::derive(move || {
-                let t = i18n.t();
-                if e == ApiError::Network {
-                    t.common.error_network
-                } else {
-                    t.common.error_generic
-                }
-                .to_owned()
-            });
-            view! { <LoadError message=message on_retry=load /> }.into_any()
-        }
+        Some(Err(e)) => view! { <LoadError message=load_failure(e) on_retry=load /> }.into_any(),
         Some(Ok(c)) => view! { <CompanyForm company=c /> }.into_any(),
     }
 }

@@ -10,7 +10,7 @@ use portal_types::{CommentSide, DocumentDetail, DocumentState, DocumentType, Off
 use portal_ui::{Icon, IconKind, dyn_view, text};
 
 use crate::app::{Account, portal_path, set_title, use_org};
-use crate::components::{DelayedSpinner, LoadError, download_document};
+use crate::components::{DelayedSpinner, LoadError, download_document, load_failure};
 use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
 use portal_web::api::{self, ApiError};
 use portal_web::fmt;
@@ -55,7 +55,6 @@ fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
 /// The document page.
 #[component]
 pub fn DocumentPage() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let location = use_location();
     // While the router leaves this page the old id stays (no request for a page being left).
@@ -96,18 +95,7 @@ pub fn DocumentPage() -> impl IntoView {
         None => view! { <DelayedSpinner /> }.into_any(),
         Some(Err(ApiError::Unauthorized)) => ().into_any(),
         Some(Err(e)) if e.status() == Some(404) => view! { <DocumentNotFound /> }.into_any(),
-        Some(Err(e)) => {
-            let message = Signal::derive(move || {
-                let t = i18n.t();
-                if e == ApiError::Network {
-                    t.common.error_network
-                } else {
-                    t.common.error_generic
-                }
-                .to_owned()
-            });
-            view! { <LoadError message=message on_retry=fetch /> }.into_any()
-        }
+        Some(Err(e)) => view! { <LoadError message=load_failure(e) on_retry=fetch /> }.into_any(),
         Some(Ok(d)) => view! { <DocumentView detail=d /> }.into_any(),
     }
 }

@@ -7,7 +7,7 @@ use portal_types::{PortalSummary, UnreadComments};
 use portal_ui::{dyn_view, text};
 
 use crate::app::{Account, portal_path, set_title, use_org};
-use crate::components::{DelayedSpinner, LoadError, badges_html};
+use crate::components::{DelayedSpinner, LoadError, badges_html, load_failure};
 use crate::i18n::{Texts, TextsOf, fill, tr, use_i18n};
 use portal_web::api::{self, ApiError};
 use portal_web::fmt;
@@ -87,14 +87,7 @@ pub fn SummaryPage() -> impl IntoView {
         {dyn_view(move || match summary.get() {
             None => view! { <DelayedSpinner /> }.into_any(),
             Some(Err(ApiError::Unauthorized)) => ().into_any(),
-            Some(Err(e)) => {
-                let message = text(move || {
-                    let t = i18n.t();
-                    if e == ApiError::Network { t.common.error_network } else { t.common.error_generic }
-                        .to_owned()
-                });
-                view! { <LoadError message=message on_retry=fetch /> }.into_any()
-            }
+            Some(Err(e)) => view! { <LoadError message=load_failure(e) on_retry=fetch /> }.into_any(),
             Some(Ok(_)) => view! {
                 <section
                     class="card unread-card"

@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use portal_store::entities::contractor;
 use portal_store::issuer::contractors::{self, ContractorFilter, ContractorSort};
 use portal_types::{
-    Address, Contractor, ContractorChanges, ContractorKind, ContractorPage, ContractorUpdate,
-    ImportField, ImportReport, NewContractor, Problem,
+    Contractor, ContractorChanges, ContractorKind, ContractorPage, ContractorUpdate, ImportField,
+    ImportReport, NewContractor, Problem,
 };
 
 use super::query::Query;
@@ -22,16 +22,11 @@ pub fn view(state: &AppState, slug: &str, c: contractor::Model) -> Result<Contra
         kind: ContractorKind::parse(&c.kind)
             .ok_or_else(|| ApiError::internal(format!("unknown contractor kind {}", c.kind)))?,
         portal_url: app::links::portal(&state.settings, slug, ""),
+        address: app::company::address(&c),
         id: c.id,
         name: c.name,
         tax_id: c.tax_id,
         vat_number: c.vat_number,
-        address: Address {
-            street: c.street,
-            city: c.city,
-            postal_code: c.postal_code,
-            country: c.country,
-        },
         email: c.email,
         phone: c.phone,
         iban: c.iban,
