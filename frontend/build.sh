@@ -3,10 +3,13 @@
 #   dist/portal.html                    the customer portal's page (served for /p/{org}/…)
 #   dist/admin.html                     the issuer's admin app (served for /admin/…)
 #   dist/assets/<name>-<hash>.<ext>     content-hashed JS, wasm, CSS, icon (cached for a year)
+#   dist/assets/<app>-split-<hash>.js   the loader of the lazily loaded pages' wasm chunks
+#   dist/assets/<app>-split-…-<hash>.wasm, <app>-chunk-…-<hash>.wasm   those chunks
 #
 # Installs what is missing: the wasm32 target, wasm-bindgen-cli at exactly the version of the
-# wasm-bindgen crate in Cargo.lock (built from crates.io), wasm-opt from the npm package
-# binaryen (package-lock.json). Skips the post-processing when nothing changed.
+# wasm-bindgen crate in Cargo.lock (built from crates.io), wasm-split-cli (crates.io
+# wasm_split_cli_support, which cuts the bundle per lazily loaded page), wasm-opt from the npm
+# package binaryen (package-lock.json). Skips the post-processing when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,6 +33,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
   # Not --locked: the CLI's own lock file pins a crate version the registry no longer has.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+WASM_SPLIT_VERSION=0.2.4
+# (it has no --version; cargo's list of installed crates says which one is there)
+if ! command -v wasm-split-cli >/dev/null \
+  || ! cargo install --list | grep -qx "wasm_split_cli_support v${WASM_SPLIT_VERSION}:"; then
+  log "installing wasm-split-cli $WASM_SPLIT_VERSION (a minute, once)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 WASM_OPT=node_modules/.bin/wasm-opt
@@ -62,26 +73,59 @@ for app in "${APPS[@]}"; do
   trap 'rm -rf "$work"' EXIT
   css="$work/${app}.css"
   cat "${styles[@]}" > "$css"
-  wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name "$app" "$wasm"
+
+  # Split: the main module, one chunk per lazily loaded page (`Lazy` routes, `#[lazy]`
+  # functions) and chunks of code those pages share, and __wasm_split.js, which fetches a chunk
+  # when its page is first opened and links it to the main module's memory and functions.
+  wasm-split-cli --out-name "$app" "$wasm" "$work/split"
+  # wasm-bindgen on the main module; it must keep the linker's exports the chunks import.
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir "$work" --out-name "$app" "$work/split/${app}.wasm"
+  if grep -q "__wasm_split_placeholder__" "$work/${app}_bg.wasm"; then
+    log "$app: the main module still imports a split placeholder: wasm-split-cli did not link it"
+    exit 1
+  fi
   # --low-memory-unused: rustc links wasm32 with the stack first (the stack pointer starts at
   # 1 MiB and grows down towards 0; data and heap lie above), so addresses below 1024 are only
   # reached by a stack already overflowing; binaryen may then fold pointer offsets (~1.7 kB gzip).
-  "$WASM_OPT" -Oz --low-memory-unused \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --enable-mutable-globals \
-    "$work/${app}_bg.wasm" -o "$work/${app}_opt.wasm"
+  optimize() {
+    "$WASM_OPT" -Oz --low-memory-unused \
+      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-reference-types --enable-multivalue --enable-mutable-globals "$1" -o "$2"
+  }
+  optimize "$work/${app}_bg.wasm" "$work/${app}_opt.wasm"
+
+  new="$work/assets"
+  mkdir -p "$new"
+  # The chunks, named after their app and content; the loader names them by those names.
+  link="$work/split/__wasm_split.js"
+  for chunk in "$work"/split/*.wasm; do
+    stem=$(basename "$chunk" .wasm)
+    [ "$stem" = "$app" ] && continue
+    optimize "$chunk" "$work/${stem}_opt.wasm"
+    chunk_name="${app}-${stem//_/-}-$(hash_of "$work/${stem}_opt.wasm").wasm"
+    cp "$work/${stem}_opt.wasm" "$new/$chunk_name"
+    grep -q "\"./${stem}.wasm\"" "$link" || { log "$app: __wasm_split.js does not name ${stem}.wasm"; exit 1; }
+    sed -i "s|\"./${stem}.wasm\"|\"./${chunk_name}\"|g" "$link"
+  done
 
   wasm_name="${app}-$(hash_of "$work/${app}_opt.wasm")_bg.wasm"
-  js_name="${app}-$(hash_of "$work/${app}.js").js"
+  # The glue and the loader import each other, so one hash of both names them both.
+  pair_hash=$(cat "$work/${app}.js" "$link" | sha256sum | cut -c1-16)
+  js_name="${app}-${pair_hash}.js"
+  link_name="${app}-split-${pair_hash}.js"
+  grep -q "'./__wasm_split.js'\|\"./__wasm_split.js\"" "$work/${app}.js" \
+    || { log "$app: the glue does not import __wasm_split.js"; exit 1; }
+  sed -e "s|\(['\"]\)\./__wasm_split\.js\1|'./${link_name}'|g" "$work/${app}.js" > "$new/$js_name"
+  sed -e "s|\"\./${app}\.js\"|\"./${js_name}\"|g" "$link" > "$new/$link_name"
+  grep -q "./${js_name}" "$new/$link_name" || { log "$app: __wasm_split.js does not import ${app}.js"; exit 1; }
+
   css_name="${app}-$(hash_of "$css").css"
   icon_name="favicon-$(hash_of static/favicon.svg).svg"
   printf "import init from './%s';\ninit({ module_or_path: '/assets/%s' });\n" "$js_name" "$wasm_name" > "$work/boot.js"
   boot_name="${app}-boot-$(hash_of "$work/boot.js").js"
 
-  new="$work/assets"
-  mkdir -p "$new"
   cp "$work/${app}_opt.wasm" "$new/$wasm_name"
-  cp "$work/${app}.js" "$new/$js_name"
   cp "$work/boot.js" "$new/$boot_name"
   cp "$css" "$new/$css_name"
   cp static/favicon.svg "$new/$icon_name"
@@ -97,6 +141,7 @@ for app in "${APPS[@]}"; do
 <link rel="icon" type="image/svg+xml" href="/assets/${icon_name}">
 <link rel="stylesheet" href="/assets/${css_name}">
 <link rel="modulepreload" href="/assets/${js_name}">
+<link rel="modulepreload" href="/assets/${link_name}">
 <link rel="preload" href="/assets/${wasm_name}" as="fetch" type="application/wasm" crossorigin>
 <script type="module" src="/assets/${boot_name}"></script>
 </head>
@@ -117,5 +162,15 @@ HTML
 
   raw=$(stat -c %s "dist/assets/$wasm_name")
   gz=$(gzip -9n < "dist/assets/$wasm_name" | wc -c)
-  log "$app: dist/assets/$wasm_name — $raw bytes, $gz gzip -9n"
+  log "$app: dist/assets/$wasm_name — $raw bytes, $gz gzip -9n (loaded first)"
+  shared=0 shared_gz=0
+  for chunk in dist/assets/"${app}"-split-*.wasm dist/assets/"${app}"-chunk-*.wasm; do
+    [ -f "$chunk" ] || continue
+    size=$(stat -c %s "$chunk") size_gz=$(gzip -9n < "$chunk" | wc -c)
+    case "$chunk" in
+      *-split-*) log "$app:   page chunk $(basename "$chunk") — $size bytes, $size_gz gzip -9n" ;;
+      *) shared=$((shared + 1)) shared_gz=$((shared_gz + size_gz)) ;;
+    esac
+  done
+  log "$app:   and $shared chunks of code pages share, $shared_gz bytes gzip -9n together"
 done

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::{NavigateOptions, path};
+use leptos_router::{Lazy, NavigateOptions, path};
 use portal_types::StaffMe;
 use portal_ui::{Icon, IconKind, Spinner};
 use portal_web::api::{self, ApiError, AuthState, Session};
@@ -94,28 +94,79 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <main id="main" class="standalone"><NotFound /></main> }>
                 <Route path=path!("/admin/login") view=LoginPage />
-                <Route path=path!("/admin/set-password") view=SetPasswordPage />
-                <Route path=path!("/admin/setup") view=SetupPage />
-                <Route path=path!("/admin/signup") view=SignupPage />
-                <Route path=path!("/admin/signup/confirm") view=SignupConfirmPage />
+                <Route path=path!("/admin/set-password") view={Lazy::<SetPasswordRoute>::new()} />
+                <Route path=path!("/admin/setup") view={Lazy::<SetupRoute>::new()} />
+                <Route path=path!("/admin/signup") view={Lazy::<SignupRoute>::new()} />
+                <Route path=path!("/admin/signup/confirm") view={Lazy::<SignupConfirmRoute>::new()} />
                 <ParentRoute path=path!("/admin") view=Shell>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("documents") view=DocumentsPage />
-                    <Route path=path!("documents/new") view=EditorPage />
-                    <Route path=path!("documents/:id") view=DocumentPage />
-                    <Route path=path!("documents/:id/edit") view=EditorPage />
-                    <Route path=path!("contractors") view=ContractorsPage />
-                    <Route path=path!("contractors/import") view=ImportPage />
-                    <Route path=path!("contractors/:id") view=ContractorPage />
-                    <Route path=path!("settings") view=SettingsPage />
-                    <Route path=path!("company") view=CompanyPage />
-                    <Route path=path!("activity") view=ActivityPage />
+                    <Route path=path!("documents/new") view={Lazy::<EditorRoute>::new()} />
+                    <Route path=path!("documents/:id") view={Lazy::<DocumentRoute>::new()} />
+                    <Route path=path!("documents/:id/edit") view={Lazy::<EditorRoute>::new()} />
+                    <Route path=path!("contractors") view={Lazy::<ContractorsRoute>::new()} />
+                    <Route path=path!("contractors/import") view={Lazy::<ImportRoute>::new()} />
+                    <Route path=path!("contractors/:id") view={Lazy::<ContractorRoute>::new()} />
+                    <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()} />
+                    <Route path=path!("company") view={Lazy::<CompanyRoute>::new()} />
+                    <Route path=path!("activity") view={Lazy::<ActivityRoute>::new()} />
                     <Route path=path!("*any") view=NotFound />
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
+
+// Every page but the sign-in, the home page and the documents list is its own wasm chunk,
+// fetched when the page is first opened.
+portal_web::lazy_page!(
+    /// `/admin/set-password`.
+    SetPasswordRoute => SetPasswordPage
+);
+portal_web::lazy_page!(
+    /// `/admin/setup`.
+    SetupRoute => SetupPage
+);
+portal_web::lazy_page!(
+    /// `/admin/signup`.
+    SignupRoute => SignupPage
+);
+portal_web::lazy_page!(
+    /// `/admin/signup/confirm`.
+    SignupConfirmRoute => SignupConfirmPage
+);
+portal_web::lazy_page!(
+    /// `/admin/documents/new and …/{id}/edit`.
+    EditorRoute => EditorPage
+);
+portal_web::lazy_page!(
+    /// `/admin/documents/{id}`.
+    DocumentRoute => DocumentPage
+);
+portal_web::lazy_page!(
+    /// `/admin/contractors`.
+    ContractorsRoute => ContractorsPage
+);
+portal_web::lazy_page!(
+    /// `/admin/contractors/import`.
+    ImportRoute => ImportPage
+);
+portal_web::lazy_page!(
+    /// `/admin/contractors/{id}`.
+    ContractorRoute => ContractorPage
+);
+portal_web::lazy_page!(
+    /// `/admin/settings`.
+    SettingsRoute => SettingsPage
+);
+portal_web::lazy_page!(
+    /// `/admin/company`.
+    CompanyRoute => CompanyPage
+);
+portal_web::lazy_page!(
+    /// `/admin/activity`.
+    ActivityRoute => ActivityPage
+);
 
 /// The frame of the pages before sign-in: the language and a card.
 #[component]

@@ -9,5 +9,6 @@ mod listing;
 mod pages;
 
 fn main() {
+    portal_web::lazy::reload_on_missing_chunk();
     leptos::mount::mount_to_body(app::App);
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
-use leptos_router::{NavigateOptions, path};
+use leptos_router::{Lazy, NavigateOptions, path};
 use portal_types::PortalMe;
 use portal_ui::{Icon, IconKind, Spinner};
 
@@ -76,35 +76,51 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Router>
-            // Routes match in order. Each route costs about 3 kB of wasm, so the pages before
-            // sign-in share one (`/p/:org/*page`, after the shell's, which only matches its own
-            // pages) and choose by name; other addresses fall back to "Page not found".
+            // Routes match in order: the shell's only match its own pages; then the pages before
+            // sign-in; other addresses fall back to "Page not found".
             <Routes fallback=|| view! { <StandaloneNotFound /> }>
                 <ParentRoute path=path!("/p/:org") view=Shell>
                     <Route path=path!("") view=SummaryPage />
                     <Route path=path!("documents") view=DocumentsPage />
-                    <Route path=path!("documents/:id") view=DocumentPage />
-                    <Route path=path!("account") view=AccountPage />
-                    <Route path=path!("company") view=CompanyPage />
+                    <Route path=path!("documents/:id") view={Lazy::<DocumentRoute>::new()} />
+                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("company") view={Lazy::<CompanyRoute>::new()} />
                 </ParentRoute>
-                <Route path=path!("/p/:org/*page") view=SignedOutPage />
+                <Route path=path!("/p/:org/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
+                <Route path=path!("/p/:org/set-password") view={Lazy::<SetPasswordRoute>::new()} />
+                <Route path=path!("/p/:org/login") view={Lazy::<LoginRoute>::new()} />
             </Routes>
         </Router>
     }
 }
 
-/// `/p/{org}/login`, `/forgot-password` and `/set-password`, or "Page not found" for any other
-/// name.
-#[component]
-fn SignedOutPage() -> impl IntoView {
-    let params = use_params_map();
-    move || match params.with(|p| p.get("page")).as_deref() {
-        Some("login") => view! { <LoginPage /> }.into_any(),
-        Some("forgot-password") => view! { <ForgotPasswordPage /> }.into_any(),
-        Some("set-password") => view! { <SetPasswordPage /> }.into_any(),
-        _ => view! { <StandaloneNotFound /> }.into_any(),
-    }
-}
+// Each page but the overview and the grid is a wasm chunk of its own, fetched when the page is
+// first opened (the page's chunks are preloaded with the main bundle when a visit starts there;
+// see frontend/build.sh).
+portal_web::lazy_page!(
+    /// `/p/{org}/documents/{id}`.
+    DocumentRoute => DocumentPage
+);
+portal_web::lazy_page!(
+    /// `/p/{org}/account`.
+    AccountRoute => AccountPage
+);
+portal_web::lazy_page!(
+    /// `/p/{org}/company`.
+    CompanyRoute => CompanyPage
+);
+portal_web::lazy_page!(
+    /// `/p/{org}/login` (a signed-in visit never needs it).
+    LoginRoute => LoginPage
+);
+portal_web::lazy_page!(
+    /// `/p/{org}/forgot-password`.
+    ForgotPasswordRoute => ForgotPasswordPage
+);
+portal_web::lazy_page!(
+    /// `/p/{org}/set-password` (the link of an invitation or a reset).
+    SetPasswordRoute => SetPasswordPage
+);
 
 /// A page that is not there, without the signed-in frame.
 #[component]

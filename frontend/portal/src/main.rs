@@ -8,5 +8,6 @@ mod i18n;
 mod pages;
 
 fn main() {
+    portal_web::lazy::reload_on_missing_chunk();
     leptos::mount::mount_to_body(app::App);
 }

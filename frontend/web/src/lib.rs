@@ -10,5 +10,6 @@ pub mod components;
 pub mod fmt;
 pub mod html;
 pub mod i18n;
+pub mod lazy;
 pub mod thread;
 pub mod url;
