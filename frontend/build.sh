@@ -114,9 +114,11 @@ for app in "${APPS[@]}"; do
   pair_hash=$(cat "$work/${app}.js" "$link" | sha256sum | cut -c1-16)
   js_name="${app}-${pair_hash}.js"
   link_name="${app}-split-${pair_hash}.js"
-  grep -q "'./__wasm_split.js'\|\"./__wasm_split.js\"" "$work/${app}.js" \
+  # Only the import statements name the loader's file; the wasm's import module stays
+  # "./__wasm_split.js" (the key of the imports object).
+  grep -q "^import .* from ['\"]\./__wasm_split\.js['\"]" "$work/${app}.js" \
     || { log "$app: the glue does not import __wasm_split.js"; exit 1; }
-  sed -e "s|\(['\"]\)\./__wasm_split\.js\1|'./${link_name}'|g" "$work/${app}.js" > "$new/$js_name"
+  sed -e "s|^\(import .* from \)['\"]\./__wasm_split\.js['\"]|\1'./${link_name}'|" "$work/${app}.js" > "$new/$js_name"
   sed -e "s|\"\./${app}\.js\"|\"./${js_name}\"|g" "$link" > "$new/$link_name"
   grep -q "./${js_name}" "$new/$link_name" || { log "$app: __wasm_split.js does not import ${app}.js"; exit 1; }
 

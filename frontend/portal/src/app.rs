@@ -77,7 +77,8 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             // Routes match in order: the shell's only match its own pages; then the pages before
-            // sign-in; other addresses fall back to "Page not found".
+            // sign-in; other addresses of the portal, and any other, are "Page not found"
+            // (the catch-all keeps `/p/{org}/…` from ending in the shell with nothing in it).
             <Routes fallback=|| view! { <StandaloneNotFound /> }>
                 <ParentRoute path=path!("/p/:org") view=Shell>
                     <Route path=path!("") view=SummaryPage />
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/p/:org/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
                 <Route path=path!("/p/:org/set-password") view={Lazy::<SetPasswordRoute>::new()} />
                 <Route path=path!("/p/:org/login") view={Lazy::<LoginRoute>::new()} />
+                <Route path=path!("/p/:org/*page") view=StandaloneNotFound />
             </Routes>
         </Router>
     }
