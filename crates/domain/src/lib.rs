@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod document;
+pub mod epc;
 pub mod fields;
 pub mod files;
 pub mod filter;

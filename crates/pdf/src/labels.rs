@@ -41,6 +41,12 @@ pub(crate) struct Labels {
     pub adjusts_invoice: &'static str,
     /// "Reference: " for any other kind.
     pub reference: &'static str,
+    /// Heading beside the EPC QR code.
+    pub pay_by_transfer: &'static str,
+    /// What to do with the code.
+    pub scan_to_pay: &'static str,
+    /// The transfer's reference (remittance information), before the document number.
+    pub payment_reference: &'static str,
 }
 
 const BG: Labels = Labels {
@@ -77,6 +83,9 @@ const BG: Labels = Labels {
     corrects_invoice: "Към фактура № ",
     adjusts_invoice: "Към фактура № ",
     reference: "Към документ № ",
+    pay_by_transfer: "Плащане по банков път",
+    scan_to_pay: "Сканирайте кода с приложението на банката си: получател, IBAN, сума и основание се попълват сами.",
+    payment_reference: "Основание",
 };
 
 const EN: Labels = Labels {
@@ -113,6 +122,9 @@ const EN: Labels = Labels {
     corrects_invoice: "Corrects invoice No. ",
     adjusts_invoice: "Relates to invoice No. ",
     reference: "Reference: ",
+    pay_by_transfer: "Pay by bank transfer",
+    scan_to_pay: "Scan the code with your banking app: payee, IBAN, amount and reference are filled in for you.",
+    payment_reference: "Reference",
 };
 
 const DE: Labels = Labels {
@@ -149,6 +161,9 @@ const DE: Labels = Labels {
     corrects_invoice: "Korrektur zur Rechnung Nr. ",
     adjusts_invoice: "Bezieht sich auf Rechnung Nr. ",
     reference: "Bezug: ",
+    pay_by_transfer: "Per Überweisung bezahlen",
+    scan_to_pay: "Scannen Sie den Code mit Ihrer Banking-App: Empfänger, IBAN, Betrag und Verwendungszweck werden übernommen.",
+    payment_reference: "Verwendungszweck",
 };
 
 const ES: Labels = Labels {
@@ -185,6 +200,9 @@ const ES: Labels = Labels {
     corrects_invoice: "Rectifica la factura n.º ",
     adjusts_invoice: "Referida a la factura n.º ",
     reference: "Referencia: ",
+    pay_by_transfer: "Pago por transferencia",
+    scan_to_pay: "Escanee el código con la app de su banco: beneficiario, IBAN, importe y concepto se rellenan solos.",
+    payment_reference: "Concepto",
 };
 
 /// The labels of `locale`.

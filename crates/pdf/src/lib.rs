@@ -39,6 +39,7 @@ mod fonts;
 mod labels;
 mod layout;
 pub mod logo;
+mod qr;
 mod text;
 
 use chrono::NaiveDate;
@@ -171,6 +172,9 @@ pub struct PdfDocument {
     pub footer: Option<String>,
     /// The issuer's logo, drawn above the title.
     pub logo: Option<logo::Logo>,
+    /// The EPC QR code's payload (`portal_domain::epc::payload`), for an open EUR invoice: drawn
+    /// below the totals with a word on how to use it. The caller decides when there is one.
+    pub payment_code: Option<String>,
 }
 
 impl PdfDocument {

@@ -75,6 +75,7 @@ pub async fn pdf_model(
                 vat_minor: r.vat,
             })
             .collect();
+    let payment_code = payment_code(doc, &parties.issuer);
     Ok(PdfDocument {
         locale: Locale::parse(&customer.locale).unwrap_or_default(),
         kind,
@@ -108,7 +109,26 @@ pub async fn pdf_model(
         related_document_number: related.map(|r| r.number),
         footer: parties.footer,
         logo,
+        payment_code,
     })
+}
+
+/// The EPC QR code's payload (EPC069-12) for what remains to pay of an issued EUR document
+/// whose issuer has an IBAN on it; `None` for other currencies, drafts, cancelled documents,
+/// documents that are not payable or are paid, and credits.
+pub fn payment_code(doc: &document::Model, issuer: &PartySnapshot) -> Option<String> {
+    if doc.currency != "EUR" || matches!(doc.state.as_str(), "draft" | "cancelled") {
+        return None;
+    }
+    let remaining = doc.remaining_minor.filter(|r| *r > 0)?;
+    portal_domain::epc::payload(&portal_domain::epc::Transfer {
+        name: &issuer.name,
+        iban: issuer.iban.as_deref()?,
+        bic: issuer.bic.as_deref(),
+        amount_cents: remaining,
+        remittance: &doc.number,
+    })
+    .ok()
 }
 
 /// The rendered PDF, from the cache when the same content was rendered before by the same

@@ -757,3 +757,178 @@ async fn documents_and_payments_are_managed_by_owners_admins_and_accountants_onl
         .expect("events");
     assert_eq!(events.total, 0);
 }
+
+/// The payment QR codes a banking app finds on a PDF (poppler's `pdftoppm` at 150 dpi, zbar's
+/// `zbarimg`), each as its payload's lines.
+fn scanned_codes(pdf: &[u8]) -> Vec<Vec<String>> {
+    let dir = std::env::temp_dir().join(format!("epc-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("doc.pdf"), pdf).expect("write");
+    let rendered = std::process::Command::new("pdftoppm")
+        .args([
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "doc.pdf",
+            "page",
+        ])
+        .current_dir(&dir)
+        .status()
+        .expect("pdftoppm must be installed (apt-get install -y poppler-utils)");
+    assert!(rendered.success());
+    let out = std::process::Command::new("zbarimg")
+        .args(["--raw", "-q", "-Sbinary", "page.png"])
+        .current_dir(&dir)
+        .output()
+        .expect("zbarimg must be installed (apt-get install -y zbar-tools)");
+    let _ = std::fs::remove_dir_all(&dir);
+    // Exit status 4: no code on the page.
+    if out.status.code() == Some(4) {
+        return Vec::new();
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    vec![
+        text.trim_end_matches('\n')
+            .split('\n')
+            .map(str::to_owned)
+            .collect(),
+    ]
+}
+
+#[tokio::test]
+async fn an_open_eur_invoice_carries_a_transfer_code_for_what_remains_and_nothing_else_does() {
+    let app = spawn_app().await;
+    let owner = app.issuer_client().await;
+    let (customer, kunde) = kunde(&app).await;
+    // The organisation's EUR account and name, from the rows (not from the code's builder).
+    let org = app
+        .scalar("SELECT organization_id AS n FROM contractors WHERE name = 'Kunde GmbH'")
+        .await;
+    let bank: Vec<(String, Option<String>)> = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            format!("SELECT iban, bic FROM bank_accounts WHERE organization_id = {org} AND currency = 'EUR'"),
+        ))
+        .await
+        .expect("accounts")
+        .into_iter()
+        .map(|r| (r.try_get("", "iban").expect("iban"), r.try_get("", "bic").expect("bic")))
+        .collect();
+    let (iban, bic) = bank.first().cloned().expect("an EUR account");
+    let name: String = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            format!("SELECT legal_name FROM organizations WHERE id = {org}"),
+        ))
+        .await
+        .expect("q")
+        .expect("org")
+        .try_get("", "legal_name")
+        .expect("name");
+
+    let draft = owner
+        .create_document(&invoice(
+            kunde,
+            vec![line("Service", "3", "333.33", None, "19")],
+        ))
+        .await
+        .expect("draft");
+    // A draft is not payable yet: its preview has no code.
+    let preview = owner
+        .issuer_document_pdf(draft.row.id)
+        .await
+        .expect("preview");
+    assert_eq!(scanned_codes(&preview), Vec::<Vec<String>>::new(), "draft");
+
+    let doc = owner
+        .document_action(draft.row.id, "issue")
+        .await
+        .expect("issue");
+    let number = doc.row.number.clone().expect("number");
+    let expect = |remaining: &str| {
+        vec![vec![
+            "BCD".to_owned(),
+            "002".into(),
+            "1".into(),
+            "SCT".into(),
+            bic.clone().unwrap_or_default(),
+            name.clone(),
+            iban.replace(' ', ""),
+            format!("EUR{remaining}"),
+            String::new(),
+            String::new(),
+            number.clone(),
+        ]]
+    };
+    // 3 × 333.33 = 999.99 net, 19 % VAT = 190.00 (rounded half up), 1,189.99 in all.
+    assert_eq!(doc.row.total, "1189.99");
+    let pdf = customer
+        .portal_document_pdf(doc.row.id, true)
+        .await
+        .expect("pdf");
+    assert_eq!(scanned_codes(&pdf), expect("1189.99"));
+    // The staff's copy is the same document.
+    let staff = owner.issuer_document_pdf(doc.row.id).await.expect("pdf");
+    assert_eq!(scanned_codes(&staff), expect("1189.99"));
+
+    // Part paid: the code asks for the rest.
+    owner
+        .record_payment(doc.row.id, &pay("1000.09"), Some("epc-1"))
+        .await
+        .expect("pay");
+    let pdf = customer
+        .portal_document_pdf(doc.row.id, true)
+        .await
+        .expect("pdf");
+    assert_eq!(scanned_codes(&pdf), expect("189.90"));
+    // Paid: no code.
+    owner
+        .record_payment(doc.row.id, &pay("189.90"), Some("epc-2"))
+        .await
+        .expect("pay");
+    let pdf = customer
+        .portal_document_pdf(doc.row.id, true)
+        .await
+        .expect("pdf");
+    assert_eq!(scanned_codes(&pdf), Vec::<Vec<String>>::new(), "paid");
+
+    // Another currency: no code (EPC codes are for euro transfers only).
+    let mut bgn = invoice(kunde, vec![line("Service", "1", "100.00", None, "19")]);
+    bgn.currency = Some("BGN".into());
+    let bgn = owner.create_document(&bgn).await.expect("draft");
+    owner
+        .document_action(bgn.row.id, "issue")
+        .await
+        .expect("issue");
+    let pdf = customer
+        .portal_document_pdf(bgn.row.id, true)
+        .await
+        .expect("pdf");
+    assert_eq!(scanned_codes(&pdf), Vec::<Vec<String>>::new(), "BGN");
+
+    // An offer is not payable: no code.
+    let mut offer = invoice(kunde, vec![line("Service", "1", "100.00", None, "19")]);
+    offer.doc_type = DocumentType::Offer;
+    let offer = owner.create_document(&offer).await.expect("draft");
+    owner
+        .document_action(offer.row.id, "issue")
+        .await
+        .expect("issue");
+    let pdf = customer
+        .portal_document_pdf(offer.row.id, true)
+        .await
+        .expect("pdf");
+    assert_eq!(scanned_codes(&pdf), Vec::<Vec<String>>::new(), "offer");
+}

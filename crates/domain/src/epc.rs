@@ -1,0 +1,245 @@
+//! The EPC QR code (EPC069-12, "Girocode"): a SEPA credit transfer a banking app reads from the
+//! invoice — beneficiary, IBAN, amount and reference — so the customer types nothing.
+//!
+//! Version 002, UTF-8, identification `SCT`; the BIC is optional in 002 and left out when the
+//! issuer has none. The amount is what remains to pay, in euro (the code is for EUR only); the
+//! reference is the document number as unstructured remittance. Error correction M, QR version
+//! at most 13, payload at most 331 bytes: a long name is shortened (by characters) to fit.
+
+use qrcode::types::{Color, QrError};
+use qrcode::{EcLevel, QrCode, Version};
+
+use crate::identifiers;
+
+/// Longest payload the guideline allows, in bytes.
+pub const MAX_PAYLOAD_BYTES: usize = 331;
+/// Largest amount a code may carry, in cents (999,999,999.99 EUR).
+pub const MAX_AMOUNT_CENTS: i64 = 99_999_999_999;
+
+/// A credit transfer to print as a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer<'a> {
+    /// The beneficiary (the issuer), 1–70 characters after trimming; longer names are cut.
+    pub name: &'a str,
+    /// The beneficiary's IBAN, as stored or typed (spaces allowed).
+    pub iban: &'a str,
+    /// The BIC, if the issuer has one (left out when not a valid BIC).
+    pub bic: Option<&'a str>,
+    /// The amount in euro cents, 1 ..= [`MAX_AMOUNT_CENTS`].
+    pub amount_cents: i64,
+    /// What the customer's bank passes on to the issuer: the document number (cut at 140).
+    pub remittance: &'a str,
+}
+
+/// Why a transfer cannot be printed as a code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EpcError {
+    /// The IBAN is not one (shape or checksum).
+    #[error("not a valid IBAN")]
+    Iban,
+    /// Nothing to pay, or more than a code may carry.
+    #[error("the amount is outside 0.01–999,999,999.99")]
+    Amount,
+    /// No beneficiary name.
+    #[error("the beneficiary has no name")]
+    Name,
+}
+
+/// One line of the payload: line breaks and other control characters out (a line break would
+/// shift every element after it), surrounding spaces trimmed, at most `max` characters.
+fn element(value: &str, max: usize) -> String {
+    let cleaned: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cleaned
+        .trim()
+        .chars()
+        .take(max)
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
+}
+
+/// The payload's text, lines separated by LF, nothing after the remittance.
+pub fn payload(transfer: &Transfer<'_>) -> Result<String, EpcError> {
+    let iban = identifiers::iban("iban", transfer.iban).map_err(|_| EpcError::Iban)?;
+    if !(1..=MAX_AMOUNT_CENTS).contains(&transfer.amount_cents) {
+        return Err(EpcError::Amount);
+    }
+    let bic = transfer
+        .bic
+        .and_then(|b| identifiers::bic("bic", b).ok())
+        .unwrap_or_default();
+    let amount = format!(
+        "EUR{}.{:02}",
+        transfer.amount_cents / 100,
+        transfer.amount_cents % 100
+    );
+    let mut remittance = element(transfer.remittance, 140);
+    let mut name = element(transfer.name, 70);
+    if name.is_empty() {
+        return Err(EpcError::Name);
+    }
+    loop {
+        // Purpose and structured reference empty; the reference is unstructured.
+        let text = format!("BCD\n002\n1\nSCT\n{bic}\n{name}\n{iban}\n{amount}\n\n\n{remittance}");
+        if text.len() <= MAX_PAYLOAD_BYTES {
+            return Ok(text);
+        }
+        // Only multi-byte characters get here (the rest is at most 105 bytes): a character off
+        // the longer of the two, so both keep a part (the name at least one character).
+        if name.len() > remittance.len() {
+            name.pop();
+        } else {
+            remittance.pop();
+        }
+    }
+}
+
+/// A QR symbol as modules: `width` × `width`, row by row, `true` for dark. Without the quiet
+/// zone (four light modules on each side), which the drawing adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Symbol {
+    /// Modules per side.
+    pub width: usize,
+    /// `width * width` modules, row by row.
+    pub dark: Vec<bool>,
+}
+
+impl Symbol {
+    /// Whether the module in `row`, `column` is dark.
+    pub fn is_dark(&self, row: usize, column: usize) -> bool {
+        self.dark[row * self.width + column]
+    }
+}
+
+/// The payload as a QR symbol with error correction M, at most version 13 as the guideline
+/// asks (a payload of at most 331 bytes always fits).
+pub fn symbol(payload: &str) -> Result<Symbol, QrError> {
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)?;
+    if !matches!(code.version(), Version::Normal(v) if v <= 13) {
+        return Err(QrError::DataTooLong);
+    }
+    Ok(Symbol {
+        width: code.width(),
+        dark: code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transfer(amount_cents: i64) -> Transfer<'static> {
+        Transfer {
+            name: "Demo Trading Ltd",
+            iban: "BG80 BNBG 9661 1020 3456 78",
+            bic: Some("BNBGBGSD"),
+            amount_cents,
+            remittance: "0000000123",
+        }
+    }
+
+    #[test]
+    fn the_payload_has_the_twelve_element_layout_of_version_002() {
+        // Written out by hand from EPC069-12's element table.
+        assert_eq!(
+            payload(&transfer(123_456)).expect("test value"),
+            "BCD\n002\n1\nSCT\nBNBGBGSD\nDemo Trading Ltd\nBG80BNBG96611020345678\nEUR1234.56\n\n\n0000000123"
+        );
+        assert_eq!(
+            payload(&transfer(5)).expect("test value").lines().nth(7),
+            Some("EUR0.05")
+        );
+    }
+
+    #[test]
+    fn the_bic_is_left_out_when_missing_or_malformed() {
+        let mut t = transfer(100);
+        t.bic = None;
+        assert_eq!(payload(&t).expect("test value").lines().nth(4), Some(""));
+        t.bic = Some("not a bic");
+        assert_eq!(payload(&t).expect("test value").lines().nth(4), Some(""));
+    }
+
+    #[test]
+    fn amounts_outside_the_range_and_bad_ibans_make_no_code() {
+        assert_eq!(payload(&transfer(0)), Err(EpcError::Amount));
+        assert_eq!(payload(&transfer(-100)), Err(EpcError::Amount));
+        assert_eq!(
+            payload(&transfer(MAX_AMOUNT_CENTS + 1)),
+            Err(EpcError::Amount)
+        );
+        assert!(
+            payload(&transfer(MAX_AMOUNT_CENTS))
+                .expect("test value")
+                .contains("\nEUR999999999.99\n")
+        );
+        let mut t = transfer(100);
+        t.iban = "BG81BNBG96611020345678";
+        assert_eq!(payload(&t), Err(EpcError::Iban));
+        t.iban = "BG80BNBG96611020345678";
+        t.name = " \n ";
+        assert_eq!(payload(&t), Err(EpcError::Name));
+    }
+
+    #[test]
+    fn line_breaks_in_a_name_cannot_shift_the_elements() {
+        let mut t = transfer(100);
+        t.name = "Demo\nTrading\r\nLtd";
+        let text = payload(&t).expect("test value");
+        assert_eq!(text.lines().count(), 11);
+        assert_eq!(text.lines().nth(5), Some("Demo Trading  Ltd"));
+    }
+
+    #[test]
+    fn names_and_references_are_cut_to_their_lengths_and_the_payload_to_331_bytes() {
+        let mut t = transfer(100);
+        let latin = "L".repeat(100);
+        t.name = &latin;
+        let reference = "R".repeat(200);
+        t.remittance = &reference;
+        let text = payload(&t).expect("test value");
+        assert_eq!(text.lines().nth(5).expect("test value").len(), 70);
+        assert_eq!(text.lines().nth(10).expect("test value").len(), 140);
+
+        // 70 Cyrillic letters (140 bytes) and 140 three-byte signs (420 bytes) cannot both fit.
+        let long = "Ж".repeat(100);
+        t.name = &long;
+        let signs = "№".repeat(200);
+        t.remittance = &signs;
+        let text = payload(&t).expect("test value");
+        assert!(text.len() <= MAX_PAYLOAD_BYTES, "{} bytes", text.len());
+        assert!(
+            text.len() > MAX_PAYLOAD_BYTES - 3,
+            "cut no more than needed"
+        );
+        let name = text.lines().nth(5).expect("test value");
+        let remittance = text.lines().nth(10).expect("test value");
+        assert!(!name.is_empty() && long.starts_with(name));
+        assert!(!remittance.is_empty() && signs.starts_with(remittance));
+    }
+
+    #[test]
+    fn the_largest_payload_fits_version_13_at_level_m() {
+        let mut t = transfer(MAX_AMOUNT_CENTS);
+        let name = "Ж".repeat(70);
+        let remittance = "R".repeat(140);
+        t.name = &name;
+        t.remittance = &remittance;
+        let text = payload(&t).expect("test value");
+        let s = symbol(&text).expect("test value");
+        // Version v is 17 + 4v modules wide.
+        assert!(s.width <= 17 + 4 * 13, "{} modules", s.width);
+        assert_eq!(s.dark.len(), s.width * s.width);
+        // The three finder patterns: a dark 7×7 ring in the corners.
+        for (r, c) in [(0, 0), (0, s.width - 7), (s.width - 7, 0)] {
+            assert!(s.is_dark(r, c) && s.is_dark(r + 6, c + 6) && !s.is_dark(r + 1, c + 1));
+        }
+    }
+}
