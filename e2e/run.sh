@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 
 log() { printf 'e2e: %s\n' "$*" >&2; }
 
+if ! command -v zbarimg >/dev/null; then
+  log "installing zbar-tools (zbarimg reads the payment QR code from a screenshot)"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq zbar-tools
+fi
 if [ ! -x /usr/bin/chromium ]; then
   log "installing Debian's chromium"
   sudo=""

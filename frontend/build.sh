@@ -77,7 +77,8 @@ for app in "${APPS[@]}"; do
   # Split: the main module, one chunk per lazily loaded page (`Lazy` routes, `#[lazy]`
   # functions) and chunks of code those pages share, and __wasm_split.js, which fetches a chunk
   # when its page is first opened and links it to the main module's memory and functions.
-  wasm-split-cli --out-name "$app" "$wasm" "$work/split"
+  # (its warnings about name sections it does not know are noise: errors only)
+  RUST_LOG=error wasm-split-cli --out-name "$app" "$wasm" "$work/split"
   # wasm-bindgen on the main module; it must keep the linker's exports the chunks import.
   wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
     --out-dir "$work" --out-name "$app" "$work/split/${app}.wasm"

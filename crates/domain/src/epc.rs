@@ -112,6 +112,27 @@ impl Symbol {
     pub fn is_dark(&self, row: usize, column: usize) -> bool {
         self.dark[row * self.width + column]
     }
+
+    /// The runs of dark modules, row by row: `(row, first column, one past the last)` — what a
+    /// drawing fills (a PDF's strokes, an SVG path's rectangles).
+    pub fn runs(&self) -> Vec<(usize, usize, usize)> {
+        let mut runs = Vec::new();
+        for row in 0..self.width {
+            let mut column = 0;
+            while column < self.width {
+                if self.is_dark(row, column) {
+                    let start = column;
+                    while column < self.width && self.is_dark(row, column) {
+                        column += 1;
+                    }
+                    runs.push((row, start, column));
+                } else {
+                    column += 1;
+                }
+            }
+        }
+        runs
+    }
 }
 
 /// The payload as a QR symbol with error correction M, at most version 13 as the guideline
@@ -223,6 +244,20 @@ mod tests {
         let remittance = text.lines().nth(10).expect("test value");
         assert!(!name.is_empty() && long.starts_with(name));
         assert!(!remittance.is_empty() && signs.starts_with(remittance));
+    }
+
+    #[test]
+    fn runs_cover_exactly_the_dark_modules() {
+        let symbol = symbol("BCD\n002\n1\nSCT\n").expect("test value");
+        let mut drawn = vec![false; symbol.width * symbol.width];
+        for (row, start, end) in symbol.runs() {
+            assert!(start < end);
+            for column in start..end {
+                assert!(!drawn[row * symbol.width + column], "drawn twice");
+                drawn[row * symbol.width + column] = true;
+            }
+        }
+        assert_eq!(drawn, symbol.dark);
     }
 
     #[test]

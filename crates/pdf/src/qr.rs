@@ -22,27 +22,6 @@ impl QrCode {
     pub(crate) fn new(symbol: Symbol, side: f64) -> Self {
         Self { symbol, side }
     }
-
-    /// The runs of dark modules per row: `(row, first column, one past the last)`.
-    fn runs(&self) -> Vec<(usize, usize, usize)> {
-        let width = self.symbol.width;
-        let mut runs = Vec::new();
-        for row in 0..width {
-            let mut column = 0;
-            while column < width {
-                if self.symbol.is_dark(row, column) {
-                    let start = column;
-                    while column < width && self.symbol.is_dark(row, column) {
-                        column += 1;
-                    }
-                    runs.push((row, start, column));
-                } else {
-                    column += 1;
-                }
-            }
-        }
-        runs
-    }
 }
 
 impl Element for QrCode {
@@ -70,7 +49,7 @@ impl Element for QrCode {
             .map(|i| STROKE_MM / 2.0 + span * i as f64 / (strokes - 1) as f64)
             .collect();
         let origin = QUIET_ZONE as f64 * module;
-        for (row, start, end) in self.runs() {
+        for (row, start, end) in self.symbol.runs() {
             let top = origin + row as f64 * module;
             for offset in &offsets {
                 let y = top + offset;
@@ -87,25 +66,5 @@ impl Element for QrCode {
             size,
             has_more: false,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn runs_cover_exactly_the_dark_modules() {
-        let symbol = portal_domain::epc::symbol("BCD\n002\n1\nSCT\n").expect("test value");
-        let code = QrCode::new(symbol.clone(), 30.0);
-        let mut drawn = vec![false; symbol.width * symbol.width];
-        for (row, start, end) in code.runs() {
-            assert!(start < end);
-            for column in start..end {
-                assert!(!drawn[row * symbol.width + column], "drawn twice");
-                drawn[row * symbol.width + column] = true;
-            }
-        }
-        assert_eq!(drawn, symbol.dark);
     }
 }

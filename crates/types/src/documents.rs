@@ -221,6 +221,11 @@ pub struct DocumentDetail {
     pub first_downloaded_at: Option<DateTime<Utc>>,
     /// An offer's decision, once the customer made it.
     pub decision: Option<OfferDecision>,
+    /// For paying what remains by SEPA credit transfer: the payload of the EPC QR code
+    /// (EPC069-12, version 002: the lines `BCD`, `002`, `1`, `SCT`, BIC, beneficiary, IBAN,
+    /// `EUR` amount, purpose, structured reference, the document number), the same code its PDF
+    /// prints. Present for an issued, open EUR document whose issuer has an IBAN on it.
+    pub payment_code: Option<String>,
 }
 
 /// A customer's decision on an offer: final once made.

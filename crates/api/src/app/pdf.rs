@@ -29,6 +29,64 @@ fn party(p: PartySnapshot) -> Party {
     }
 }
 
+/// The parties as an issued document keeps them from when it was issued; `None` for a draft
+/// (and a document issued before issuing kept them), which prints them as they are now.
+fn stored_parties(doc: &document::Model) -> Option<IssuedParties> {
+    doc.issued_parties.as_deref().and_then(|json| {
+        serde_json::from_str::<IssuedParties>(json)
+            .map_err(|e| {
+                // Never expected (the server wrote it); the PDF still renders, from today's data.
+                tracing::error!(document = doc.id, error = %e, "the parties stored at issue cannot be read");
+            })
+            .ok()
+    })
+}
+
+/// The parties as `doc` prints them.
+async fn parties_of(
+    db: &impl ConnectionTrait,
+    organization: &organization::Model,
+    doc: &document::Model,
+    customer: &contractor::Model,
+) -> Result<IssuedParties, ApiError> {
+    if let Some(parties) = stored_parties(doc) {
+        return Ok(parties);
+    }
+    let accounts = profile::bank_accounts(db, IssuerScope::new(organization.id)).await?;
+    Ok(profile::parties_now(
+        organization,
+        &accounts,
+        customer,
+        &doc.currency,
+    ))
+}
+
+/// The EPC QR code `doc`'s PDF prints (see [`payment_code`]), for the portal's document page.
+pub async fn payment_code_of(
+    db: &impl ConnectionTrait,
+    doc: &document::Model,
+) -> Result<Option<String>, ApiError> {
+    // The checks that need no query first.
+    if !payable_by_transfer(doc) {
+        return Ok(None);
+    }
+    let parties = match stored_parties(doc) {
+        Some(parties) => parties,
+        None => {
+            let organization = organization::Entity::find_by_id(doc.organization_id)
+                .one(db)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            let customer = contractor::Entity::find_by_id(doc.contractor_id)
+                .one(db)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            parties_of(db, &organization, doc, &customer).await?
+        }
+    };
+    Ok(payment_code(doc, &parties.issuer))
+}
+
 /// Everything the PDF shows, from the database rows.
 pub async fn pdf_model(
     db: &impl ConnectionTrait,
@@ -39,23 +97,7 @@ pub async fn pdf_model(
         .one(db)
         .await?
         .ok_or(ApiError::NotFound)?;
-    // An issued document prints its parties as they were when it was issued; a draft (and a
-    // document issued before issuing kept them) as they are now.
-    let stored = doc.issued_parties.as_deref().and_then(|json| {
-        serde_json::from_str::<IssuedParties>(json)
-            .map_err(|e| {
-                // Never expected (the server wrote it); the PDF still renders, from today's data.
-                tracing::error!(document = doc.id, error = %e, "the parties stored at issue cannot be read");
-            })
-            .ok()
-    });
-    let parties = match stored {
-        Some(parties) => parties,
-        None => {
-            let accounts = profile::bank_accounts(db, IssuerScope::new(organization.id)).await?;
-            profile::parties_now(organization, &accounts, &customer, &doc.currency)
-        }
-    };
+    let parties = parties_of(db, organization, doc, &customer).await?;
     // The picture itself is read by `rendered`, only when the PDF is not in the cache.
     let logo = parties.logo_id.map(|id| portal_pdf::logo::Logo {
         id,
@@ -113,14 +155,21 @@ pub async fn pdf_model(
     })
 }
 
+/// An issued EUR document with something left to pay.
+fn payable_by_transfer(doc: &document::Model) -> bool {
+    doc.currency == "EUR"
+        && !matches!(doc.state.as_str(), "draft" | "cancelled")
+        && doc.remaining_minor.is_some_and(|r| r > 0)
+}
+
 /// The EPC QR code's payload (EPC069-12) for what remains to pay of an issued EUR document
 /// whose issuer has an IBAN on it; `None` for other currencies, drafts, cancelled documents,
 /// documents that are not payable or are paid, and credits.
 pub fn payment_code(doc: &document::Model, issuer: &PartySnapshot) -> Option<String> {
-    if doc.currency != "EUR" || matches!(doc.state.as_str(), "draft" | "cancelled") {
+    if !payable_by_transfer(doc) {
         return None;
     }
-    let remaining = doc.remaining_minor.filter(|r| *r > 0)?;
+    let remaining = doc.remaining_minor?;
     portal_domain::epc::payload(&portal_domain::epc::Transfer {
         name: &issuer.name,
         iban: issuer.iban.as_deref()?,

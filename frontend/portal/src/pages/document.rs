@@ -35,6 +35,7 @@ fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
         #[serde(deserialize_with = "portal_types::wire::deserialize_optional_instant")]
         first_downloaded_at: Option<chrono::DateTime<chrono::Utc>>,
         decision: Option<OfferDecision>,
+        payment_code: Option<String>,
     }
     let row = api::parse(body)?;
     let rest: Rest = api::parse(body)?;
@@ -49,6 +50,7 @@ fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
         first_viewed_at: rest.first_viewed_at,
         first_downloaded_at: rest.first_downloaded_at,
         decision: rest.decision,
+        payment_code: rest.payment_code,
     })
 }
 
@@ -249,6 +251,9 @@ fn main_html(d: &DocumentDetail, t: &Texts, l: Locale, org: &str) -> String {
             .raw("</div>");
     }
     h.raw("</dl></section></div>");
+    if let Some(code) = &d.payment_code {
+        transfer_html(&mut h, code, t, l);
+    }
 
     let section = |h: &mut Html, id: &str, title: &str| {
         h.raw("<section class=\"card\" aria-labelledby=\"")
@@ -363,6 +368,53 @@ fn main_html(d: &DocumentDetail, t: &Texts, l: Locale, org: &str) -> String {
         h.element("p", "notes", notes).raw("</section>");
     }
     h.finish()
+}
+
+/// "Pay by bank transfer": the EPC QR code a banking app scans (the PDF prints the same) and,
+/// to copy, what it carries — payee, IBAN, BIC, amount, reference. Nothing when the payload is
+/// not one (never expected: the server builds it).
+fn transfer_html(h: &mut Html, payload: &str, t: &Texts, l: Locale) {
+    let Ok(symbol) = portal_domain::epc::symbol(payload) else {
+        return;
+    };
+    let lines: Vec<&str> = payload.split('\n').collect();
+    let line = |i: usize| lines.get(i).copied().unwrap_or_default();
+    // Four light modules around the symbol, as scanners expect.
+    let side = symbol.width + 8;
+    let mut path = String::with_capacity(symbol.width * symbol.width * 2);
+    for (row, start, end) in symbol.runs() {
+        let len = end - start;
+        path.push_str(&format!("M{} {}h{len}v1h-{len}z", start + 4, row + 4));
+    }
+    // The IBAN in groups of four, as printed on cards and statements.
+    let iban: String = line(6)
+        .as_bytes()
+        .chunks(4)
+        .map(|g| String::from_utf8_lossy(g).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let amount = line(7).strip_prefix("EUR").unwrap_or_default();
+    h.raw("<section class=\"card transfer-card\" aria-labelledby=\"transfer-title\">")
+        .raw("<h2 class=\"card-title\" id=\"transfer-title\">")
+        .text(t.pay_by_transfer)
+        .raw("</h2><div class=\"transfer\">")
+        .raw(&format!(
+            "<svg class=\"transfer-code\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\""
+        ))
+        .text(t.transfer_code)
+        .raw("\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"")
+        .raw(&path)
+        .raw("\"/></svg><div>")
+        .element("p", "muted", t.scan_to_pay)
+        .raw("<dl class=\"fields transfer-fields\">")
+        .field(t.payee, line(5), "copyable")
+        .field("IBAN", &iban, "copyable");
+    if !line(4).is_empty() {
+        h.field("BIC", line(4), "copyable");
+    }
+    h.field(t.amount, &fmt::money(l, amount, "EUR"), "")
+        .field(t.transfer_reference, line(10), "copyable")
+        .raw("</dl></div></div></section>");
 }
 
 #[component]

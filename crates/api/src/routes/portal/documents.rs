@@ -136,6 +136,7 @@ pub async fn load_detail(
         first_viewed_at,
         first_downloaded_at: doc.first_downloaded_at,
         decision: portal_store::portal::decision_of(&doc),
+        payment_code: crate::app::pdf::payment_code_of(&state.db, &doc).await?,
     };
     Ok((doc, detail))
 }
