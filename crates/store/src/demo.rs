@@ -441,6 +441,8 @@ struct DocSpec {
     /// Fraction of the total paid, in percent.
     paid_percent: i64,
     notes: Option<String>,
+    /// An offer's decision: who (the customer's portal user, by name), when, and why.
+    decision: Option<(String, NaiveDate, Option<&'static str>)>,
 }
 
 impl DocSpec {
@@ -540,6 +542,14 @@ impl DocSpec {
             .month()
             .is_multiple_of(3)
             .then(|| notes_for(customer.locale).to_string());
+        let decision = matches!(state, "accepted" | "rejected").then(|| {
+            (
+                format!("{} {}", customer.first_name, customer.last_name),
+                // (Not from `rng`: one draw more would change every document after this one.)
+                issue + Duration::days(6),
+                (state == "rejected").then(|| rejection_reason(customer.locale)),
+            )
+        });
         DocSpec {
             doc_type,
             state,
@@ -549,6 +559,7 @@ impl DocSpec {
             lines,
             paid_percent,
             notes,
+            decision,
         }
     }
 
@@ -565,6 +576,15 @@ fn reminder_fee(locale: &str) -> &'static str {
         "de" => "Mahngebühr",
         "es" => "Gastos de reclamación",
         _ => "Reminder fee",
+    }
+}
+
+fn rejection_reason(locale: &str) -> &'static str {
+    match locale {
+        "bg" => "Избрахме друг доставчик за този проект.",
+        "de" => "Wir haben uns für dieses Projekt für einen anderen Anbieter entschieden.",
+        "es" => "Hemos elegido otro proveedor para este proyecto.",
+        _ => "We chose another supplier for this project.",
     }
 }
 
@@ -619,6 +639,16 @@ async fn insert_document(
         first_downloaded_at: Set(None),
         last_downloaded_at: Set(None),
         sent_at: Set(None),
+        decided_at: Set(spec
+            .decision
+            .as_ref()
+            .and_then(|(_, on, _)| on.and_hms_opt(10, 30, 0))
+            .map(|at| at.and_utc())),
+        decided_by_name: Set(spec.decision.as_ref().map(|(who, _, _)| who.clone())),
+        decision_reason: Set(spec
+            .decision
+            .as_ref()
+            .and_then(|(_, _, why)| why.map(str::to_owned))),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -244,6 +244,23 @@ pub async fn update(
             _ => locked(&mut checked, field),
         }
     }
+    // A locked field is refused as locked, whatever its value: one error, not also its format's.
+    let mut input = input;
+    let open_group = |field: &str| open.contains(&group_of(field));
+    let keep = |value: &mut Option<String>, field: &str| {
+        if !open_group(field) {
+            *value = None;
+        }
+    };
+    keep(&mut input.tax_id, "tax_id");
+    keep(&mut input.vat_number, "vat_number");
+    keep(&mut input.email, "email");
+    keep(&mut input.phone, "phone");
+    keep(&mut input.iban, "iban");
+    keep(&mut input.bic, "bic");
+    if !open_group("address") {
+        input.address = None;
+    }
     let next = check_company(&mut checked, &input);
     checked.finish()?;
 

@@ -215,6 +215,21 @@ async fn bad_or_locked_fields_are_named_and_change_nothing() {
         ),
         ("tax_id", "locked")
     );
+    // Locked and malformed: refused as locked, once.
+    let locked = kunde
+        .request(reqwest::Method::PATCH, "/api/v1/portal/company")
+        .json(&serde_json::json!({ "vat_number": "nonsense" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(locked.status(), 422);
+    let problem: portal_types::Problem = locked.json().await.expect("problem");
+    let errors: Vec<(&str, &str)> = problem
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(errors, [("vat_number", "locked")]);
     // The name is the issuer's to change; an unknown field is refused.
     let response = kunde
         .request(reqwest::Method::PATCH, "/api/v1/portal/company")
