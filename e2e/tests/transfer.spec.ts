@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { apiToken, chooseLanguage, login, main, portal, screenshot, waitForGrid } from './helpers';
+import { apiToken, chooseLanguage, expectAccessible, login, main, portal, screenshot, waitForGrid } from './helpers';
 
 /** What a banking app reads from a picture: zbar's `zbarimg`, the payload's lines. */
 function scan(png: Buffer): string[] {
@@ -53,6 +53,17 @@ test.describe('paying by bank transfer', () => {
       await expect(card.getByRole('img')).toHaveAccessibleName(lang === 'de' ? 'QR-Code für die Überweisung' : 'QR code for the transfer');
       await expect(card).toContainText(IBAN.replace(/(.{4})/g, '$1 ').trim());
       await expect(card).toContainText(detail.number);
+      // Copy: the IBAN compact, the amount as the code has it.
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      const copy = card.getByRole('button', { name: lang === 'de' ? 'Kopieren: IBAN' : 'Copy: IBAN' });
+      await copy.click();
+      await expect(copy).toHaveText(lang === 'de' ? 'Kopiert' : 'Copied');
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(IBAN);
+      const amount = card.getByRole('button', { name: lang === 'de' ? 'Kopieren: Betrag' : 'Copy: Amount' });
+      await amount.click();
+      await expect(amount).toHaveText(lang === 'de' ? 'Kopiert' : 'Copied');
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(detail.remaining);
+      await expectAccessible(page, `transfer card (${lang})`);
       await screenshot(page, `transfer-${lang}`);
     });
   }

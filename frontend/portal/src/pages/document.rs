@@ -394,6 +394,20 @@ fn transfer_html(h: &mut Html, payload: &str, t: &Texts, l: Locale) {
         .collect::<Vec<_>>()
         .join(" ");
     let amount = line(7).strip_prefix("EUR").unwrap_or_default();
+    // A detail with a button that copies it (see `copy_clicked`); the IBAN is copied compact.
+    let copyable = |h: &mut Html, label: &str, shown: &str, value: &str| {
+        h.raw("<div>")
+            .element("dt", "", label)
+            .raw("<dd class=\"copyable\"><span>")
+            .text(shown)
+            .raw("</span><button type=\"button\" class=\"btn btn-ghost btn-sm copy-btn\" data-copy=\"")
+            .text(value)
+            .raw("\" aria-label=\"")
+            .text(&format!("{}: {label}", t.copy))
+            .raw("\">")
+            .text(t.copy)
+            .raw("</button></dd></div>");
+    };
     h.raw("<section class=\"card transfer-card\" aria-labelledby=\"transfer-title\">")
         .raw("<h2 class=\"card-title\" id=\"transfer-title\">")
         .text(t.pay_by_transfer)
@@ -406,15 +420,41 @@ fn transfer_html(h: &mut Html, payload: &str, t: &Texts, l: Locale) {
         .raw(&path)
         .raw("\"/></svg><div>")
         .element("p", "muted", t.scan_to_pay)
-        .raw("<dl class=\"fields transfer-fields\">")
-        .field(t.payee, line(5), "copyable")
-        .field("IBAN", &iban, "copyable");
+        .raw("<dl class=\"fields transfer-fields\">");
+    copyable(h, t.payee, line(5), line(5));
+    copyable(h, "IBAN", &iban, line(6));
     if !line(4).is_empty() {
-        h.field("BIC", line(4), "copyable");
+        copyable(h, "BIC", line(4), line(4));
     }
-    h.field(t.amount, &fmt::money(l, amount, "EUR"), "")
-        .field(t.transfer_reference, line(10), "copyable")
-        .raw("</dl></div></div></section>");
+    copyable(h, t.amount, &fmt::money(l, amount, "EUR"), amount);
+    copyable(h, t.transfer_reference, line(10), line(10));
+    h.raw("</dl></div></div></section>");
+}
+
+/// A click in the document's sections: on a Copy button, its value to the clipboard and the
+/// button says "Copied" (the browser refuses without a secure context; the text stays
+/// selectable then).
+fn copy_clicked(ev: web_sys::MouseEvent, copied: &'static str) {
+    use wasm_bindgen::JsCast;
+    let Some(button) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("[data-copy]").ok().flatten())
+    else {
+        return;
+    };
+    let Some(value) = button.get_attribute("data-copy") else {
+        return;
+    };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let written = window.navigator().clipboard().write_text(&value);
+    spawn_local(async move {
+        if wasm_bindgen_futures::JsFuture::from(written).await.is_ok() {
+            button.set_text_content(Some(copied));
+        }
+    });
 }
 
 #[component]
@@ -507,7 +547,11 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
         <div class="doc-layout">
             <div class="doc-main">
                 {(doc_type == DocumentType::Offer).then(|| view! { <Decision detail=detail /> })}
-                <div class="doc-sections" inner_html=body></div>
+                <div
+                    class="doc-sections"
+                    inner_html=body
+                    on:click=move |ev| copy_clicked(ev, i18n.t().copied)
+                ></div>
                 <Thread path=format!("{}/documents/{id}", api::base()) mine=CommentSide::Customer />
             </div>
             <div class="doc-side">
