@@ -19,6 +19,7 @@ mod m20261203_000006_offer_decisions;
 mod m20261204_000001_comments;
 mod m20261205_000001_company_data;
 mod m20261205_000002_comment_reads;
+mod m20261206_000001_online_payments;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_comments::Migration),
             Box::new(m20261205_000001_company_data::Migration),
             Box::new(m20261205_000002_comment_reads::Migration),
+            Box::new(m20261206_000001_online_payments::Migration),
         ]
     }
 }

@@ -57,6 +57,11 @@ pub struct Settings {
     pub attachment_max_bytes: usize,
     /// The most attachments on one comment.
     pub attachments_per_comment: usize,
+    /// Seals secrets kept in the database (payment providers' keys) with AES-256-GCM:
+    /// `PORTAL_SECRETS_KEY` (32 bytes, base64), else a key generated in the data directory.
+    pub secrets_key: [u8; 32],
+    /// Stripe's API (`PORTAL_STRIPE_API_BASE`; tests and the demo point it at a fake).
+    pub stripe_api_base: String,
 }
 
 /// How mail leaves, and where its links point.
@@ -105,6 +110,8 @@ impl std::fmt::Debug for Settings {
             storage_options,
             attachment_max_bytes,
             attachments_per_comment,
+            secrets_key: _,
+            stripe_api_base,
         } = self;
         // Option values may be credentials: only their keys are shown.
         let storage_keys: Vec<&str> = storage_options.iter().map(|(k, _)| k.as_str()).collect();
@@ -129,6 +136,8 @@ impl std::fmt::Debug for Settings {
             .field("storage_options", &storage_keys)
             .field("attachment_max_bytes", attachment_max_bytes)
             .field("attachments_per_comment", attachments_per_comment)
+            .field("secrets_key", &"[redacted]")
+            .field("stripe_api_base", stripe_api_base)
             .finish()
     }
 }
@@ -165,6 +174,7 @@ impl Settings {
             Some(_) => anyhow::bail!("PORTAL_JWT_SECRET must have at least 32 characters"),
             None => load_or_create_key(&data_dir.join("jwt-secret"))?,
         };
+        let data_dir_for_key = data_dir.join("secrets-key");
         Ok(Settings {
             addr: addr.clone(),
             database_url,
@@ -190,6 +200,8 @@ impl Settings {
             storage_options: Vec::new(),
             attachment_max_bytes: 10 * 1024 * 1024,
             attachments_per_comment: 5,
+            secrets_key: load_or_create_secrets_key(&data_dir_for_key)?,
+            stripe_api_base: "https://api.stripe.com".to_string(),
         })
     }
 }
@@ -212,6 +224,29 @@ fn load_or_create_key(path: &Path) -> anyhow::Result<Vec<u8>> {
     rand::rng().fill_bytes(&mut key);
     write_private(path, engine.encode(&key).as_bytes())?;
     tracing::info!(path = %path.display(), "generated a new token signing key");
+    Ok(key)
+}
+
+/// The key that seals stored secrets: `PORTAL_SECRETS_KEY` when set, else the one kept in the
+/// data directory, created (0600) on first start. Losing it loses the sealed secrets (they are
+/// entered again), nothing else.
+fn load_or_create_secrets_key(path: &Path) -> anyhow::Result<[u8; 32]> {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let decode = |text: &str, source: &str| -> anyhow::Result<[u8; 32]> {
+        let bytes = engine.decode(text.trim())?;
+        <[u8; 32]>::try_from(bytes.as_slice())
+            .map_err(|_| anyhow::anyhow!("{source} must hold 32 bytes, base64-encoded"))
+    };
+    if let Ok(text) = std::env::var("PORTAL_SECRETS_KEY") {
+        return decode(&text, "PORTAL_SECRETS_KEY");
+    }
+    if let Ok(text) = std::fs::read_to_string(path) {
+        return decode(&text, &path.display().to_string());
+    }
+    let mut key = [0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    write_private(path, engine.encode(key).as_bytes())?;
+    tracing::info!(path = %path.display(), "generated a new key for stored secrets");
     Ok(key)
 }
 

@@ -52,6 +52,9 @@ pub enum ApiError {
     /// Too many failed attempts (429).
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// A service we depend on (the payment provider) failed or could not be reached (502).
+    #[error("{detail}")]
+    Upstream { code: &'static str, detail: String },
     /// Overloaded; try again shortly (503).
     #[error("service busy")]
     Unavailable { retry_after_secs: u64 },
@@ -91,7 +94,8 @@ impl ApiError {
             ApiError::BadRequest { code, .. }
             | ApiError::Unauthorized { code, .. }
             | ApiError::Forbidden { code, .. }
-            | ApiError::Conflict { code, .. } => code,
+            | ApiError::Conflict { code, .. }
+            | ApiError::Upstream { code, .. } => code,
             ApiError::FieldConflict(_) => "conflict",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
@@ -161,6 +165,7 @@ impl ResponseError for ApiError {
             }
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

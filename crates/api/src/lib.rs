@@ -12,6 +12,8 @@ pub mod mail;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;
+pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod stripe;

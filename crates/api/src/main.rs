@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use portal_api::auth::client_address::{ClientAddressSource, ProxyHeader};
 use portal_api::config::Settings;
-use portal_api::openapi;
 use portal_api::startup::Application;
+use portal_api::{app, openapi};
 use portal_store::{self as db, demo};
 use tracing_subscriber::EnvFilter;
 
@@ -80,6 +80,10 @@ enum Command {
         /// The most attachments on one comment.
         #[arg(long, env = "PORTAL_ATTACHMENTS_PER_COMMENT", default_value_t = 5)]
         attachments_per_comment: usize,
+        /// Stripe's API, for online payments (default https://api.stripe.com; with `--demo`, a
+        /// stand-in for Stripe started beside the server, so that Pay works offline).
+        #[arg(long, env = "PORTAL_STRIPE_API_BASE")]
+        stripe_api_base: Option<String>,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -227,6 +231,7 @@ async fn main() -> anyhow::Result<()> {
             storage_url,
             attachment_max_bytes,
             attachments_per_comment,
+            stripe_api_base,
             mail,
         } => {
             let mut settings = common.settings(addr)?;
@@ -239,12 +244,29 @@ async fn main() -> anyhow::Result<()> {
             settings.storage_url = storage_url;
             settings.attachment_max_bytes = attachment_max_bytes;
             settings.attachments_per_comment = attachments_per_comment;
+            // The demo pays through a fake Stripe unless told where Stripe is.
+            let fake_stripe = match (&stripe_api_base, seed) {
+                (None, true) => Some(
+                    fake_stripe::FakeStripe::start(app::online_payments::DEMO_SECRET_KEY).await?,
+                ),
+                _ => None,
+            };
+            settings.stripe_api_base = match (&fake_stripe, stripe_api_base) {
+                (Some(fake), _) => fake.url().to_string(),
+                (None, Some(base)) => base,
+                (None, None) => "https://api.stripe.com".to_string(),
+            };
             mail.apply(&mut settings);
+            let mut demo_org = None;
             if seed {
                 let conn = migrated(&settings).await?;
                 if demo::is_empty(&conn).await? {
                     demo::seed(&conn).await?;
                     tracing::info!("demo data seeded");
+                }
+                if fake_stripe.is_some() {
+                    demo_org =
+                        app::online_payments::connect_demo(&conn, &settings.secrets_key).await?;
                 }
                 conn.close().await?;
             }
@@ -259,6 +281,19 @@ async fn main() -> anyhow::Result<()> {
             }
             let app = Application::build(settings).await?;
             tracing::info!(port = app.port(), "listening");
+            if let (Some(fake), Some(org)) = (&fake_stripe, demo_org) {
+                fake.set_webhook(
+                    &format!(
+                        "http://127.0.0.1:{}/api/v1/payments/stripe/webhook/{org}",
+                        app.port()
+                    ),
+                    app::online_payments::DEMO_WEBHOOK_SECRET,
+                );
+                tracing::info!(
+                    stripe = fake.url(),
+                    "the demo takes payments through a stand-in for Stripe (no money moves)"
+                );
+            }
             app.run().await?;
         }
         Command::Migrate { common } => {

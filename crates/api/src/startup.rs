@@ -27,6 +27,8 @@ pub struct Application {
     passwords: PasswordPool,
     outbox: Worker,
     sweeper: (sea_orm::DatabaseConnection, crate::storage::Storage),
+    /// For the reconciliation of online payments left open.
+    payments: AppState,
 }
 
 impl Application {
@@ -60,7 +62,14 @@ impl Application {
         let sweeper = (db.clone(), storage.clone());
         let setup = std::sync::Arc::new(crate::app::setup::SetupGate::new(&settings));
         setup.open_if_empty(&db).await?;
+        // Outgoing calls (the payment provider): bounded in time, never following a redirect.
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
         let shared = AppState {
+            http,
             setup,
             storage,
             db,
@@ -70,6 +79,7 @@ impl Application {
             passwords: passwords.clone(),
             reads,
         };
+        let payments = shared.clone();
         let spec = openapi::spec();
         let table = web::Data::new(RouteTable::from_openapi(&spec));
 
@@ -127,6 +137,7 @@ impl Application {
             passwords,
             outbox,
             sweeper,
+            payments,
         })
     }
 
@@ -140,15 +151,19 @@ impl Application {
         self.passwords.clone()
     }
 
-    /// Runs until stopped: the HTTP server, and beside it the outbox worker and the sweep of
-    /// orphaned attachment objects.
+    /// Runs until stopped: the HTTP server, and beside it the outbox worker, the sweep of
+    /// orphaned attachment objects and the reconciliation of online payments left open.
     pub async fn run(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.outbox.run());
         let (db, storage) = self.sweeper;
         let sweeper = tokio::spawn(crate::storage::sweep_forever(db, storage));
+        let reconciler = tokio::spawn(crate::app::online_payments::reconcile_forever(
+            self.payments,
+        ));
         let result = self.server.await;
         worker.abort();
         sweeper.abort();
+        reconciler.abort();
         result
     }
 }

@@ -27,4 +27,6 @@ pub struct AppState {
     pub setup: std::sync::Arc<crate::app::setup::SetupGate>,
     /// Where attachments are kept.
     pub storage: crate::storage::Storage,
+    /// Outgoing HTTP (the payment provider).
+    pub http: reqwest::Client,
 }

@@ -509,6 +509,30 @@ impl Client {
         .await
     }
 
+    /// `GET /api/v1/issuer/settings/payments`.
+    pub async fn payment_settings(&self) -> Result<PaymentSettings, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/issuer/settings/payments"))
+            .await
+    }
+
+    /// `PATCH /api/v1/issuer/settings/payments`.
+    pub async fn update_payment_settings(
+        &self,
+        update: &PaymentSettingsUpdate,
+    ) -> Result<PaymentSettings, ClientError> {
+        self.send(
+            self.request(Method::PATCH, "/api/v1/issuer/settings/payments")
+                .json(update),
+        )
+        .await
+    }
+
+    /// `DELETE /api/v1/issuer/settings/payments/stripe`.
+    pub async fn disconnect_stripe(&self) -> Result<PaymentSettings, ClientError> {
+        self.send(self.request(Method::DELETE, "/api/v1/issuer/settings/payments/stripe"))
+            .await
+    }
+
     /// `POST /api/v1/issuer/settings/portal/apply-to-all`.
     pub async fn apply_portal_access_to_all(&self) -> Result<AppliedToAll, ClientError> {
         self.send(self.request(Method::POST, "/api/v1/issuer/settings/portal/apply-to-all"))

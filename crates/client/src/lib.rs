@@ -401,6 +401,24 @@ impl Client {
         self.send(self.request(Method::GET, "/api/v1/portal/summary"))
             .await
     }
+
+    /// `POST /api/v1/portal/payments/checkout`: starts paying documents online.
+    pub async fn checkout(
+        &self,
+        request: &CheckoutRequest,
+    ) -> Result<CheckoutStarted, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/v1/portal/payments/checkout")
+                .json(request),
+        )
+        .await
+    }
+
+    /// `GET /api/v1/portal/payments/{id}`: what became of a payment.
+    pub async fn payment_attempt(&self, id: &str) -> Result<PaymentAttempt, ClientError> {
+        self.send(self.request(Method::GET, &format!("/api/v1/portal/payments/{id}")))
+            .await
+    }
 }
 
 /// A file to attach to a comment: its name and its bytes.

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod import;
 pub mod links;
 pub mod offers;
+pub mod online_payments;
 pub mod organizations;
 pub mod passwords;
 pub mod payments;

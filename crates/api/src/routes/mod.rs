@@ -5,6 +5,7 @@
 pub mod comments;
 pub mod issuer;
 pub mod params;
+pub mod payments;
 pub mod portal;
 pub mod system;
 
@@ -18,6 +19,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .service(scope::scope("/portal").configure(portal::routes))
-                .service(scope::scope("/issuer").configure(issuer::routes)),
+                .service(scope::scope("/issuer").configure(issuer::routes))
+                .service(scope::scope("/payments").configure(payments::routes)),
         );
 }

@@ -20,6 +20,7 @@ mod issuer_staff;
 mod issuer_story;
 mod logo;
 mod offers;
+mod online_payments;
 mod organizations;
 mod outbox;
 mod pdf;

@@ -24,6 +24,8 @@ pub struct Model {
     /// Days from issue to due date of its invoices and debit notes.
     pub payment_terms_days: Option<i32>,
     pub portal_access: bool,
+    /// May pay online when the organisation allows it for selected customers only.
+    pub pay_online: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,

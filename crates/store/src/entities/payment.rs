@@ -16,6 +16,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub reference: Option<String>,
     pub created_by_staff_id: Option<i64>,
+    /// The online payment attempt it came from.
+    pub attempt_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -64,5 +64,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(settings::get_settings)
         .service(settings::update_settings)
         .service(settings::apply_to_all)
+        .service(settings::get_payment_settings)
+        .service(settings::update_payment_settings)
+        .service(settings::disconnect_stripe)
         .service(settings::list_events);
 }

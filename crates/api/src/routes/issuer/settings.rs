@@ -1,9 +1,12 @@
 //! The portal settings and the activity trail.
 
-use actix_web::{get, patch, post, web};
+use actix_web::{delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use portal_store::issuer::events::{self as trail, EventFilter};
-use portal_types::{AppliedToAll, EventPage, OrganizationSettings, Problem, SettingsUpdate};
+use portal_types::{
+    AppliedToAll, EventPage, OrganizationSettings, PaymentSettings, PaymentSettingsUpdate, Problem,
+    SettingsUpdate,
+};
 
 use super::documents::event_views;
 use super::query::Query;
@@ -68,6 +71,73 @@ async fn apply_to_all(
 ) -> Result<web::Json<AppliedToAll>, ApiError> {
     let updated = app::settings::apply_access_to_all(&state, &session).await?;
     Ok(web::Json(AppliedToAll { updated }))
+}
+
+/// Online payment settings: the Stripe account (its keys are never shown again, only a hint),
+/// partial payments and which customers may pay online.
+#[utoipa::path(
+    tag = "issuer: settings",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The settings", body = PaymentSettings),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/settings/payments")]
+async fn get_payment_settings(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+) -> Result<web::Json<PaymentSettings>, ApiError> {
+    let row = app::online_payments::settings_row(&state.db, session.organization_id).await?;
+    Ok(web::Json(app::online_payments::view(
+        &state,
+        session.organization_id,
+        row.as_ref(),
+    )))
+}
+
+/// Change the online payment settings (owner, admin). Stripe needs its secret key and the
+/// webhook endpoint's signing secret; both are stored encrypted and never returned.
+#[utoipa::path(
+    tag = "issuer: settings",
+    security(("bearer" = [])),
+    request_body = PaymentSettingsUpdate,
+    responses(
+        (status = 200, description = "Saved", body = PaymentSettings),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not change settings", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/settings/payments")]
+async fn update_payment_settings(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    body: ApiJson<PaymentSettingsUpdate>,
+) -> Result<web::Json<PaymentSettings>, ApiError> {
+    Ok(web::Json(
+        app::online_payments::update(&state, &session, body.0).await?,
+    ))
+}
+
+/// Forget the Stripe keys (owner, admin): the portal stops offering online payment.
+#[utoipa::path(
+    tag = "issuer: settings",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Disconnected", body = PaymentSettings),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not change settings", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/settings/payments/stripe")]
+async fn disconnect_stripe(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+) -> Result<web::Json<PaymentSettings>, ApiError> {
+    Ok(web::Json(
+        app::online_payments::disconnect(&state, &session).await?,
+    ))
 }
 
 /// Query parameters of the activity trail (documentation; the handler parses the raw query).

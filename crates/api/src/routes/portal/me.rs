@@ -60,7 +60,14 @@ pub async fn load_portal_me(
         contractor_id: contractor.id,
         contractor_name: contractor.name,
         locale: contractor.locale,
-        permissions: permissions(org),
+        permissions: PortalPermissions {
+            // Online payment needs a connected provider and, where the issuer says so, a
+            // customer selected for it.
+            pay: crate::app::online_payments::online_allowed(state, session)
+                .await?
+                .is_some(),
+            ..permissions(org)
+        },
         organization: org.slug.clone(),
         organization_name: org.legal_name.clone(),
         last_login_at: previous_sign_in(state, session).await?,

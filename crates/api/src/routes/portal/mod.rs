@@ -6,6 +6,7 @@ pub mod company;
 pub mod documents;
 pub mod grid_body;
 pub mod me;
+pub mod payments;
 pub mod pdf;
 
 use utoipa_actix_web::scope;
@@ -27,6 +28,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(comments::portal_comments)
         .service(comments::portal_comment)
         .service(comments::portal_attachment)
+        .service(payments::checkout)
+        .service(payments::payment_attempt)
         .service(documents::summary)
         .service(pdf::document_pdf);
 }
