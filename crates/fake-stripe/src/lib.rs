@@ -363,6 +363,12 @@ impl FakeStripe {
         Ok(Delivered { status, body })
     }
 
+    /// The `Stripe-Signature` Stripe would send with `body` now.
+    pub fn signature_header(&self, body: &[u8]) -> Option<String> {
+        let (_, secret) = lock(&self.shared.webhook).clone()?;
+        Some(signature(&secret, now(), body))
+    }
+
     /// Delivers each event once, in order, as Stripe would.
     pub async fn deliver_all(&self, events: &[Value]) -> Result<Vec<Delivered>, String> {
         let mut answers = Vec::new();

@@ -181,6 +181,9 @@ pub struct Contractor {
     pub payment_terms_days: Option<u16>,
     /// Its portal users may sign in.
     pub portal_access: bool,
+    /// It may pay online where the organisation allows that for selected customers only.
+    #[serde(default)]
+    pub pay_online: bool,
     /// When it was archived; archived contractors are left out of lists unless asked for and
     /// cannot sign in to the portal.
     #[serde(deserialize_with = "crate::wire::deserialize_optional_instant")]
@@ -305,6 +308,9 @@ pub struct ContractorUpdate {
     /// Its portal users may sign in; `false` ends their sessions at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_access: Option<bool>,
+    /// It may pay online where the organisation allows that for selected customers only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_online: Option<bool>,
 }
 
 /// A page of contractors.

@@ -154,6 +154,7 @@ pub async fn update(
     apply!(salesperson_id, salesperson, "salesperson_id");
     apply!(payment_terms_days, terms, "payment_terms_days");
     apply!(portal_access, input.portal_access, "portal_access");
+    apply!(pay_online, input.pay_online, "pay_online");
     if changed.is_empty() {
         return Ok(current);
     }

@@ -768,6 +768,7 @@ impl Outcome {
 /// issuer and nothing is recorded. A document that meanwhile owes less takes what it owes; the
 /// rest stays on the attempt as unallocated, for the issuer.
 pub async fn settle_in(
+    state: &AppState,
     txn: &DatabaseTransaction,
     attempt: &payment_attempt::Model,
     paid: &Session,
@@ -817,6 +818,23 @@ pub async fn settle_in(
             }),
         )
         .await?;
+        let currency = paid.currency.as_deref().unwrap_or("?").to_ascii_uppercase();
+        let reported = match (paid.amount_total, received) {
+            (_, Some(minor)) => format!("{} {currency}", format_minor(minor, exp)),
+            (Some(units), None) => format!("{units} ({currency})"),
+            (None, None) => "?".to_string(),
+        };
+        let problem = Some(Problem::Mismatch(reported));
+        notify(
+            state,
+            txn,
+            attempt,
+            &reference_of(paid),
+            false,
+            problem,
+            now,
+        )
+        .await?;
         return Ok(Outcome::Mismatch);
     }
     let changed = payment_attempt::Entity::update_many()
@@ -838,10 +856,7 @@ pub async fn settle_in(
         .order_by_asc(payment_attempt_document::Column::Position)
         .all(txn)
         .await?;
-    let reference = paid
-        .payment_intent
-        .clone()
-        .unwrap_or_else(|| paid.id.clone());
+    let reference = reference_of(paid);
     let mut unallocated = 0;
     for share in shares {
         let Some(doc) = document::Entity::find_by_id(share.document_id)
@@ -919,7 +934,140 @@ pub async fn settle_in(
         )
         .await?;
     }
+    let problem = (unallocated > 0).then_some(Problem::Unallocated(unallocated));
+    notify(state, txn, attempt, &reference, true, problem, now).await?;
     Ok(Outcome::Fulfilled)
+}
+fn reference_of(paid: &Session) -> String {
+    paid.payment_intent
+        .clone()
+        .unwrap_or_else(|| paid.id.clone())
+}
+
+/// What the issuer is told to look at.
+enum Problem {
+    /// What the provider reported instead, as text.
+    Mismatch(String),
+    /// Minor units paid beyond what was open.
+    Unallocated(i64),
+}
+
+/// Queues the mails of a settled attempt in its transaction: a receipt to the customer's user
+/// who paid (when recorded and the user has an address), and a notice to the customer's
+/// salesperson, else the owners and admins.
+async fn notify(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    attempt: &payment_attempt::Model,
+    reference: &str,
+    recorded: bool,
+    problem: Option<Problem>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    use crate::mail::templates::{self, PaymentProblem};
+    use portal_domain::format::format_money;
+    use portal_domain::locale::Locale;
+    use portal_store::entities::{organization, portal_user};
+    let Some(org) = organization::Entity::find_by_id(attempt.organization_id)
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let Some(customer) = contractor::Entity::find_by_id(attempt.contractor_id)
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let shares = payment_attempt_document::Entity::find()
+        .filter(payment_attempt_document::Column::AttemptId.eq(attempt.id))
+        .order_by_asc(payment_attempt_document::Column::Position)
+        .all(txn)
+        .await?;
+    let mut docs = Vec::with_capacity(shares.len());
+    for share in &shares {
+        if let Some(d) = document::Entity::find_by_id(share.document_id)
+            .one(txn)
+            .await?
+        {
+            docs.push(d);
+        }
+    }
+    let exp = exponent(&attempt.currency);
+    let numbers = |locale: Locale| {
+        docs.iter()
+            .map(|d| {
+                let kind = portal_types::DocumentType::parse(&d.doc_type)
+                    .map_or("", |t| portal_pdf::title(t, locale));
+                format!("{kind} {}", d.number).trim().to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let first = docs.first().map(|d| d.id);
+    // The receipt.
+    if recorded
+        && let Some(user_id) = attempt.portal_user_id
+        && let Some(user) = portal_user::Entity::find_by_id(user_id).one(txn).await?
+        && let Some(email) = user.email.as_deref().filter(|e| !e.is_empty())
+    {
+        let locale = Locale::parse(&customer.locale).unwrap_or(Locale::En);
+        let name = format!("{} {}", user.first_name, user.last_name);
+        let amount = format_money(locale, attempt.amount_minor, exp, &attempt.currency);
+        let words = templates::payment_receipt(
+            locale,
+            &org.legal_name,
+            Some(name.trim()),
+            &amount,
+            &numbers(locale),
+            reference,
+        );
+        let path = match (docs.len(), first) {
+            (1, Some(id)) => format!("/documents/{id}"),
+            _ => "/documents".to_string(),
+        };
+        let link = super::links::portal(&state.settings, &org.slug, &path);
+        let mail = templates::compose(locale, email, Some(name.trim()), words, &link);
+        portal_store::outbox::enqueue_email(txn, Some(org.id), &mail, now).await?;
+    }
+    // The issuer's notice.
+    let locale = Locale::parse(&org.default_locale).unwrap_or(Locale::En);
+    let amount = format_money(locale, attempt.amount_minor, exp, &attempt.currency);
+    let excess = match &problem {
+        Some(Problem::Unallocated(minor)) => format_money(locale, *minor, exp, &attempt.currency),
+        _ => String::new(),
+    };
+    let link = super::links::admin(
+        &state.settings,
+        &first.map_or("/documents".to_string(), |id| format!("/documents/{id}")),
+    );
+    let issuer = portal_store::issuer::IssuerScope::new(org.id);
+    let staff =
+        portal_store::issuer::staff::responsible_for(txn, issuer, customer.salesperson_id).await?;
+    for member in staff {
+        let problem = match &problem {
+            Some(Problem::Mismatch(reported)) => Some(PaymentProblem::Mismatch {
+                reported,
+                asked: &amount,
+            }),
+            Some(Problem::Unallocated(_)) => Some(PaymentProblem::Unallocated { amount: &excess }),
+            None => None,
+        };
+        let words = templates::payment_received_staff(
+            locale,
+            &org.legal_name,
+            Some(&member.name),
+            &customer.name,
+            &amount,
+            &numbers(locale),
+            recorded,
+            problem,
+        );
+        let mail = templates::compose(locale, &member.email, Some(&member.name), words, &link);
+        portal_store::outbox::enqueue_email(txn, Some(org.id), &mail, now).await?;
+    }
+    Ok(())
 }
 
 async fn system_event(
@@ -948,6 +1096,7 @@ async fn system_event(
 /// Acts on what a session says in the same transaction: paid → settle; expired → expired;
 /// failed → failed; else nothing yet.
 async fn apply(
+    state: &AppState,
     txn: &DatabaseTransaction,
     attempt: &payment_attempt::Model,
     event_type: &str,
@@ -957,7 +1106,7 @@ async fn apply(
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" | "session"
             if s.payment_status == "paid" =>
         {
-            settle_in(txn, attempt, s).await
+            settle_in(state, txn, attempt, s).await
         }
         "checkout.session.async_payment_failed" => {
             let n = transition(
@@ -1047,7 +1196,7 @@ pub async fn webhook(
         match find_attempt(&txn, organization_id, &session).await? {
             Some(attempt) => {
                 attempt_id = Some(attempt.id);
-                apply(&txn, &attempt, &event.kind, &session).await?
+                apply(state, &txn, &attempt, &event.kind, &session).await?
             }
             None => Outcome::Ignored,
         }
@@ -1081,6 +1230,7 @@ pub async fn webhook(
         return Ok(Outcome::AlreadySettled);
     }
     txn.commit().await?;
+    state.outbox.wake();
     Ok(outcome)
 }
 
@@ -1140,8 +1290,9 @@ pub async fn refresh(
         return Ok(Outcome::Ignored);
     }
     let txn = portal_store::begin_write(&state.db).await?;
-    let outcome = apply(&txn, attempt, "session", &session).await?;
+    let outcome = apply(state, &txn, attempt, "session", &session).await?;
     txn.commit().await?;
+    state.outbox.wake();
     Ok(outcome)
 }
 

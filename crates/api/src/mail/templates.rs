@@ -296,6 +296,182 @@ pub fn offer_decided(
     }
 }
 
+/// A receipt to the customer who paid online: how much, for which documents.
+pub fn payment_receipt(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    amount: &str,
+    numbers: &str,
+    reference: &str,
+) -> Words {
+    let (subject, paid, by, action) = match locale {
+        Locale::Bg => (
+            format!("Получено плащане: {amount}"),
+            format!("Получихме Вашето плащане от {amount} по {numbers}. Благодарим Ви!"),
+            format!("Референция на плащането: {reference}"),
+            "Отворете портала",
+        ),
+        Locale::En => (
+            format!("Payment received: {amount}"),
+            format!("We have received your payment of {amount} for {numbers}. Thank you!"),
+            format!("Payment reference: {reference}"),
+            "Open the portal",
+        ),
+        Locale::De => (
+            format!("Zahlung erhalten: {amount}"),
+            format!("Wir haben Ihre Zahlung über {amount} für {numbers} erhalten. Vielen Dank!"),
+            format!("Zahlungsreferenz: {reference}"),
+            "Portal öffnen",
+        ),
+        Locale::Es => (
+            format!("Pago recibido: {amount}"),
+            format!("Hemos recibido su pago de {amount} por {numbers}. ¡Gracias!"),
+            format!("Referencia del pago: {reference}"),
+            "Abrir el portal",
+        ),
+    };
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs: vec![paid, by],
+        action,
+        footer: sent_for(locale, organization),
+        quote: None,
+    }
+}
+
+/// What about an online payment needs the issuer's attention.
+pub enum PaymentProblem<'a> {
+    /// The provider reported another amount (or currency) than was asked: nothing recorded.
+    Mismatch {
+        /// What the provider reported.
+        reported: &'a str,
+        /// What was asked.
+        asked: &'a str,
+    },
+    /// Paid, but more than the documents still owed when it arrived.
+    Unallocated {
+        /// The excess.
+        amount: &'a str,
+    },
+}
+
+fn payment_problem(locale: Locale, problem: &PaymentProblem<'_>) -> String {
+    match (locale, problem) {
+        (Locale::Bg, PaymentProblem::Mismatch { reported, asked }) => {
+            format!(
+                "Stripe отчете {reported}, а беше поискано {asked}. Проверете плащането в Stripe и го отразете ръчно."
+            )
+        }
+        (Locale::En, PaymentProblem::Mismatch { reported, asked }) => {
+            format!(
+                "Stripe reported {reported} where {asked} was asked. Check the payment in Stripe and record it by hand."
+            )
+        }
+        (Locale::De, PaymentProblem::Mismatch { reported, asked }) => {
+            format!(
+                "Stripe meldete {reported}, verlangt waren {asked}. Prüfen Sie die Zahlung in Stripe und verbuchen Sie sie von Hand."
+            )
+        }
+        (Locale::Es, PaymentProblem::Mismatch { reported, asked }) => {
+            format!(
+                "Stripe informó de {reported} cuando se pidieron {asked}. Compruebe el pago en Stripe y regístrelo a mano."
+            )
+        }
+        (Locale::Bg, PaymentProblem::Unallocated { amount }) => {
+            format!(
+                "{amount} надвишават дължимото към момента на плащането и не са отнесени към документ."
+            )
+        }
+        (Locale::En, PaymentProblem::Unallocated { amount }) => {
+            format!(
+                "{amount} exceeded what was open when the payment arrived and is not allocated to a document."
+            )
+        }
+        (Locale::De, PaymentProblem::Unallocated { amount }) => {
+            format!(
+                "{amount} überstiegen den offenen Betrag beim Eingang der Zahlung und sind keinem Dokument zugeordnet."
+            )
+        }
+        (Locale::Es, PaymentProblem::Unallocated { amount }) => {
+            format!(
+                "{amount} superaban lo pendiente cuando llegó el pago y no están asignados a ningún documento."
+            )
+        }
+    }
+}
+
+/// To the issuer's staff: a customer paid online; and what needs their attention, if anything.
+#[allow(clippy::too_many_arguments)]
+pub fn payment_received_staff(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    customer: &str,
+    amount: &str,
+    numbers: &str,
+    recorded: bool,
+    problem: Option<PaymentProblem<'_>>,
+) -> Words {
+    let (subject, paid, unrecorded, attention, action) = match locale {
+        Locale::Bg => (
+            format!("{customer} плати {amount} онлайн"),
+            format!(
+                "{customer} плати {amount} онлайн (Stripe) по {numbers}; плащането е отразено."
+            ),
+            format!("{customer} плати онлайн (Stripe) по {numbers}, но плащането не е отразено."),
+            "Изисква внимание:",
+            "Отворете документа",
+        ),
+        Locale::En => (
+            format!("{customer} paid {amount} online"),
+            format!(
+                "{customer} paid {amount} online (Stripe) for {numbers}; the payment is recorded."
+            ),
+            format!(
+                "{customer} paid online (Stripe) for {numbers}, but the payment was not recorded."
+            ),
+            "Needs your attention:",
+            "Open the document",
+        ),
+        Locale::De => (
+            format!("{customer} hat {amount} online bezahlt"),
+            format!(
+                "{customer} hat {amount} online (Stripe) für {numbers} bezahlt; die Zahlung ist verbucht."
+            ),
+            format!(
+                "{customer} hat online (Stripe) für {numbers} bezahlt, die Zahlung wurde aber nicht verbucht."
+            ),
+            "Bitte prüfen:",
+            "Dokument öffnen",
+        ),
+        Locale::Es => (
+            format!("{customer} ha pagado {amount} en línea"),
+            format!(
+                "{customer} ha pagado {amount} en línea (Stripe) por {numbers}; el pago está registrado."
+            ),
+            format!(
+                "{customer} ha pagado en línea (Stripe) por {numbers}, pero el pago no se ha registrado."
+            ),
+            "Requiere su atención:",
+            "Abrir el documento",
+        ),
+    };
+    let mut paragraphs = vec![if recorded { paid } else { unrecorded }];
+    if let Some(problem) = problem {
+        paragraphs.push(format!("{attention} {}", payment_problem(locale, &problem)));
+    }
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs,
+        action,
+        footer: sent_for(locale, organization),
+        quote: None,
+    }
+}
+
 /// An invitation to the issuer's staff: set a password and sign in to the admin.
 pub fn staff_invitation(
     locale: Locale,

@@ -28,9 +28,17 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
+    setup_with(|_| {}).await
+}
+
+async fn setup_with(adjust: impl FnOnce(&mut portal_api::config::Settings)) -> Setup {
     let fake = FakeStripe::start(KEY).await.expect("fake Stripe");
     let base = fake.url().to_string();
-    let app = crate::helpers::spawn_app_with(move |s| s.stripe_api_base = base).await;
+    let app = crate::helpers::spawn_app_with(move |s| {
+        s.stripe_api_base = base;
+        adjust(s);
+    })
+    .await;
     let owner = app.issuer_client().await;
     let settings = owner
         .update_payment_settings(&PaymentSettingsUpdate {
@@ -699,4 +707,163 @@ async fn another_customer_reaches_no_payment_and_no_document() {
     let (status, code, _) = api_error(s.customer.checkout(&pay(&[id], None)).await);
     assert_eq!((status, code.as_str()), (403, "online_payment_disabled"));
     assert!(!s.customer.portal_me().await.expect("me").permissions.pay);
+}
+
+/// Stripe's own Python library (PyPI `stripe`) reads the fake's answers as Stripe objects,
+/// verifies the fake's signatures, and signs a webhook our verifier accepts: the fake and our
+/// verifier are checked against Stripe's code, not against each other.
+#[tokio::test]
+async fn the_official_stripe_library_accepts_the_fake_and_signs_what_we_verify() {
+    let python = std::env::var("PORTAL_TEST_STRIPE_PYTHON").expect(
+        "PORTAL_TEST_STRIPE_PYTHON names a Python with the `stripe` package: run the tests \
+         through ./scripts/cargo-test, which installs it",
+    );
+    let s = setup().await;
+    let id = invoice(&s, "EUR", "99.99", "0", 5).await;
+    s.customer
+        .checkout(&pay(&[id], None))
+        .await
+        .expect("checkout");
+    let session = s.fake.sessions().pop().expect("session")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let event = s.fake.pay(&session, Payment::Paid).expect("paid").remove(0);
+    let body = serde_json::to_string(&event).expect("json");
+    let dir = std::env::temp_dir().join(format!("stripe-check-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let event_file = dir.join("event.json");
+    std::fs::write(&event_file, &body).expect("event written");
+    let settings = s.owner.payment_settings().await.expect("settings");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scripts/stripe-sdk-check.py"
+    );
+    let mut command = std::process::Command::new(python);
+    command
+        .arg(script)
+        .env("STRIPE_FAKE", s.fake.url())
+        .env("STRIPE_KEY", KEY)
+        .env("EVENT_FILE", &event_file)
+        .env(
+            "FAKE_HEADER",
+            s.fake.signature_header(body.as_bytes()).expect("signed"),
+        )
+        .env(
+            "WEBHOOK_URL",
+            format!("{}{}", s.app.address, path_of(&settings.stripe.webhook_url)),
+        )
+        .env("WHSEC", HOOK);
+    // Off the runtime's thread: the server the script calls runs on it.
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("joined")
+        .expect("python runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        output.status.success(),
+        "stripe-sdk-check.py failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "ok");
+    assert_eq!(payments_of(&s.app, id).await, 1);
+    assert_eq!(remaining(&s.customer, id).await, "0.00");
+}
+
+/// A payment mails a receipt to the customer's user who paid, in the customer's language, and a
+/// notice to its salesperson; a mismatch tells the issuer that nothing was recorded.
+#[tokio::test]
+async fn a_payment_mails_a_receipt_and_tells_the_issuer() {
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let url = sink.url.clone();
+    let s = setup_with(move |settings| {
+        settings.mail.smtp_url = Some(url);
+        settings.mail.public_url = "https://portal.test".into();
+    })
+    .await;
+    let id = invoice(&s, "EUR", "120.00", "0", 5).await;
+    let started = s
+        .customer
+        .checkout(&pay(&[id], None))
+        .await
+        .expect("checkout");
+    let session = s.fake.sessions().pop().expect("session")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let events = s.fake.pay(&session, Payment::Paid).expect("paid");
+    s.fake.deliver_all(&events).await.expect("delivered");
+    s.fake.deliver_all(&events).await.expect("delivered again");
+    let number = s
+        .customer
+        .portal_document(id)
+        .await
+        .expect("document")
+        .row
+        .number;
+    let receipt = mails_to(&sink, "office@acme.example", |m| {
+        m.subject().starts_with("Получено плащане")
+    })
+    .await;
+    assert_eq!(
+        receipt.len(),
+        1,
+        "one receipt, however often the event came"
+    );
+    let text = receipt[0].text();
+    assert!(text.contains(&number), "{text}");
+    assert!(text.contains("120,00"), "{text}");
+    assert!(
+        receipt[0]
+            .link("/p/demo/documents/")
+            .is_some_and(|l| l.ends_with(&format!("/documents/{id}"))),
+        "{text}"
+    );
+    let notice = mails_to(&sink, "owner@demo.example", |m| m.subject().contains("120")).await;
+    assert_eq!(notice.len(), 1);
+    assert!(notice[0].text().contains(&number));
+    let _ = started;
+
+    // Another amount than asked: the issuer hears that nothing was recorded.
+    let other = invoice(&s, "EUR", "70.00", "0", 5).await;
+    s.customer
+        .checkout(&pay(&[other], None))
+        .await
+        .expect("checkout");
+    let session = s.fake.sessions().pop().expect("session")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    s.fake.tamper_amount(&session, 100);
+    let events = s.fake.pay(&session, Payment::Paid).expect("paid");
+    s.fake.deliver_all(&events).await.expect("delivered");
+    let warning = mails_to(&sink, "owner@demo.example", |m| m.subject().contains("70")).await;
+    let text = warning[0].text();
+    assert!(text.contains("1.00 EUR") || text.contains("1,00"), "{text}");
+    assert!(
+        !sink
+            .to("office@acme.example")
+            .iter()
+            .any(|m| m.subject().contains("70"))
+    );
+}
+
+/// The mails to `to` that `wanted` picks, once there are any (at most 10 s).
+async fn mails_to(
+    sink: &crate::smtp_sink::SmtpSink,
+    to: &str,
+    wanted: impl Fn(&crate::smtp_sink::Received) -> bool,
+) -> Vec<crate::smtp_sink::Received> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let found: Vec<_> = sink.to(to).into_iter().filter(|m| wanted(m)).collect();
+        if !found.is_empty() {
+            // A duplicate would be queued in the same transaction: give it a moment to show.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            return sink.to(to).into_iter().filter(|m| wanted(m)).collect();
+        }
+        assert!(std::time::Instant::now() < deadline, "no such mail to {to}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

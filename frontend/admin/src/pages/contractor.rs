@@ -363,6 +363,7 @@ fn Details(
         }
     });
     let portal = RwSignal::new(c.portal_access);
+    let pay_online = RwSignal::new(c.pay_online);
     let errors: [RwSignal<Option<String>>; 12] = std::array::from_fn(|_| RwSignal::new(None));
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -435,6 +436,7 @@ fn Details(
                 .filter(|s| *s != before.salesperson_id.unwrap_or(0)),
             payment_terms_days: (days != terms_before).then_some(days),
             portal_access: Some(portal.get_untracked()).filter(|p| *p != before.portal_access),
+            pay_online: Some(pay_online.get_untracked()).filter(|p| *p != before.pay_online),
         };
         busy.set(true);
         spawn_local(async move {
@@ -530,6 +532,15 @@ fn Details(
                     on:change=move |ev| portal.set(event_target_checked(&ev))
                 />
                 {tr(|t| t.portal_access)}
+            </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="c-pay-online"
+                    prop:checked=pay_online
+                    on:change=move |ev| pay_online.set(event_target_checked(&ev))
+                />
+                {tr(|t| t.pay_online_contractor)}
             </label>
             <FormMessage text=failure />
             <div class="form-actions">

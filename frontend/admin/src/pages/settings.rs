@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use portal_domain::access::{Permission, allows};
 use portal_types::{
-    AppliedToAll, CompanyFields, ContractorPage, DocumentType, OrganizationSettings,
-    PortalActionsUpdate, PortalSettingsUpdate, Role, SettingsUpdate, StaffInvite, StaffList,
-    StaffMember, StaffUpdate,
+    AppliedToAll, CompanyFields, ContractorPage, DocumentType, OnlineFor, OrganizationSettings,
+    PaymentSettings, PaymentSettingsUpdate, PortalActionsUpdate, PortalSettingsUpdate, Role,
+    SettingsUpdate, StaffInvite, StaffList, StaffMember, StaffUpdate,
 };
 use portal_ui::{TextField, dyn_view};
 use portal_web::api::{self, ApiError};
@@ -51,6 +51,7 @@ pub fn SettingsPage() -> impl IntoView {
         }
         view! {
             <PortalSettingsForm />
+            <PaymentSettingsForm />
             <StaffSection />
         }
         .into_any()
@@ -256,6 +257,200 @@ fn PortalSettingsForm() -> impl IntoView {
             </div>
         </form>
         <ApplyToAll />
+    }
+}
+
+/// Online payment through Stripe: the account's keys (write-only: a hint of the stored key is
+/// all that shows), the webhook address to register in Stripe's dashboard, partial payments
+/// and who may pay online.
+#[component]
+fn PaymentSettingsForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let loaded = RwSignal::new(None::<PaymentSettings>);
+    let secret_key = RwSignal::new(String::new());
+    let webhook_secret = RwSignal::new(String::new());
+    let partial = RwSignal::new(false);
+    let minimum = RwSignal::new(String::new());
+    let selected = RwSignal::new(false);
+    let key_error = RwSignal::new(None::<String>);
+    let hook_error = RwSignal::new(None::<String>);
+    let minimum_error = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let path = move || format!("{}/settings/payments", api::base());
+    let show = move |s: PaymentSettings| {
+        partial.set(s.allow_partial);
+        minimum.set(s.partial_minimum.to_string());
+        selected.set(s.online_for == OnlineFor::Selected);
+        secret_key.set(String::new());
+        webhook_secret.set(String::new());
+        loaded.set(Some(s));
+    };
+    spawn_local(async move {
+        if let Ok(s) = api::get::<PaymentSettings>(&path()).await {
+            show(s);
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        for e in [key_error, hook_error, minimum_error, failure, notice] {
+            e.set(None);
+        }
+        let Some(before) = loaded.get_untracked() else {
+            return;
+        };
+        let text = |s: RwSignal<String>| {
+            Some(s.get_untracked().trim().to_owned()).filter(|v| !v.is_empty())
+        };
+        let minimum_now = match minimum.get_untracked().trim().parse::<i64>() {
+            Ok(n) if n >= 0 => n,
+            _ => {
+                minimum_error.set(Some(i18n.t().field_error("out_of_range").to_owned()));
+                return;
+            }
+        };
+        let online_for = if selected.get_untracked() {
+            OnlineFor::Selected
+        } else {
+            OnlineFor::All
+        };
+        let body = PaymentSettingsUpdate {
+            stripe_secret_key: text(secret_key),
+            stripe_webhook_secret: text(webhook_secret),
+            allow_partial: Some(partial.get_untracked()).filter(|p| *p != before.allow_partial),
+            partial_minimum: Some(minimum_now).filter(|m| *m != before.partial_minimum),
+            online_for: Some(online_for).filter(|o| *o != before.online_for),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::send::<_, PaymentSettings>("PATCH", &path(), &body).await;
+            busy.set(false);
+            match result {
+                Ok(s) => {
+                    show(s);
+                    notice.set(Some(i18n.t().payment_settings_saved.to_owned()));
+                }
+                Err(e) => show_failure(
+                    i18n,
+                    &e,
+                    &[
+                        ("stripe_secret_key", key_error),
+                        ("stripe_webhook_secret", hook_error),
+                        ("partial_minimum", minimum_error),
+                    ],
+                    failure,
+                ),
+            }
+        });
+    };
+    let disconnect = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::send_text(
+                "DELETE",
+                &format!("{}/settings/payments/stripe", api::base()),
+                String::new(),
+            )
+            .await
+            .and_then(|b| api::parse::<PaymentSettings>(&b));
+            busy.set(false);
+            match result {
+                Ok(s) => show(s),
+                Err(e) => show_failure(i18n, &e, &[], failure),
+            }
+        });
+    };
+    let status = move || {
+        let t = i18n.t();
+        loaded.with(|s| {
+            let s = s.as_ref()?;
+            Some(match (&s.stripe.key_hint, s.stripe.configured) {
+                (Some(hint), true) => fill(
+                    t.stripe_connected,
+                    &[
+                        ("key", hint),
+                        (
+                            "mode",
+                            if s.stripe.test_mode {
+                                t.stripe_test
+                            } else {
+                                t.stripe_live
+                            },
+                        ),
+                    ],
+                ),
+                _ => t.stripe_not_connected.to_owned(),
+            })
+        })
+    };
+    let connected = move || loaded.with(|s| s.as_ref().is_some_and(|s| s.stripe.configured));
+    let webhook = move || {
+        loaded.with(|s| {
+            s.as_ref()
+                .map(|s| s.stripe.webhook_url.clone())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <form class="card section form" on:submit=save novalidate=true aria-labelledby="payments-title" id="payment-settings">
+            <h2 id="payments-title">{tr(|t| t.online_payments)}</h2>
+            <p class="muted">{tr(|t| t.stripe_intro)}</p>
+            <p id="stripe-status">{status}</p>
+            <div class="field">
+                <span class="field-label" id="webhook-url-label">{tr(|t| t.webhook_url)}</span>
+                <code id="webhook-url">{webhook}</code>
+            </div>
+            <TextField
+                id="stripe-secret-key"
+                label=trs(|t| t.stripe_secret_key)
+                value=secret_key
+                error=key_error
+                kind="password"
+                autocomplete="off"
+                hint=trs(|t| t.secret_hint)
+            />
+            <TextField
+                id="stripe-webhook-secret"
+                label=trs(|t| t.stripe_webhook_secret)
+                value=webhook_secret
+                error=hook_error
+                kind="password"
+                autocomplete="off"
+                hint=trs(|t| t.secret_hint)
+            />
+            <fieldset class="checks">
+                <legend>{tr(|t| t.online_for)}</legend>
+                <label class="check">
+                    <input type="radio" name="online-for" id="online-for-all" prop:checked=move || !selected.get() on:change=move |_| selected.set(false) />
+                    {tr(|t| t.online_for_all)}
+                </label>
+                <label class="check">
+                    <input type="radio" name="online-for" id="online-for-selected" prop:checked=selected on:change=move |_| selected.set(true) />
+                    {tr(|t| t.online_for_selected)}
+                </label>
+            </fieldset>
+            <label class="check">
+                <input type="checkbox" id="allow-partial" prop:checked=partial on:change=move |ev| partial.set(event_target_checked(&ev)) />
+                {tr(|t| t.allow_partial)}
+            </label>
+            <TextField id="partial-minimum" label=trs(|t| t.partial_minimum) value=minimum error=minimum_error />
+            <FormMessage text=failure />
+            <Notice text=notice />
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" id="save-payments" disabled=move || busy.get()>
+                    {tr(|t| t.save)}
+                </button>
+                {move || connected().then(|| view! {
+                    <button type="button" class="btn" id="disconnect-stripe" on:click=disconnect disabled=move || busy.get()>
+                        {tr(|t| t.disconnect_stripe)}
+                    </button>
+                })}
+            </div>
+        </form>
     }
 }
 

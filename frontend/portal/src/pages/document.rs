@@ -547,6 +547,8 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
         <div class="doc-layout">
             <div class="doc-main">
                 {(doc_type == DocumentType::Offer).then(|| view! { <Decision detail=detail /> })}
+                {matches!(doc_type, DocumentType::Invoice | DocumentType::DebitNote)
+                    .then(|| view! { <PayOnline detail=detail /> })}
                 <div
                     class="doc-sections"
                     inner_html=body
@@ -756,5 +758,169 @@ fn Decision(detail: RwSignal<DocumentDetail>) -> impl IntoView {
             </section>
         }
         .into_any()
+    }
+}
+
+/// Paying online: on an open invoice or debit note where the issuer takes payments online,
+/// a card with the amount and Pay, which goes to the payment provider's page. Back from it
+/// (`?payment=pa_…`), what became of the payment — asked again for a while while the provider
+/// confirms — and the document shown afresh once it is paid.
+#[component]
+fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    let account = expect_context::<Account>();
+    let query = leptos_router::hooks::use_query_map();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<&'static str>);
+    // The outcome of a payment the customer is back from.
+    let outcome = RwSignal::new(None::<(portal_types::AttemptStatus, String)>);
+    let id = detail.with_untracked(|d| d.row.id);
+
+    let (attempt, cancelled) = query.with_untracked(|q| {
+        (
+            q.get("payment").filter(|p| p.starts_with("pa_")),
+            q.get("cancelled").is_some(),
+        )
+    });
+    if let Some(attempt) = attempt {
+        spawn_local(async move {
+            let path = format!("{}/payments/{attempt}", api::base());
+            // The provider's confirmation usually arrives within seconds.
+            for round in 0..15 {
+                let Ok(a) = api::get::<portal_types::PaymentAttempt>(&path).await else {
+                    return;
+                };
+                let money = fmt::money(i18n.locale.get_untracked(), &a.amount, &a.currency);
+                let open = a.status == portal_types::AttemptStatus::Open;
+                if open && (cancelled || round == 14) {
+                    let status = if cancelled {
+                        portal_types::AttemptStatus::Expired
+                    } else {
+                        a.status
+                    };
+                    let _ = outcome.try_set(Some((status, money)));
+                    return;
+                }
+                if !open {
+                    let _ = outcome.try_set(Some((a.status, money)));
+                    if a.status == portal_types::AttemptStatus::Succeeded
+                        && let Ok(d) = api::get_text(&format!("{}/documents/{id}", api::base()))
+                            .await
+                            .and_then(|b| decode_detail(&b))
+                    {
+                        let _ = detail.try_set(d);
+                    }
+                    return;
+                }
+                if outcome.try_set(Some((a.status, money))).is_some() {
+                    return;
+                }
+                let (wake, woken) = futures::channel::oneshot::channel::<()>();
+                set_timeout(
+                    move || {
+                        let _ = wake.send(());
+                    },
+                    std::time::Duration::from_secs(2),
+                );
+                let _ = woken.await;
+            }
+        });
+    }
+
+    let payable = move || {
+        let allowed = account
+            .me
+            .with(|m| m.as_ref().is_some_and(|m| m.permissions.pay));
+        detail.with(|d| {
+            let r = &d.row;
+            let open = r.remaining.as_deref().is_some_and(|v| {
+                v.bytes().any(|b| (b'1'..=b'9').contains(&b)) && !v.starts_with('-')
+            });
+            (allowed
+                && open
+                && matches!(r.doc_type, DocumentType::Invoice | DocumentType::DebitNote)
+                && matches!(r.state, DocumentState::Issued))
+            .then(|| {
+                fmt::money(
+                    i18n.locale.get(),
+                    r.remaining.as_deref().unwrap_or("0"),
+                    &r.currency,
+                )
+            })
+        })
+    };
+    let pay = move |_| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let body = portal_types::CheckoutRequest {
+                document_ids: vec![id],
+                amount: None,
+            };
+            let path = format!("{}/payments/checkout", api::base());
+            let result: Result<portal_types::CheckoutStarted, _> =
+                api::send("POST", &path, &body).await;
+            match result {
+                Ok(started) => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().assign(&started.checkout_url);
+                    }
+                }
+                Err(ApiError::Unauthorized) => {
+                    let _ = busy.try_set(false);
+                }
+                Err(e) => {
+                    let _ = busy.try_set(false);
+                    let t = i18n.t();
+                    let _ = error.try_set(Some(match e.status() {
+                        Some(502) => t.payment_unavailable,
+                        None if e == ApiError::Network => t.common.error_network,
+                        _ => t.common.error_generic,
+                    }));
+                }
+            }
+        });
+    };
+
+    move || {
+        let t = i18n.t();
+        let notice = outcome.get().map(|(status, money)| {
+            use portal_types::AttemptStatus as S;
+            let (class, text) = match status {
+                S::Succeeded => (
+                    "alert alert-success",
+                    fill(t.payment_received, &[("amount", &money)]),
+                ),
+                S::Open => ("alert alert-info", t.payment_processing.to_owned()),
+                S::Expired => ("alert alert-info", t.payment_cancelled.to_owned()),
+                S::Failed | S::Mismatch => ("alert alert-danger", t.payment_failed.to_owned()),
+            };
+            view! {
+                <div class=class role="status" id="payment-outcome">
+                    <p>{text}</p>
+                </div>
+            }
+        });
+        let card = payable().map(|money| {
+            view! {
+                <section class="card pay-online" aria-labelledby="pay-title">
+                    <div>
+                        <h2 class="card-title" id="pay-title">{t.pay_online_title}</h2>
+                        <p>{t.pay_online_text}</p>
+                    </div>
+                    <button
+                        type="button"
+                        class="btn btn-primary"
+                        id="pay-online"
+                        on:click=pay
+                        disabled=busy
+                    >
+                        {fill(t.pay_now, &[("amount", &money)])}
+                    </button>
+                    {move || error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </section>
+            }
+        });
+        view! { {notice} {card} }
     }
 }

@@ -35,6 +35,7 @@ pub fn view(state: &AppState, slug: &str, c: contractor::Model) -> Result<Contra
         salesperson_id: c.salesperson_id,
         payment_terms_days: c.payment_terms_days.and_then(|d| u16::try_from(d).ok()),
         portal_access: c.portal_access,
+        pay_online: c.pay_online,
         archived_at: c.archived_at,
         created_at: c.created_at,
         updated_at: c.updated_at,
