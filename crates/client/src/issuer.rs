@@ -509,6 +509,18 @@ impl Client {
         .await
     }
 
+    /// `GET /api/v1/issuer/payments/online` with `query` (`status`, `contractor`, paging).
+    pub async fn online_payments(
+        &self,
+        query: &[(&str, &str)],
+    ) -> Result<OnlinePaymentPage, ClientError> {
+        self.send(
+            self.request(Method::GET, "/api/v1/issuer/payments/online")
+                .query(query),
+        )
+        .await
+    }
+
     /// `GET /api/v1/issuer/settings/payments`.
     pub async fn payment_settings(&self) -> Result<PaymentSettings, ClientError> {
         self.send(self.request(Method::GET, "/api/v1/issuer/settings/payments"))

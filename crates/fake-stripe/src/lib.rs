@@ -324,6 +324,40 @@ impl FakeStripe {
         Some(events)
     }
 
+    /// Refunds a paid session in full, as the issuer would in Stripe's dashboard: the
+    /// `charge.refunded` event Stripe sends (not delivered). `None` when it was not paid.
+    pub fn refund(&self, id: &str) -> Option<Value> {
+        let state = lock(&self.shared.state);
+        let session = state.sessions.get(id)?;
+        let intent = session["payment_intent"].as_str()?;
+        let amount = session["amount_total"].as_i64()?;
+        let charge = json!({
+            "id": random_id("ch_"),
+            "object": "charge",
+            "amount": amount,
+            "amount_captured": amount,
+            "amount_refunded": amount,
+            "currency": session["currency"],
+            "paid": true,
+            "payment_intent": intent,
+            "refunded": true,
+            "status": "succeeded",
+            "livemode": false,
+            "created": now(),
+        });
+        Some(json!({
+            "id": random_id("evt_"),
+            "object": "event",
+            "api_version": "2025-09-30.clover",
+            "created": now(),
+            "data": { "object": charge },
+            "livemode": false,
+            "pending_webhooks": 1,
+            "request": { "id": null, "idempotency_key": null },
+            "type": "charge.refunded",
+        }))
+    }
+
     /// Delivers `event` to the webhook endpoint, signed as `how` says.
     pub async fn deliver(&self, event: &Value, how: &Delivery) -> Result<Delivered, String> {
         let (url, secret) = lock(&self.shared.webhook)

@@ -117,6 +117,10 @@ pub struct PortalPermissions {
     pub rejection_reason_required: bool,
     /// Documents may be paid online.
     pub pay: bool,
+    /// Less than what remains may be paid online, not less than this many whole units of the
+    /// currency (0: any amount); absent when only the whole remaining amount may be paid.
+    #[serde(default)]
+    pub pay_partial_minimum: Option<i64>,
 }
 
 /// `PATCH /api/v1/portal/me`: fields left out stay unchanged.

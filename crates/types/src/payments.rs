@@ -167,3 +167,49 @@ pub struct PaymentAttempt {
     /// When it succeeded, failed or expired.
     pub completed_at: Option<DateTime<Utc>>,
 }
+
+/// An online payment as the issuer sees it (`GET /api/v1/issuer/payments/online`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OnlinePayment {
+    /// `pa_…`.
+    pub id: String,
+    /// The customer.
+    pub contractor_id: i64,
+    /// Its name.
+    pub contractor_name: String,
+    /// Where it stands.
+    pub status: AttemptStatus,
+    /// What was asked.
+    pub amount: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// What the provider reported as paid, when it did.
+    pub received: Option<String>,
+    /// Paid beyond what the documents still owed when it arrived (for the issuer to settle).
+    pub unallocated: Option<String>,
+    /// What went wrong, when something did.
+    pub detail: Option<String>,
+    /// The provider's Checkout Session (`cs_…`).
+    pub session_id: Option<String>,
+    /// The documents, oldest due first.
+    pub documents: Vec<AttemptDocument>,
+    /// Started.
+    pub created_at: DateTime<Utc>,
+    /// Succeeded, failed or expired.
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// A page of online payments, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OnlinePaymentPage {
+    /// This page.
+    pub items: Vec<OnlinePayment>,
+    /// Matching over all pages.
+    pub total: u64,
+    /// Page number from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}

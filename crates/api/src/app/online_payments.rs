@@ -506,11 +506,9 @@ pub async fn checkout(
     // The Checkout Session. One line per document when each share can be charged as it is;
     // else one line naming them all.
     let slug = &session.organization.slug;
-    let back = if shares.len() == 1 {
-        format!("/documents/{}", shares[0].0.id)
-    } else {
-        "/documents".to_string()
-    };
+    // Back to the document paid (of several, the one due first: its page shows what became of
+    // the whole payment).
+    let back = format!("/documents/{}", shares[0].0.id);
     let return_url = crate::app::links::portal(
         &state.settings,
         slug,
@@ -742,6 +740,8 @@ pub enum Outcome {
     Failed,
     /// The session expired.
     Expired,
+    /// A refund made in Stripe, recorded for the issuer to see (payments stay as they are).
+    Refunded,
     /// Nothing to do with us (another event type, an unknown attempt).
     Ignored,
 }
@@ -756,6 +756,7 @@ impl Outcome {
             Outcome::Pending => "pending",
             Outcome::Failed => "failed",
             Outcome::Expired => "expired",
+            Outcome::Refunded => "refunded",
             Outcome::Ignored => "ignored",
         }
     }
@@ -1200,6 +1201,10 @@ pub async fn webhook(
             }
             None => Outcome::Ignored,
         }
+    } else if event.kind == "charge.refunded" {
+        let (outcome, attempt) = refunded(&txn, organization_id, &event.data.object).await?;
+        attempt_id = attempt;
+        outcome
     } else {
         Outcome::Ignored
     };
@@ -1232,6 +1237,54 @@ pub async fn webhook(
     txn.commit().await?;
     state.outbox.wake();
     Ok(outcome)
+}
+
+/// A `charge.refunded` of one of our payments: an event on each document it paid, for the
+/// issuer to see and settle (refunds are made and booked by the issuer; nothing changes here).
+async fn refunded(
+    txn: &DatabaseTransaction,
+    organization_id: i64,
+    charge: &serde_json::Value,
+) -> Result<(Outcome, Option<i64>), ApiError> {
+    let Some(intent) = charge["payment_intent"].as_str() else {
+        return Ok((Outcome::Ignored, None));
+    };
+    let paid = payment::Entity::find()
+        .filter(payment::Column::OrganizationId.eq(organization_id))
+        .filter(payment::Column::Reference.eq(format!("Stripe {intent}")))
+        .filter(payment::Column::AttemptId.is_not_null())
+        .all(txn)
+        .await?;
+    let Some(attempt_id) = paid.first().and_then(|p| p.attempt_id) else {
+        return Ok((Outcome::Ignored, None));
+    };
+    let Some(attempt) = payment_attempt::Entity::find_by_id(attempt_id)
+        .one(txn)
+        .await?
+    else {
+        return Ok((Outcome::Ignored, None));
+    };
+    let exp = exponent(&attempt.currency);
+    let refunded = charge["amount_refunded"]
+        .as_i64()
+        .and_then(|a| stripe::from_stripe(a, &attempt.currency, exp));
+    for p in &paid {
+        system_event(
+            txn,
+            &attempt,
+            Some(p.document_id),
+            "payment_refunded",
+            serde_json::json!({
+                "attempt": attempt.public_id,
+                "payment_id": p.id,
+                "charge": charge["id"],
+                "refunded_minor": refunded,
+                "currency": attempt.currency,
+            }),
+        )
+        .await?;
+    }
+    Ok((Outcome::Refunded, Some(attempt.id)))
 }
 
 async fn find_attempt(
@@ -1428,4 +1481,90 @@ pub async fn connect_demo(
         model.insert(db).await?;
     }
     Ok(Some(org.id))
+}
+
+/// The organisation's online payments, newest first, optionally of one status or customer
+/// (`GET /api/v1/issuer/payments/online`).
+pub async fn list(
+    state: &AppState,
+    session: &IssuerSession,
+    status: Option<&str>,
+    contractor_id: Option<i64>,
+    page: u32,
+    per_page: u32,
+) -> Result<portal_types::OnlinePaymentPage, ApiError> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let mut query = payment_attempt::Entity::find()
+        .filter(payment_attempt::Column::OrganizationId.eq(session.organization_id));
+    if let Some(status) = status {
+        query = query.filter(payment_attempt::Column::Status.eq(status));
+    }
+    if let Some(id) = contractor_id {
+        query = query.filter(payment_attempt::Column::ContractorId.eq(id));
+    }
+    let total = query.clone().count(&state.db).await?;
+    let rows = query
+        .order_by_desc(payment_attempt::Column::Id)
+        .offset(u64::from(page.saturating_sub(1)) * u64::from(per_page))
+        .limit(u64::from(per_page))
+        .all(&state.db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let shares = payment_attempt_document::Entity::find()
+        .filter(payment_attempt_document::Column::AttemptId.is_in(ids.clone()))
+        .order_by_asc(payment_attempt_document::Column::Position)
+        .all(&state.db)
+        .await?;
+    let doc_ids: Vec<i64> = shares.iter().map(|s| s.document_id).collect();
+    let numbers: std::collections::HashMap<i64, String> = document::Entity::find()
+        .filter(document::Column::Id.is_in(doc_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.number))
+        .collect();
+    let customer_ids: Vec<i64> = rows.iter().map(|a| a.contractor_id).collect();
+    let names: std::collections::HashMap<i64, String> = contractor::Entity::find()
+        .filter(contractor::Column::Id.is_in(customer_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let items = rows
+        .into_iter()
+        .map(|a| {
+            let exp = exponent(&a.currency);
+            portal_types::OnlinePayment {
+                documents: shares
+                    .iter()
+                    .filter(|s| s.attempt_id == a.id)
+                    .map(|s| AttemptDocument {
+                        document_id: s.document_id,
+                        number: numbers.get(&s.document_id).cloned().unwrap_or_default(),
+                        amount: format_minor(s.amount_minor, exp),
+                    })
+                    .collect(),
+                id: a.public_id,
+                contractor_id: a.contractor_id,
+                contractor_name: names.get(&a.contractor_id).cloned().unwrap_or_default(),
+                status: AttemptStatus::parse(&a.status).unwrap_or(AttemptStatus::Open),
+                amount: format_minor(a.amount_minor, exp),
+                received: a.received_minor.map(|m| format_minor(m, exp)),
+                unallocated: (a.unallocated_minor != 0)
+                    .then(|| format_minor(a.unallocated_minor, exp)),
+                detail: a.detail,
+                session_id: a.session_id,
+                currency: a.currency,
+                created_at: a.created_at,
+                completed_at: a.completed_at,
+            }
+        })
+        .collect();
+    Ok(portal_types::OnlinePaymentPage {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }

@@ -332,6 +332,25 @@ async fn a_paid_invoice_is_recorded_exactly_once_however_the_news_arrives() {
             .await,
         0
     );
+    // A refund made in Stripe's dashboard is recorded for the issuer (once), the payment stays.
+    let refund = s.fake.refund(&session_id).expect("refunded");
+    for _ in 0..2 {
+        let answer = s
+            .fake
+            .deliver(&refund, &Delivery::default())
+            .await
+            .expect("delivered");
+        assert_eq!(answer.status, 200);
+    }
+    assert_eq!(
+        s.app
+            .scalar(&format!(
+                "SELECT count(*) AS n FROM events WHERE kind = 'payment_refunded' AND document_id = {id}"
+            ))
+            .await,
+        1
+    );
+    assert_eq!(payments_of(&s.app, id).await, 1);
     // Nothing open remains to pay.
     let again = s.customer.checkout(&pay(&[id], None)).await;
     assert_eq!(api_error(again).2, ["document_ids[0]"]);
@@ -681,6 +700,28 @@ async fn a_different_amount_is_kept_for_the_issuer_not_recorded() {
             .await,
         1
     );
+    // The issuer finds it among the payments to check, with what Stripe reported.
+    let to_check = s
+        .owner
+        .online_payments(&[("status", "mismatch")])
+        .await
+        .expect("list");
+    assert_eq!(to_check.total, 1);
+    let found = &to_check.items[0];
+    assert_eq!(found.id, started.attempt_id);
+    assert_eq!(
+        (found.amount.as_str(), found.received.as_deref()),
+        ("50.00", Some("49.99"))
+    );
+    assert_eq!(found.documents[0].document_id, id);
+    assert!(found.detail.as_deref().is_some_and(|d| d.contains("4999")));
+    // Another organisation sees none of it; a made-up status is a 422 naming it.
+    let rival = s.app.rival_owner().await;
+    assert_eq!(rival.online_payments(&[]).await.expect("rival").total, 0);
+    assert_eq!(
+        api_error(s.owner.online_payments(&[("status", "paid")]).await).2,
+        ["status"]
+    );
 }
 
 #[tokio::test]
@@ -866,4 +907,49 @@ async fn mails_to(
         assert!(std::time::Instant::now() < deadline, "no such mail to {to}");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// Online payment for selected customers only: a customer not marked may not pay (and its
+/// portal offers no Pay), one marked may; whether part payments are allowed shows too.
+#[tokio::test]
+async fn only_selected_customers_pay_online_when_the_issuer_says_so() {
+    let s = setup().await;
+    let id = invoice(&s, "EUR", "60.00", "0", 5).await;
+    let me = s.customer.portal_me().await.expect("me");
+    assert!(me.permissions.pay);
+    assert_eq!(me.permissions.pay_partial_minimum, None);
+    s.owner
+        .update_payment_settings(&PaymentSettingsUpdate {
+            online_for: Some(OnlineFor::Selected),
+            allow_partial: Some(true),
+            partial_minimum: Some(25),
+            ..Default::default()
+        })
+        .await
+        .expect("saved");
+    assert!(!s.customer.portal_me().await.expect("me").permissions.pay);
+    let (status, code, _) = api_error(s.customer.checkout(&pay(&[id], None)).await);
+    assert_eq!((status, code.as_str()), (403, "online_payment_disabled"));
+    let marked = s
+        .owner
+        .update_contractor(
+            s.contractor,
+            &portal_types::ContractorUpdate {
+                pay_online: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("marked");
+    assert!(marked.pay_online);
+    let me = s.customer.portal_me().await.expect("me");
+    assert!(me.permissions.pay);
+    assert_eq!(me.permissions.pay_partial_minimum, Some(25));
+    s.customer
+        .checkout(&pay(&[id], Some("25.00")))
+        .await
+        .expect("part payment");
+    // Another customer, not marked, still may not.
+    let other = s.app.portal_client("kunde").await;
+    assert!(!other.portal_me().await.expect("me").permissions.pay);
 }

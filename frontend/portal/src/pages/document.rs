@@ -849,13 +849,34 @@ fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
             })
         })
     };
+    // Less than what remains, where the issuer allows it: `Some(minimum)` in whole units.
+    let partial = move || {
+        account
+            .me
+            .with(|m| m.as_ref().and_then(|m| m.permissions.pay_partial_minimum))
+    };
+    let other_amount = RwSignal::new(false);
+    let amount_text = RwSignal::new(String::new());
     let pay = move |_| {
+        let t = i18n.t();
+        let amount = if other_amount.get_untracked() {
+            match fmt::parse_amount_input(i18n.locale.get_untracked(), &amount_text.get_untracked())
+            {
+                Some(a) => Some(a),
+                None => {
+                    error.set(Some(t.pay_amount_invalid));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
         busy.set(true);
         error.set(None);
         spawn_local(async move {
             let body = portal_types::CheckoutRequest {
                 document_ids: vec![id],
-                amount: None,
+                amount,
             };
             let path = format!("{}/payments/checkout", api::base());
             let result: Result<portal_types::CheckoutStarted, _> =
@@ -872,9 +893,18 @@ fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
                 Err(e) => {
                     let _ = busy.try_set(false);
                     let t = i18n.t();
-                    let _ = error.try_set(Some(match e.status() {
-                        Some(502) => t.payment_unavailable,
-                        None if e == ApiError::Network => t.common.error_network,
+                    let field = e
+                        .field_errors()
+                        .first()
+                        .map(|f| (f.field.clone(), f.code.clone()));
+                    let _ = error.try_set(Some(match (e.status(), field) {
+                        (Some(422), Some((f, code))) if f == "amount" => match code.as_str() {
+                            "below_minimum" => t.pay_amount_too_small,
+                            "exceeds_remaining" => t.pay_amount_too_large,
+                            _ => t.pay_amount_invalid,
+                        },
+                        (Some(502), _) => t.payment_unavailable,
+                        (None, _) if e == ApiError::Network => t.common.error_network,
                         _ => t.common.error_generic,
                     }));
                 }
@@ -902,11 +932,58 @@ fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
             }
         });
         let card = payable().map(|money| {
+            let minimum = partial();
+            let label = if other_amount.get() {
+                t.pay_this_amount.to_owned()
+            } else {
+                fill(t.pay_now, &[("amount", &money)])
+            };
             view! {
                 <section class="card pay-online" aria-labelledby="pay-title">
                     <div>
                         <h2 class="card-title" id="pay-title">{t.pay_online_title}</h2>
                         <p>{t.pay_online_text}</p>
+                        {minimum.map(|min| {
+                            let currency = detail.with_untracked(|d| d.row.currency.clone());
+                            let hint = fill(
+                                t.pay_amount_hint,
+                                &[
+                                    ("min", &fmt::money(i18n.locale.get_untracked(), &min.to_string(), &currency)),
+                                    ("max", &money),
+                                ],
+                            );
+                            view! {
+                                <label class="check pay-other">
+                                    <input
+                                        type="checkbox"
+                                        id="pay-other-amount"
+                                        prop:checked=other_amount
+                                        on:change=move |ev| {
+                                            other_amount.set(event_target_checked(&ev));
+                                            error.set(None);
+                                        }
+                                    />
+                                    {t.pay_other_amount}
+                                </label>
+                                {move || other_amount.get().then(|| view! {
+                                    <div class="field pay-amount">
+                                        <label for="pay-amount">{i18n.t().pay_amount_label}</label>
+                                        <input
+                                            id="pay-amount"
+                                            inputmode="decimal"
+                                            autocomplete="off"
+                                            aria-describedby="pay-amount-hint"
+                                            prop:value=amount_text
+                                            on:input=move |ev| {
+                                                amount_text.set(event_target_value(&ev));
+                                                error.set(None);
+                                            }
+                                        />
+                                        <p class="field-hint" id="pay-amount-hint">{hint.clone()}</p>
+                                    </div>
+                                })}
+                            }
+                        })}
                     </div>
                     <button
                         type="button"
@@ -915,7 +992,7 @@ fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
                         on:click=pay
                         disabled=busy
                     >
-                        {fill(t.pay_now, &[("amount", &money)])}
+                        {label}
                     </button>
                     {move || error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </section>

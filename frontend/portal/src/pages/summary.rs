@@ -60,12 +60,59 @@ pub fn SummaryPage() -> impl IntoView {
             .with(|me| me.as_ref().map(|m| m.contractor_name.clone()))
             .unwrap_or_default()
     });
+    let pay = move || {
+        account
+            .me
+            .with(|m| m.as_ref().is_some_and(|m| m.permissions.pay))
+    };
     let cards = text(move || {
         summary.with(|s| match s {
-            Some(Ok(s)) => cards_html(s, i18n.t(), i18n.locale.get(), &org.get()),
+            Some(Ok(s)) => cards_html(s, i18n.t(), i18n.locale.get(), &org.get(), pay()),
             _ => String::new(),
         })
     });
+    let pay_failed = RwSignal::new(None::<&'static str>);
+    let paying = RwSignal::new(false);
+    // "Pay open invoices" of a currency (a button in the card's markup): its open invoices and
+    // debit notes, due first first, in one payment on the provider's page.
+    let pay_all = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(currency) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-pay-currency]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-pay-currency"))
+        else {
+            return;
+        };
+        if paying.get_untracked() {
+            return;
+        }
+        paying.set(true);
+        pay_failed.set(None);
+        spawn_local(async move {
+            let t = i18n.t();
+            let result = pay_open_in(currency).await;
+            match result {
+                Ok(url) => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().assign(&url);
+                    }
+                }
+                Err(ApiError::Unauthorized) => {
+                    let _ = paying.try_set(false);
+                }
+                Err(e) => {
+                    let _ = paying.try_set(false);
+                    let _ = pay_failed.try_set(Some(match e.status() {
+                        Some(502) => t.payment_unavailable,
+                        None if e == ApiError::Network => t.common.error_network,
+                        _ => t.common.error_generic,
+                    }));
+                }
+            }
+        });
+    };
     let recent = text(move || {
         summary.with(|s| match s {
             Some(Ok(s)) => recent_html(s, i18n.t(), i18n.locale.get(), &org.get()),
@@ -98,7 +145,10 @@ pub fn SummaryPage() -> impl IntoView {
                     <h2 class="card-title" id="unread-title">{tr(|t| t.unread_title)}</h2>
                     <ul class="type-list" inner_html=unread_list></ul>
                 </section>
-                <div class="summary-cards" inner_html=cards></div>
+                {move || pay_failed.get().map(|m| view! {
+                    <div class="alert alert-danger" role="alert"><p>{m}</p></div>
+                })}
+                <div class="summary-cards" inner_html=cards on:click=pay_all></div>
                 <div class="summary-grid">
                     <section class="card" aria-labelledby="recent-title">
                         <div class="card-head">
@@ -126,6 +176,24 @@ pub fn SummaryPage() -> impl IntoView {
     }
 }
 
+/// Starts paying the open invoices and debit notes of `currency` (due first first, at most 50)
+/// in one payment: the provider's page to go to. Its own wasm chunk, fetched on first use.
+#[leptos::lazy]
+async fn pay_open_in(currency: String) -> Result<String, ApiError> {
+    let list = format!(
+        "{}/documents?currency={currency}&status=unpaid,partially_paid&type=invoice,debit_note&sort=due_date,number&per_page=50",
+        api::base()
+    );
+    let page = api::get::<portal_types::DocumentPage>(&list).await?;
+    let body = portal_types::CheckoutRequest {
+        document_ids: page.items.iter().map(|d| d.id).collect(),
+        amount: None,
+    };
+    let started: portal_types::CheckoutStarted =
+        api::send("POST", &format!("{}/payments/checkout", api::base()), &body).await?;
+    Ok(started.checkout_url)
+}
+
 /// The documents with replies the user has not read: each a link, with how many; empty when
 /// there are none.
 fn unread_html(u: &UnreadComments, t: &Texts, org: &str) -> String {
@@ -150,7 +218,7 @@ fn unread_html(u: &UnreadComments, t: &Texts, org: &str) -> String {
 }
 
 /// One card per currency: open, overdue, paid in the last 12 months.
-fn cards_html(s: &PortalSummary, t: &Texts, l: Locale, org: &str) -> String {
+fn cards_html(s: &PortalSummary, t: &Texts, l: Locale, org: &str, pay: bool) -> String {
     let docs = portal_path(org, "/documents");
     let mut h = Html::default();
     if s.currencies.is_empty() {
@@ -188,7 +256,15 @@ fn cards_html(s: &PortalSummary, t: &Texts, l: Locale, org: &str) -> String {
             .raw("</a></p></div><div class=\"stat\">")
             .element("p", "stat-label", t.paid_12m)
             .element("p", "stat-value", &money(&c.paid_last_12_months))
-            .raw("</div></div></section>");
+            .raw("</div></div>");
+        if pay && c.open_count > 0 {
+            h.raw("<p class=\"pay-all\"><button type=\"button\" class=\"btn btn-primary\" data-pay-currency=\"")
+                .text(&c.currency)
+                .raw("\">")
+                .text(t.pay_all_open)
+                .raw("</button></p>");
+        }
+        h.raw("</section>");
     }
     h.finish()
 }

@@ -53,6 +53,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(comments::issuer_comment)
         .service(comments::issuer_attachment)
         .service(documents::document_pdf)
+        .service(payments::list_online_payments)
         .service(payments::list_payments)
         .service(payments::record_payment)
         .service(payments::delete_payment)

@@ -113,3 +113,53 @@ async fn delete_payment(
     app::payments::delete(&state, &session, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Query parameters of the online payments (documentation; the handler parses the raw query).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct OnlineParams {
+    /// Only of this status (`mismatch`: an amount to check).
+    status: Option<portal_types::AttemptStatus>,
+    /// The customer.
+    #[param(minimum = 1)]
+    contractor: Option<i64>,
+    /// Page number from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    page: Option<u32>,
+    /// Rows per page (at most 200).
+    #[param(minimum = 1, maximum = 200)]
+    per_page: Option<u32>,
+}
+
+/// The customers' online payments, newest first: what each asked and what the provider
+/// reported, the documents it paid, and what needs the issuer's attention (`mismatch`: another
+/// amount than asked, nothing recorded; `unallocated`: paid beyond what was open).
+#[utoipa::path(
+    tag = "issuer: payments",
+    security(("bearer" = [])),
+    params(OnlineParams),
+    responses(
+        (status = 200, description = "The online payments", body = portal_types::OnlinePaymentPage),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/payments/online")]
+async fn list_online_payments(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<web::Json<portal_types::OnlinePaymentPage>, ApiError> {
+    let mut q = super::query::Query::new(&query, &["status", "contractor", "page", "per_page"]);
+    let status = q.one_of(
+        "status",
+        &["open", "succeeded", "failed", "expired", "mismatch"],
+    );
+    let contractor = q.id("contractor");
+    let (page, per_page) = q.paging();
+    q.finish()?;
+    Ok(web::Json(
+        app::online_payments::list(&state, &session, status, contractor, page, per_page).await?,
+    ))
+}

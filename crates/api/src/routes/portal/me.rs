@@ -29,6 +29,7 @@ pub fn permissions(org: &organization::Model) -> PortalPermissions {
         accept_offers: org.portal_allow_offer_decisions,
         rejection_reason_required: org.portal_rejection_reason_required,
         pay: org.portal_allow_payments,
+        pay_partial_minimum: None,
     }
 }
 
@@ -60,13 +61,17 @@ pub async fn load_portal_me(
         contractor_id: contractor.id,
         contractor_name: contractor.name,
         locale: contractor.locale,
-        permissions: PortalPermissions {
+        permissions: {
             // Online payment needs a connected provider and, where the issuer says so, a
             // customer selected for it.
-            pay: crate::app::online_payments::online_allowed(state, session)
-                .await?
-                .is_some(),
-            ..permissions(org)
+            let online = crate::app::online_payments::online_allowed(state, session).await?;
+            PortalPermissions {
+                pay: online.is_some(),
+                pay_partial_minimum: online
+                    .filter(|(settings, _)| settings.allow_partial)
+                    .map(|(settings, _)| settings.partial_minimum),
+                ..permissions(org)
+            }
         },
         organization: org.slug.clone(),
         organization_name: org.legal_name.clone(),
