@@ -102,6 +102,20 @@ enum Command {
         #[command(subcommand)]
         action: OrgCommand,
     },
+    /// Ask Stripe about every online payment still open and record what it says (after webhooks
+    /// were lost or not yet configured; the server does this by itself for payments whose
+    /// payment page has expired). Prints how many were settled or closed.
+    ReconcilePayments {
+        #[command(flatten)]
+        common: Common,
+        /// Stripe's API.
+        #[arg(
+            long,
+            env = "PORTAL_STRIPE_API_BASE",
+            default_value = "https://api.stripe.com"
+        )]
+        stripe_api_base: String,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -306,6 +320,16 @@ async fn main() -> anyhow::Result<()> {
             let conn = migrated(&settings).await?;
             demo::seed(&conn).await?;
             tracing::info!("demo data seeded");
+        }
+        Command::ReconcilePayments {
+            common,
+            stripe_api_base,
+        } => {
+            let mut settings = common.settings("127.0.0.1:0".to_string())?;
+            settings.stripe_api_base = stripe_api_base;
+            let app = Application::build(settings).await?;
+            let done = app.reconcile_payments().await?;
+            println!("{done}");
         }
         Command::Org { action } => return org(action).await,
         Command::Openapi => {}

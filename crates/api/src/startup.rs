@@ -146,6 +146,12 @@ impl Application {
         self.port
     }
 
+    /// Asks Stripe about every online payment still open and records what it says (the
+    /// operator's `portal reconcile-payments`): how many were settled or closed.
+    pub async fn reconcile_payments(&self) -> Result<usize, crate::error::ApiError> {
+        crate::app::online_payments::reconcile(&self.payments, None).await
+    }
+
     /// The server's password pool (its verification count is what tests observe).
     pub fn passwords(&self) -> PasswordPool {
         self.passwords.clone()

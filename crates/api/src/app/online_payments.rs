@@ -239,19 +239,7 @@ pub async fn update(
         model.insert(&txn).await?
     };
     if !changed.is_empty() {
-        events::record(
-            &txn,
-            NewEvent {
-                organization_id: org_id,
-                contractor_id: None,
-                document_id: None,
-                actor: session.actor(),
-                kind: "payment_settings_changed",
-                client: &session.client,
-                details: Some(serde_json::json!({ "changed": changed })),
-            },
-        )
-        .await?;
+        settings_changed(&txn, session, &changed).await?;
     }
     txn.commit().await?;
     Ok(view(state, org_id, Some(&saved)))
@@ -275,21 +263,31 @@ pub async fn disconnect(
     model.stripe_key_hint = Set(None);
     model.updated_at = Set(portal_store::now());
     let saved = model.update(&txn).await?;
+    settings_changed(&txn, session, &["stripe_disconnected"]).await?;
+    txn.commit().await?;
+    Ok(view(state, org_id, Some(&saved)))
+}
+
+/// The trail's record of a change of the payment settings (which fields, never their values).
+async fn settings_changed(
+    txn: &DatabaseTransaction,
+    session: &IssuerSession,
+    changed: &[&str],
+) -> Result<(), ApiError> {
     events::record(
-        &txn,
+        txn,
         NewEvent {
-            organization_id: org_id,
+            organization_id: session.organization_id,
             contractor_id: None,
             document_id: None,
             actor: session.actor(),
             kind: "payment_settings_changed",
             client: &session.client,
-            details: Some(serde_json::json!({ "changed": ["stripe_disconnected"] })),
+            details: Some(serde_json::json!({ "changed": changed })),
         },
     )
     .await?;
-    txn.commit().await?;
-    Ok(view(state, org_id, Some(&saved)))
+    Ok(())
 }
 
 /// May this customer pay online now? (The portal's `pay` action.)
@@ -1103,46 +1101,26 @@ async fn apply(
     event_type: &str,
     s: &Session,
 ) -> Result<Outcome, ApiError> {
-    match event_type {
+    let (to, outcome, detail) = match event_type {
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" | "session"
             if s.payment_status == "paid" =>
         {
-            settle_in(state, txn, attempt, s).await
+            return settle_in(state, txn, attempt, s).await;
         }
         "checkout.session.async_payment_failed" => {
-            let n = transition(
-                txn,
-                attempt.id,
-                &["open"],
-                "failed",
-                Some("the payment failed".into()),
-            )
-            .await?;
-            Ok(if n > 0 {
-                Outcome::Failed
-            } else {
-                Outcome::AlreadySettled
-            })
+            ("failed", Outcome::Failed, Some("the payment failed"))
         }
-        "checkout.session.expired" => {
-            let n = transition(txn, attempt.id, &["open"], "expired", None).await?;
-            Ok(if n > 0 {
-                Outcome::Expired
-            } else {
-                Outcome::AlreadySettled
-            })
-        }
-        "session" if s.status.as_deref() == Some("expired") => {
-            let n = transition(txn, attempt.id, &["open"], "expired", None).await?;
-            Ok(if n > 0 {
-                Outcome::Expired
-            } else {
-                Outcome::AlreadySettled
-            })
-        }
-        "checkout.session.completed" | "session" => Ok(Outcome::Pending),
-        _ => Ok(Outcome::Ignored),
-    }
+        "checkout.session.expired" => ("expired", Outcome::Expired, None),
+        "session" if s.status.as_deref() == Some("expired") => ("expired", Outcome::Expired, None),
+        "checkout.session.completed" | "session" => return Ok(Outcome::Pending),
+        _ => return Ok(Outcome::Ignored),
+    };
+    let n = transition(txn, attempt.id, &["open"], to, detail.map(str::to_string)).await?;
+    Ok(if n > 0 {
+        outcome
+    } else {
+        Outcome::AlreadySettled
+    })
 }
 
 /// `POST /api/v1/payments/stripe/webhook/{organization}`: the signature is checked on the raw
@@ -1399,12 +1377,20 @@ pub async fn attempt_of(
     })
 }
 
-/// Attempts still open a while after their session expired: Stripe is asked what became of
-/// them (a webhook lost or never configured). Returns how many were settled or closed.
-pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, ApiError> {
-    let stale = payment_attempt::Entity::find()
+/// Open attempts whose payment page expired before `stale_before` (all open ones with `None`):
+/// Stripe is asked what became of them (a webhook lost or never configured). Returns how many
+/// were settled or closed.
+pub async fn reconcile(
+    state: &AppState,
+    stale_before: Option<DateTime<Utc>>,
+) -> Result<usize, ApiError> {
+    let mut open = payment_attempt::Entity::find()
         .filter(payment_attempt::Column::Status.eq("open"))
-        .filter(payment_attempt::Column::ExpiresAt.lt(now - chrono::Duration::minutes(5)))
+        .filter(payment_attempt::Column::SessionId.is_not_null());
+    if let Some(before) = stale_before {
+        open = open.filter(payment_attempt::Column::ExpiresAt.lt(before));
+    }
+    let stale = open
         .order_by_asc(payment_attempt::Column::Id)
         .all(&state.db)
         .await?;
@@ -1424,7 +1410,8 @@ pub async fn reconcile_forever(state: AppState) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match reconcile(&state, portal_store::now()).await {
+        let expired_a_while_ago = portal_store::now() - chrono::Duration::minutes(5);
+        match reconcile(&state, Some(expired_a_while_ago)).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(attempts = n, "online payments reconciled with Stripe"),
             Err(e) => tracing::warn!(error = %e, "reconciling online payments failed"),

@@ -64,6 +64,14 @@ async fn setup_with(adjust: impl FnOnce(&mut portal_api::config::Settings)) -> S
     }
 }
 
+/// The id of the Checkout Session Stripe created last.
+fn last_session(s: &Setup) -> String {
+    s.fake.sessions().pop().expect("session")["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
 /// The path of the webhook address the settings show (they show the public address).
 fn path_of(url: &str) -> String {
     let at = url.find("/api/").expect("an API path");
@@ -365,10 +373,7 @@ async fn webhooks_are_refused_unless_signed_fresh_and_unchanged() {
         .checkout(&pay(&[id], None))
         .await
         .expect("checkout");
-    let session_id = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let session_id = last_session(&s);
     let event = s.fake.pay(&session_id, Payment::Paid).expect("paid")[0].clone();
     let wrong_secret = Delivery {
         secret: Some("whsec_someoneelse0123456789".into()),
@@ -430,10 +435,7 @@ async fn the_return_page_settles_before_the_webhook_and_the_webhook_adds_nothing
         .checkout(&pay(&[id], None))
         .await
         .expect("checkout");
-    let session_id = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let session_id = last_session(&s);
     let events = s.fake.pay(&session_id, Payment::Paid).expect("paid");
     // Back before any webhook: the server asks Stripe and records the payment.
     let back = s
@@ -461,10 +463,7 @@ async fn a_newer_payment_closes_the_older_page_and_async_methods_settle_later() 
         .checkout(&pay(&[id], None))
         .await
         .expect("first tab");
-    let first_session = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let first_session = last_session(&s);
     let second = s
         .customer
         .checkout(&pay(&[id], None))
@@ -485,10 +484,7 @@ async fn a_newer_payment_closes_the_older_page_and_async_methods_settle_later() 
     );
 
     // A SEPA debit: completed but unpaid, then the money arrives days later.
-    let second_session = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let second_session = last_session(&s);
     let pending = s
         .fake
         .pay(&second_session, Payment::AsyncPending)
@@ -528,10 +524,7 @@ async fn a_failed_debit_is_failed_and_records_nothing() {
         .checkout(&pay(&[id], None))
         .await
         .expect("checkout");
-    let session = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let session = last_session(&s);
     let mut events = s
         .fake
         .pay(&session, Payment::AsyncPending)
@@ -602,10 +595,7 @@ async fn partial_payments_are_bounded_and_several_invoices_are_paid_oldest_due_f
         Some("10000")
     );
     assert_eq!(param(&params, "line_items[1][quantity]"), None);
-    let session = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let session = last_session(&s);
     let events = s.fake.pay(&session, Payment::Paid).expect("paid");
     s.fake.deliver_all(&events).await.expect("delivered");
     let attempt = s
@@ -645,10 +635,7 @@ async fn yen_and_dinar_are_charged_in_stripes_units() {
         param(&params, "line_items[0][price_data][unit_amount]"),
         Some("1100")
     );
-    let session = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let session = last_session(&s);
     let events = s.fake.pay(&session, Payment::Paid).expect("paid");
     s.fake.deliver_all(&events).await.expect("delivered");
     assert_eq!(remaining(&s.customer, yen).await, "0");
@@ -678,10 +665,7 @@ async fn a_different_amount_is_kept_for_the_issuer_not_recorded() {
         .checkout(&pay(&[id], None))
         .await
         .expect("checkout");
-    let session = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let session = last_session(&s);
     s.fake.tamper_amount(&session, 4_999);
     let events = s.fake.pay(&session, Payment::Paid).expect("paid");
     s.fake.deliver_all(&events).await.expect("delivered");
@@ -765,10 +749,7 @@ async fn the_official_stripe_library_accepts_the_fake_and_signs_what_we_verify()
         .checkout(&pay(&[id], None))
         .await
         .expect("checkout");
-    let session = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let session = last_session(&s);
     let event = s.fake.pay(&session, Payment::Paid).expect("paid").remove(0);
     let body = serde_json::to_string(&event).expect("json");
     let dir = std::env::temp_dir().join(format!("stripe-check-{}", uuid::Uuid::new_v4().simple()));
@@ -829,10 +810,7 @@ async fn a_payment_mails_a_receipt_and_tells_the_issuer() {
         .checkout(&pay(&[id], None))
         .await
         .expect("checkout");
-    let session = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let session = last_session(&s);
     let events = s.fake.pay(&session, Payment::Paid).expect("paid");
     s.fake.deliver_all(&events).await.expect("delivered");
     s.fake.deliver_all(&events).await.expect("delivered again");
@@ -872,10 +850,7 @@ async fn a_payment_mails_a_receipt_and_tells_the_issuer() {
         .checkout(&pay(&[other], None))
         .await
         .expect("checkout");
-    let session = s.fake.sessions().pop().expect("session")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let session = last_session(&s);
     s.fake.tamper_amount(&session, 100);
     let events = s.fake.pay(&session, Payment::Paid).expect("paid");
     s.fake.deliver_all(&events).await.expect("delivered");
@@ -952,4 +927,79 @@ async fn only_selected_customers_pay_online_when_the_issuer_says_so() {
     // Another customer, not marked, still may not.
     let other = s.app.portal_client("kunde").await;
     assert!(!other.portal_me().await.expect("me").permissions.pay);
+}
+
+/// Webhooks lost (or never configured): the operator's `portal reconcile-payments` asks Stripe
+/// about the open payments and records the paid one, once, and closes the expired one.
+#[tokio::test]
+async fn reconciliation_records_a_payment_whose_webhook_never_came() {
+    let s = setup().await;
+    let paid = invoice(&s, "EUR", "45.00", "0", 5).await;
+    let paid_attempt = s
+        .customer
+        .checkout(&pay(&[paid], None))
+        .await
+        .expect("checkout");
+    let paid_session = last_session(&s);
+    let left = invoice(&s, "EUR", "15.00", "0", 5).await;
+    let left_attempt = s
+        .customer
+        .checkout(&pay(&[left], None))
+        .await
+        .expect("checkout");
+    let left_session = last_session(&s);
+    // Paid and expired at Stripe; no event is delivered.
+    s.fake.pay(&paid_session, Payment::Paid).expect("paid");
+    s.fake.pay(&left_session, Payment::Expire).expect("expired");
+    let run = || {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_portal"));
+        command
+            .arg("reconcile-payments")
+            .arg("--data-dir")
+            .arg(&s.app.settings.data_dir)
+            .arg("--database-url")
+            .arg(&s.app.database_url)
+            .arg("--stripe-api-base")
+            .arg(s.fake.url())
+            .env("PORTAL_LOG", "warn")
+            .env_remove("PORTAL_SECRETS_KEY");
+        command
+    };
+    let mut first = run();
+    let output = tokio::task::spawn_blocking(move || first.output())
+        .await
+        .expect("joined")
+        .expect("portal runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "2");
+    assert_eq!(
+        s.customer
+            .payment_attempt(&paid_attempt.attempt_id)
+            .await
+            .expect("paid")
+            .status,
+        AttemptStatus::Succeeded
+    );
+    assert_eq!(
+        s.customer
+            .payment_attempt(&left_attempt.attempt_id)
+            .await
+            .expect("left")
+            .status,
+        AttemptStatus::Expired
+    );
+    assert_eq!(payments_of(&s.app, paid).await, 1);
+    assert_eq!(payments_of(&s.app, left).await, 0);
+    // Run again: nothing is open, nothing more is recorded.
+    let mut second = run();
+    let output = tokio::task::spawn_blocking(move || second.output())
+        .await
+        .expect("joined")
+        .expect("portal runs");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
+    assert_eq!(payments_of(&s.app, paid).await, 1);
 }
