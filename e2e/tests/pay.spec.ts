@@ -142,6 +142,8 @@ test.describe('online payment settings', () => {
     await expect(page.locator('#online-for-all')).toBeChecked();
     await expect(page.locator('#allow-partial')).toBeChecked();
     await expect(page.locator('#partial-minimum')).toHaveValue('10');
+    await page.locator('#test-stripe').click();
+    await expect(form.locator('.alert-success')).toContainText('Stripe accepts the key (test mode');
     await expectAccessible(page, 'payment settings');
     await form.screenshot({ path: 'test-results/screenshots/admin-payments-en.png' });
     // A publishable key where the secret key belongs: refused under its field, nothing saved.
@@ -150,5 +152,24 @@ test.describe('online payment settings', () => {
     await page.locator('#save-payments').click();
     await expect(page.locator('#stripe-secret-key-error')).toBeVisible();
     await expect(page.locator('#stripe-status')).toHaveText('Connected with sk_test_…0001 (test mode).');
+  });
+
+  test('the issuer sees the customers\' online payments, newest first', async ({ page, request }) => {
+    const { username, ids } = await customerWithInvoices(request, 'en', ['42.00']);
+    const token = await apiToken(request, scratch(), username, PASSWORD);
+    const started = await request.post(`${scratch()}/api/v1/portal/payments/checkout`, { ...auth(token), data: { document_ids: ids } });
+    expect(started.status(), await started.text()).toBe(201);
+    // Paid on the provider's page (its form, posted as the browser would).
+    const paid = await request.post((await started.json()).checkout_url, { form: { action: 'pay' }, maxRedirects: 0 });
+    expect(paid.status()).toBe(303);
+    await page.goto(scratch() + '/admin/login');
+    await staffSignIn(page);
+    await expect(page).toHaveURL(/\/admin$/);
+    await page.goto(scratch() + '/admin/settings');
+    const row = page.locator('#online-payments tbody tr').filter({ hasText: `Zahler ${username.slice(5)}` });
+    await expect(row).toContainText('€42.00');
+    await expect(row.locator('.badge')).toHaveText('Paid');
+    await expect(row.getByRole('link', { name: /^\d+$/ })).toHaveAttribute('href', `/admin/documents/${ids[0]}`);
+    await expectAccessible(page, 'online payments list');
   });
 });

@@ -36,7 +36,7 @@ const STATEMENTS: &[&str] = &[
         provider TEXT NOT NULL CHECK (provider IN ('stripe')),
         currency TEXT NOT NULL,
         amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
-        status TEXT NOT NULL CHECK (status IN ('open', 'succeeded', 'failed', 'expired', 'mismatch')),
+        status TEXT NOT NULL CHECK (status IN ('open', 'processing', 'succeeded', 'failed', 'expired', 'mismatch')),
         session_id TEXT UNIQUE,
         checkout_url TEXT,
         expires_at {ts},

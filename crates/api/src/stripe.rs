@@ -128,7 +128,22 @@ impl<'a> Client<'a> {
         self.send(request).await
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Session, StripeError> {
+    /// `GET /v1/balance`: whether Stripe takes the key (the admin's connection test); its
+    /// `livemode`.
+    pub async fn check_key(&self) -> Result<bool, StripeError> {
+        #[derive(Deserialize)]
+        struct Balance {
+            livemode: bool,
+        }
+        let request = self.http.get(format!("{}/v1/balance", self.base));
+        let balance: Balance = self.send(request).await?;
+        Ok(balance.livemode)
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, StripeError> {
         let response = request
             .bearer_auth(self.secret_key)
             .timeout(Duration::from_secs(20))

@@ -539,6 +539,12 @@ impl Client {
         .await
     }
 
+    /// `POST /api/v1/issuer/settings/payments/test`.
+    pub async fn test_stripe(&self) -> Result<StripeCheck, ClientError> {
+        self.send(self.request(Method::POST, "/api/v1/issuer/settings/payments/test"))
+            .await
+    }
+
     /// `DELETE /api/v1/issuer/settings/payments/stripe`.
     pub async fn disconnect_stripe(&self) -> Result<PaymentSettings, ClientError> {
         self.send(self.request(Method::DELETE, "/api/v1/issuer/settings/payments/stripe"))

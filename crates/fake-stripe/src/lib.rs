@@ -224,6 +224,7 @@ impl FakeStripe {
                 .route("/v1/checkout/sessions", web::post().to(create))
                 .route("/v1/checkout/sessions/{id}", web::get().to(retrieve))
                 .route("/v1/checkout/sessions/{id}/expire", web::post().to(expire))
+                .route("/v1/balance", web::get().to(balance))
                 .route("/c/pay/{id}", web::get().to(page))
                 .route("/c/pay/{id}", web::post().to(page_submit))
                 .default_service(web::to(unknown))
@@ -770,6 +771,19 @@ async fn expire(
         Some(s) => HttpResponse::Ok().json(public(s)),
         None => missing_session(&id),
     }
+}
+
+/// `GET /v1/balance`: an empty test-mode balance (what a key check reads).
+async fn balance(req: HttpRequest, fake: web::Data<FakeStripe>) -> HttpResponse {
+    if let Err(r) = authorized(&req, &fake) {
+        return *r;
+    }
+    HttpResponse::Ok().json(json!({
+        "object": "balance",
+        "available": [{ "amount": 0, "currency": "eur", "source_types": { "card": 0 } }],
+        "livemode": false,
+        "pending": [{ "amount": 0, "currency": "eur", "source_types": { "card": 0 } }],
+    }))
 }
 
 /// The hosted payment page (the demo's): the amount, Pay and Cancel.

@@ -226,6 +226,10 @@ pub struct DocumentDetail {
     /// `EUR` amount, purpose, structured reference, the document number), the same code its PDF
     /// prints. Present for an issued, open EUR document whose issuer has an IBAN on it.
     pub payment_code: Option<String>,
+    /// What of it an online payment the bank has yet to confirm pays (SEPA debit); no other
+    /// online payment of it starts meanwhile.
+    #[serde(default)]
+    pub payment_processing: Option<String>,
 }
 
 /// A customer's decision on an offer: final once made.

@@ -78,6 +78,14 @@ pub struct PaymentSettingsUpdate {
     pub online_for: Option<OnlineFor>,
 }
 
+/// `POST /api/v1/issuer/settings/payments/test`: Stripe took the stored key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StripeCheck {
+    /// The key is a live-mode key (payments are real).
+    pub livemode: bool,
+}
+
 /// `POST /api/v1/portal/payments/checkout`: pay one or several open documents of one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -110,8 +118,11 @@ pub struct CheckoutStarted {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptStatus {
-    /// Waiting for the customer or for the bank (asynchronous methods).
+    /// Waiting for the customer on the payment page.
     Open,
+    /// The customer paid by a method the bank confirms later (SEPA debit): no new payment of
+    /// these documents until it succeeds or fails.
+    Processing,
     /// Paid and recorded on the documents.
     Succeeded,
     /// The payment failed.
@@ -127,6 +138,7 @@ impl AttemptStatus {
     pub fn parse(s: &str) -> Option<AttemptStatus> {
         Some(match s {
             "open" => AttemptStatus::Open,
+            "processing" => AttemptStatus::Processing,
             "succeeded" => AttemptStatus::Succeeded,
             "failed" => AttemptStatus::Failed,
             "expired" => AttemptStatus::Expired,

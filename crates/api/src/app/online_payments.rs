@@ -52,6 +52,34 @@ fn purpose(organization_id: i64, field: &str) -> String {
     format!("org:{organization_id}:{field}")
 }
 
+/// What payments the bank has yet to confirm pay of a document, in minor units (`None`: none).
+pub async fn processing_share(
+    db: &impl ConnectionTrait,
+    document_id: i64,
+) -> Result<Option<i64>, ApiError> {
+    let shares = payment_attempt_document::Entity::find()
+        .filter(payment_attempt_document::Column::DocumentId.eq(document_id))
+        .all(db)
+        .await?;
+    if shares.is_empty() {
+        return Ok(None);
+    }
+    let processing: Vec<i64> = payment_attempt::Entity::find()
+        .filter(payment_attempt::Column::Id.is_in(shares.iter().map(|s| s.attempt_id)))
+        .filter(payment_attempt::Column::Status.eq("processing"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let total: i64 = shares
+        .iter()
+        .filter(|s| processing.contains(&s.attempt_id))
+        .map(|s| s.amount_minor)
+        .sum();
+    Ok((total > 0).then_some(total))
+}
+
 /// The stored settings row, if any.
 pub async fn settings_row(
     db: &impl ConnectionTrait,
@@ -290,6 +318,43 @@ async fn settings_changed(
     Ok(())
 }
 
+/// Asks Stripe whether it takes the stored key (owner, admin): 409 when none is stored, 502
+/// naming Stripe's answer when it refuses it or cannot be reached.
+pub async fn check_connection(
+    state: &AppState,
+    session: &IssuerSession,
+) -> Result<portal_types::StripeCheck, ApiError> {
+    session.require(Permission::ManageSettings)?;
+    let keys = match settings_row(&state.db, session.organization_id).await? {
+        Some(row) => keys_of(state, &row)?,
+        None => None,
+    };
+    let Some(keys) = keys else {
+        return Err(ApiError::Conflict {
+            code: "not_configured",
+            detail: "no Stripe key is stored".to_string(),
+        });
+    };
+    let client = stripe::Client::new(
+        &state.http,
+        &state.settings.stripe_api_base,
+        &keys.secret_key,
+    );
+    match client.check_key().await {
+        Ok(livemode) => Ok(portal_types::StripeCheck { livemode }),
+        Err(stripe::StripeError::Api {
+            status, message, ..
+        }) => Err(ApiError::Upstream {
+            code: "stripe_refused",
+            detail: format!("Stripe answered {status}: {message}"),
+        }),
+        Err(e) => Err(ApiError::Upstream {
+            code: "payment_provider_error",
+            detail: e.to_string(),
+        }),
+    }
+}
+
 /// May this customer pay online now? (The portal's `pay` action.)
 pub async fn online_allowed(
     state: &AppState,
@@ -371,6 +436,16 @@ pub async fn checkout(
                 format!("document_ids[{i}]"),
                 "not_payable",
                 format!("{} has nothing open to pay", doc.number),
+            ));
+        }
+        if processing_share(&state.db, doc.id).await?.is_some() {
+            return Err(ApiError::field(
+                format!("document_ids[{i}]"),
+                "payment_processing",
+                format!(
+                    "a payment of {} is being confirmed by the bank; wait for it",
+                    doc.number
+                ),
             ));
         }
         docs.push(doc);
@@ -799,7 +874,12 @@ pub async fn settle_in(
             .col_expr(payment_attempt::Column::Detail, Expr::value(detail.clone()))
             .col_expr(payment_attempt::Column::CompletedAt, Expr::value(Some(now)))
             .filter(payment_attempt::Column::Id.eq(attempt.id))
-            .filter(payment_attempt::Column::Status.is_in(["open", "failed", "expired"]))
+            .filter(payment_attempt::Column::Status.is_in([
+                "open",
+                "processing",
+                "failed",
+                "expired",
+            ]))
             .exec(txn)
             .await?;
         if changed.rows_affected == 0 {
@@ -844,7 +924,7 @@ pub async fn settle_in(
         )
         .col_expr(payment_attempt::Column::CompletedAt, Expr::value(Some(now)))
         .filter(payment_attempt::Column::Id.eq(attempt.id))
-        .filter(payment_attempt::Column::Status.is_in(["open", "failed", "expired"]))
+        .filter(payment_attempt::Column::Status.is_in(["open", "processing", "failed", "expired"]))
         .exec(txn)
         .await?;
     if changed.rows_affected == 0 {
@@ -1112,10 +1192,23 @@ async fn apply(
         }
         "checkout.session.expired" => ("expired", Outcome::Expired, None),
         "session" if s.status.as_deref() == Some("expired") => ("expired", Outcome::Expired, None),
-        "checkout.session.completed" | "session" => return Ok(Outcome::Pending),
+        // Paid by a method the bank confirms later: no new payment of it meanwhile.
+        "checkout.session.completed" => ("processing", Outcome::Pending, None),
+        "session" if s.status.as_deref() == Some("complete") => {
+            ("processing", Outcome::Pending, None)
+        }
+        "session" => return Ok(Outcome::Pending),
         _ => return Ok(Outcome::Ignored),
     };
-    let n = transition(txn, attempt.id, &["open"], to, detail.map(str::to_string)).await?;
+    let from: &[&str] = if to == "failed" {
+        &["open", "processing"]
+    } else {
+        &["open"]
+    };
+    let n = transition(txn, attempt.id, from, to, detail.map(str::to_string)).await?;
+    if to == "processing" {
+        return Ok(Outcome::Pending);
+    }
     Ok(if n > 0 {
         outcome
     } else {
@@ -1343,7 +1436,7 @@ pub async fn attempt_of(
             .await
     };
     let mut attempt = find().await?.ok_or(ApiError::NotFound)?;
-    if attempt.status == "open" {
+    if matches!(attempt.status.as_str(), "open" | "processing") {
         refresh(state, &attempt).await?;
         attempt = find().await?.ok_or(ApiError::NotFound)?;
     }

@@ -14,7 +14,7 @@ use portal_types::{
 };
 use sea_orm::ConnectionTrait;
 
-use crate::helpers::{TestApp, api_error, spawn_app};
+use crate::helpers::{TestApp, api_error};
 
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 const HOOK: &str = "whsec_0123456789abcdefghijABCDEFGHIJ";
@@ -49,6 +49,13 @@ async fn setup_with(adjust: impl FnOnce(&mut portal_api::config::Settings)) -> S
         .await
         .expect("Stripe connected");
     assert!(settings.stripe.configured);
+    assert!(
+        !owner
+            .test_stripe()
+            .await
+            .expect("Stripe takes the key")
+            .livemode
+    );
     fake.set_webhook(
         &format!("{}{}", app.address, path_of(&settings.stripe.webhook_url)),
         HOOK,
@@ -143,7 +150,9 @@ async fn remaining(customer: &Client, id: i64) -> String {
 
 #[tokio::test]
 async fn stripe_keys_are_write_only_sealed_and_checked() {
-    let app = spawn_app().await;
+    // Stripe's address: a port nothing listens on.
+    let app =
+        crate::helpers::spawn_app_with(|s| s.stripe_api_base = "http://127.0.0.1:9".into()).await;
     let owner = app.issuer_client().await;
     let before = owner.payment_settings().await.expect("settings");
     assert!(!before.stripe.configured);
@@ -233,8 +242,13 @@ async fn stripe_keys_are_write_only_sealed_and_checked() {
             .stripe
             .configured
     );
-    // Disconnecting forgets the keys.
+    // Nothing at this organisation's Stripe address (here: none listening): a clear 502.
+    let (status, code, _) = api_error(owner.test_stripe().await);
+    assert_eq!((status, code.as_str()), (502, "payment_provider_error"));
+    // Disconnecting forgets the keys; then there is nothing to test.
     let off = owner.disconnect_stripe().await.expect("disconnected");
+    let (status, code, _) = api_error(owner.test_stripe().await);
+    assert_eq!((status, code.as_str()), (409, "not_configured"));
     assert!(!off.stripe.configured && off.stripe.key_hint.is_none());
 }
 
@@ -283,17 +297,15 @@ async fn a_paid_invoice_is_recorded_exactly_once_however_the_news_arrives() {
     let session = s.fake.sessions().pop().expect("session");
     let session_id = session["id"].as_str().expect("id").to_string();
 
-    // Paid: the event arrives three times at once, and the customer is back at the same time.
+    // Paid: the event arrives 50 times at once, and the customer is back at the same time.
     let events = s.fake.pay(&session_id, Payment::Paid).expect("paid");
     let event = events[0].clone();
     let plain = Delivery::default();
-    let (a, b, c, back) = tokio::join!(
-        s.fake.deliver(&event, &plain),
-        s.fake.deliver(&event, &plain),
-        s.fake.deliver(&event, &plain),
-        s.customer.payment_attempt(&started.attempt_id),
-    );
-    for answer in [a, b, c] {
+    let deliveries =
+        futures_util::future::join_all((0..50).map(|_| s.fake.deliver(&event, &plain)));
+    let (answers, back) =
+        tokio::join!(deliveries, s.customer.payment_attempt(&started.attempt_id),);
+    for answer in answers {
         assert_eq!(answer.expect("delivered").status, 200);
     }
     assert_eq!(back.expect("attempt").status, AttemptStatus::Succeeded);
@@ -496,9 +508,15 @@ async fn a_newer_payment_closes_the_older_page_and_async_methods_settle_later() 
             .await
             .expect("second")
             .status,
-        AttemptStatus::Open
+        AttemptStatus::Processing
     );
     assert_eq!(payments_of(&s.app, id).await, 0);
+    // The document says so, and no second payment of it starts meanwhile.
+    let detail = s.customer.portal_document(id).await.expect("document");
+    assert_eq!(detail.payment_processing.as_deref(), Some("40.00"));
+    assert_eq!(detail.row.remaining.as_deref(), Some("40.00"));
+    let (status, _, fields) = api_error(s.customer.checkout(&pay(&[id], None)).await);
+    assert_eq!((status, fields), (422, vec!["document_ids[0]".to_string()]));
     let arrived = s
         .fake
         .pay(&second_session, Payment::AsyncSucceeded)
@@ -513,6 +531,8 @@ async fn a_newer_payment_closes_the_older_page_and_async_methods_settle_later() 
         AttemptStatus::Succeeded
     );
     assert_eq!(payments_of(&s.app, id).await, 1);
+    let detail = s.customer.portal_document(id).await.expect("document");
+    assert_eq!(detail.payment_processing, None);
 }
 
 #[tokio::test]
@@ -711,6 +731,23 @@ async fn a_different_amount_is_kept_for_the_issuer_not_recorded() {
 #[tokio::test]
 async fn another_customer_reaches_no_payment_and_no_document() {
     let s = setup().await;
+    // A key Stripe does not take: the connection test says what Stripe said.
+    s.owner
+        .update_payment_settings(&PaymentSettingsUpdate {
+            stripe_secret_key: Some("sk_test_notTheAccountsKey0".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("saved");
+    let (status, code, _) = api_error(s.owner.test_stripe().await);
+    assert_eq!((status, code.as_str()), (502, "stripe_refused"));
+    s.owner
+        .update_payment_settings(&PaymentSettingsUpdate {
+            stripe_secret_key: Some(KEY.into()),
+            ..Default::default()
+        })
+        .await
+        .expect("saved");
     let id = invoice(&s, "EUR", "30.00", "0", 5).await;
     let started = s
         .customer
@@ -1002,4 +1039,56 @@ async fn reconciliation_records_a_payment_whose_webhook_never_came() {
         .expect("portal runs");
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
     assert_eq!(payments_of(&s.app, paid).await, 1);
+}
+
+/// Two tabs: the first tab's page is paid while the second tab starts its own payment (so the
+/// first cannot be expired any more), then the second is paid too. The invoice is paid once;
+/// the second payment is kept whole, as money beyond what was open, for the issuer — never lost.
+#[tokio::test]
+async fn a_second_tab_paying_the_same_invoice_is_kept_for_the_issuer_never_lost() {
+    let s = setup().await;
+    let id = invoice(&s, "EUR", "90.00", "0", 5).await;
+    let first = s
+        .customer
+        .checkout(&pay(&[id], None))
+        .await
+        .expect("first tab");
+    let first_session = last_session(&s);
+    let first_paid = s.fake.pay(&first_session, Payment::Paid).expect("paid");
+    let second = s
+        .customer
+        .checkout(&pay(&[id], None))
+        .await
+        .expect("second tab");
+    let second_session = last_session(&s);
+    assert_eq!(
+        s.fake.session(&first_session).expect("first")["status"],
+        "complete",
+        "a paid page is not expired"
+    );
+    s.fake.deliver_all(&first_paid).await.expect("delivered");
+    let second_paid = s.fake.pay(&second_session, Payment::Paid).expect("paid");
+    s.fake.deliver_all(&second_paid).await.expect("delivered");
+    assert_eq!(payments_of(&s.app, id).await, 1);
+    assert_eq!(remaining(&s.customer, id).await, "0.00");
+    let check = s.owner.online_payments(&[]).await.expect("list");
+    let kept = check
+        .items
+        .iter()
+        .find(|p| p.id == second.attempt_id)
+        .expect("the second payment");
+    assert_eq!(kept.status, AttemptStatus::Succeeded);
+    assert_eq!(kept.unallocated.as_deref(), Some("90.00"));
+    let paid = check
+        .items
+        .iter()
+        .find(|p| p.id == first.attempt_id)
+        .expect("the first");
+    assert_eq!(paid.unallocated, None);
+    assert_eq!(
+        s.app
+            .scalar("SELECT count(*) AS n FROM events WHERE kind = 'payment_unallocated'")
+            .await,
+        1
+    );
 }

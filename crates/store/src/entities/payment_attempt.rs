@@ -15,7 +15,8 @@ pub struct Model {
     pub currency: String,
     /// What the customer pays, in the currency's minor units.
     pub amount_minor: i64,
-    /// `open`, `succeeded`, `failed`, `expired`, or `mismatch` (the provider reported another
+    /// `open`, `processing` (paid by a method that confirms later), `succeeded`, `failed`,
+    /// `expired`, or `mismatch` (the provider reported another
     /// amount or currency: for the issuer to resolve).
     pub status: String,
     /// The provider's Checkout Session id.

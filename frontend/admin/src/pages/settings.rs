@@ -52,6 +52,7 @@ pub fn SettingsPage() -> impl IntoView {
         view! {
             <PortalSettingsForm />
             <PaymentSettingsForm />
+            <OnlinePayments />
             <StaffSection />
         }
         .into_any()
@@ -364,6 +365,41 @@ fn PaymentSettingsForm() -> impl IntoView {
             }
         });
     };
+    let test = move |_| {
+        failure.set(None);
+        notice.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::send_text(
+                "POST",
+                &format!("{}/settings/payments/test", api::base()),
+                String::new(),
+            )
+            .await
+            .and_then(|b| api::parse::<portal_types::StripeCheck>(&b));
+            busy.set(false);
+            let t = i18n.t();
+            match result {
+                Ok(check) => notice.set(Some(
+                    if check.livemode {
+                        t.stripe_test_ok_live
+                    } else {
+                        t.stripe_test_ok_test
+                    }
+                    .to_owned(),
+                )),
+                Err(ApiError::Http {
+                    status: 502,
+                    problem: Some(p),
+                    ..
+                }) if p.code == "stripe_refused" => failure.set(Some(fill(
+                    t.stripe_test_refused,
+                    &[("detail", p.detail.as_deref().unwrap_or_default())],
+                ))),
+                Err(e) => show_failure(i18n, &e, &[], failure),
+            }
+        });
+    };
     let status = move || {
         let t = i18n.t();
         loaded.with(|s| {
@@ -445,12 +481,105 @@ fn PaymentSettingsForm() -> impl IntoView {
                     {tr(|t| t.save)}
                 </button>
                 {move || connected().then(|| view! {
+                    <button type="button" class="btn" id="test-stripe" on:click=test disabled=move || busy.get()>
+                        {tr(|t| t.stripe_test_connection)}
+                    </button>
                     <button type="button" class="btn" id="disconnect-stripe" on:click=disconnect disabled=move || busy.get()>
                         {tr(|t| t.disconnect_stripe)}
                     </button>
                 })}
             </div>
         </form>
+    }
+}
+
+/// The latest online payments: who paid what for which documents, and what needs checking
+/// (another amount than asked, money beyond what was open).
+#[component]
+fn OnlinePayments() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = RwSignal::new(None::<portal_types::OnlinePaymentPage>);
+    spawn_local(async move {
+        let path = format!("{}/payments/online?per_page=20", api::base());
+        if let Ok(page) = api::get::<portal_types::OnlinePaymentPage>(&path).await {
+            list.set(Some(page));
+        }
+    });
+    let rows = move || {
+        let t = i18n.t();
+        let l = i18n.locale.get();
+        list.with(|page| {
+            let Some(page) = page else {
+                return ().into_any();
+            };
+            if page.items.is_empty() {
+                return view! { <p class="muted" id="online-payments-none">{t.online_payments_none}</p> }.into_any();
+            }
+            let rows = page
+                .items
+                .iter()
+                .map(|p| {
+                    use portal_types::AttemptStatus as S;
+                    let (class, label) = match p.status {
+                        S::Open => ("badge badge-info", t.attempt_open),
+                        S::Processing => ("badge badge-info", t.attempt_processing),
+                        S::Succeeded if p.unallocated.is_some() => ("badge badge-warning", t.attempt_check),
+                        S::Succeeded => ("badge badge-success", t.attempt_paid),
+                        S::Failed => ("badge badge-muted", t.attempt_failed),
+                        S::Expired => ("badge badge-muted", t.attempt_expired),
+                        S::Mismatch => ("badge badge-danger", t.attempt_check),
+                    };
+                    let mut note = Vec::new();
+                    if let Some(received) = &p.received
+                        && p.status == S::Mismatch
+                    {
+                        note.push(fill(t.attempt_reported, &[("amount", &portal_web::fmt::money(l, received, &p.currency))]));
+                    }
+                    if let Some(extra) = &p.unallocated {
+                        note.push(fill(t.attempt_unallocated, &[("amount", &portal_web::fmt::money(l, extra, &p.currency))]));
+                    }
+                    let docs = p
+                        .documents
+                        .iter()
+                        .map(|d| {
+                            view! { <a href=format!("/admin/documents/{}", d.document_id)>{d.number.clone()}</a>" " }
+                        })
+                        .collect_view();
+                    view! {
+                        <tr>
+                            <td>{portal_web::fmt::date_time(l, p.created_at)}</td>
+                            <td><a href=format!("/admin/contractors/{}", p.contractor_id)>{p.contractor_name.clone()}</a></td>
+                            <td>{docs}</td>
+                            <td class="num">{portal_web::fmt::money(l, &p.amount, &p.currency)}</td>
+                            <td><span class=class>{label}</span>" "{note.join(" ")}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="table-wrap">
+                    <table class="table" id="online-payments">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.attempt_started}</th>
+                                <th scope="col">{t.attempt_customer}</th>
+                                <th scope="col">{t.attempt_documents}</th>
+                                <th scope="col" class="num">{t.attempt_amount}</th>
+                                <th scope="col">{t.col_state}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <section class="card section" aria-labelledby="online-payments-title">
+            <h2 id="online-payments-title">{tr(|t| t.online_payments_recent)}</h2>
+            {rows}
+        </section>
     }
 }
 

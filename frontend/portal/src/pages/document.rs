@@ -36,6 +36,8 @@ fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
         first_downloaded_at: Option<chrono::DateTime<chrono::Utc>>,
         decision: Option<OfferDecision>,
         payment_code: Option<String>,
+        #[serde(default)]
+        payment_processing: Option<String>,
     }
     let row = api::parse(body)?;
     let rest: Rest = api::parse(body)?;
@@ -51,6 +53,7 @@ fn decode_detail(body: &str) -> Result<DocumentDetail, ApiError> {
         first_downloaded_at: rest.first_downloaded_at,
         decision: rest.decision,
         payment_code: rest.payment_code,
+        payment_processing: rest.payment_processing,
     })
 }
 
@@ -791,6 +794,7 @@ fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
                     return;
                 };
                 let money = fmt::money(i18n.locale.get_untracked(), &a.amount, &a.currency);
+                // Waiting for the webhook (a card payment settles within seconds).
                 let open = a.status == portal_types::AttemptStatus::Open;
                 if open && (cancelled || round == 14) {
                     let status = if cancelled {
@@ -838,6 +842,7 @@ fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
             });
             (allowed
                 && open
+                && d.payment_processing.is_none()
                 && matches!(r.doc_type, DocumentType::Invoice | DocumentType::DebitNote)
                 && matches!(r.state, DocumentState::Issued))
             .then(|| {
@@ -921,7 +926,7 @@ fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
                     "alert alert-success",
                     fill(t.payment_received, &[("amount", &money)]),
                 ),
-                S::Open => ("alert alert-info", t.payment_processing.to_owned()),
+                S::Open | S::Processing => ("alert alert-info", t.payment_processing.to_owned()),
                 S::Expired => ("alert alert-info", t.payment_cancelled.to_owned()),
                 S::Failed | S::Mismatch => ("alert alert-danger", t.payment_failed.to_owned()),
             };
@@ -998,6 +1003,19 @@ fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
                 </section>
             }
         });
-        view! { {notice} {card} }
+        // A payment the bank has yet to confirm (SEPA debit): said, and no second one started.
+        let processing = outcome.with(Option::is_none).then(|| {
+            detail.with(|d| {
+                d.payment_processing.as_ref().map(|amount| {
+                    let money = fmt::money(i18n.locale.get(), amount, &d.row.currency);
+                    view! {
+                        <div class="alert alert-info" role="status" id="payment-processing">
+                            <p>{fill(t.payment_pending, &[("amount", &money)])}</p>
+                        </div>
+                    }
+                })
+            })
+        });
+        view! { {notice} {processing} {card} }
     }
 }

@@ -68,5 +68,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(settings::get_payment_settings)
         .service(settings::update_payment_settings)
         .service(settings::disconnect_stripe)
+        .service(settings::test_stripe)
         .service(settings::list_events);
 }

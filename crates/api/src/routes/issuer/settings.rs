@@ -120,6 +120,28 @@ async fn update_payment_settings(
     ))
 }
 
+/// Ask Stripe whether it takes the stored secret key (owner, admin).
+#[utoipa::path(
+    tag = "issuer: settings",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Stripe took the key", body = portal_types::StripeCheck),
+        (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not change settings", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No key is stored (`not_configured`)", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "Stripe refused the key (`stripe_refused`, its message in `detail`) or could not be reached", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/settings/payments/test")]
+async fn test_stripe(
+    state: web::Data<AppState>,
+    session: IssuerSession,
+) -> Result<web::Json<portal_types::StripeCheck>, ApiError> {
+    Ok(web::Json(
+        app::online_payments::check_connection(&state, &session).await?,
+    ))
+}
+
 /// Forget the Stripe keys (owner, admin): the portal stops offering online payment.
 #[utoipa::path(
     tag = "issuer: settings",

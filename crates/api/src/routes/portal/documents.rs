@@ -137,6 +137,9 @@ pub async fn load_detail(
         first_downloaded_at: doc.first_downloaded_at,
         decision: portal_store::portal::decision_of(&doc),
         payment_code: crate::app::pdf::payment_code_of(&state.db, &doc).await?,
+        payment_processing: crate::app::online_payments::processing_share(&state.db, doc.id)
+            .await?
+            .map(|minor| format_minor(minor, exp)),
     };
     Ok((doc, detail))
 }
