@@ -908,7 +908,6 @@ fn PayOnline(detail: RwSignal<DocumentDetail>) -> impl IntoView {
                             "exceeds_remaining" => t.pay_amount_too_large,
                             _ => t.pay_amount_invalid,
                         },
-                        (Some(502), _) => t.payment_unavailable,
                         (None, _) if e == ApiError::Network => t.common.error_network,
                         _ => t.common.error_generic,
                     }));

@@ -105,7 +105,6 @@ pub fn SummaryPage() -> impl IntoView {
                 Err(e) => {
                     let _ = paying.try_set(false);
                     let _ = pay_failed.try_set(Some(match e.status() {
-                        Some(502) => t.payment_unavailable,
                         None if e == ApiError::Network => t.common.error_network,
                         _ => t.common.error_generic,
                     }));
@@ -185,8 +184,15 @@ async fn pay_open_in(currency: String) -> Result<String, ApiError> {
         api::base()
     );
     let page = api::get::<portal_types::DocumentPage>(&list).await?;
+    pay_documents(page.items.iter().map(|d| d.id).collect()).await
+}
+
+/// Starts paying `ids` (open documents of one currency) in one payment: the provider's page to
+/// go to. Its own wasm chunk, fetched on first use.
+#[leptos::lazy]
+async fn pay_documents(ids: Vec<i64>) -> Result<String, ApiError> {
     let body = portal_types::CheckoutRequest {
-        document_ids: page.items.iter().map(|d| d.id).collect(),
+        document_ids: ids,
         amount: None,
     };
     let started: portal_types::CheckoutStarted =
