@@ -9,8 +9,8 @@ use chrono::{Days, Utc};
 use fake_stripe::{Delivery, FakeStripe, Payment};
 use portal_client::Client;
 use portal_types::{
-    AttemptStatus, CheckoutRequest, DocumentType, LineInput, NewDocument, OnlineFor,
-    PaymentSettingsUpdate,
+    AttemptStatus, CheckoutRequest, CheckoutStarted, DocumentType, LineInput, NewDocument,
+    OnlineFor, PaymentSettingsUpdate,
 };
 use sea_orm::ConnectionTrait;
 
@@ -69,6 +69,31 @@ async fn setup_with(adjust: impl FnOnce(&mut portal_api::config::Settings)) -> S
         customer,
         contractor,
     }
+}
+
+/// Starts paying `ids` as the customer: the attempt, and the Checkout Session Stripe made.
+async fn start(s: &Setup, ids: &[i64], amount: Option<&str>) -> (CheckoutStarted, String) {
+    let started = s
+        .customer
+        .checkout(&pay(ids, amount))
+        .await
+        .expect("checkout");
+    (started, last_session(s))
+}
+
+/// The customer goes through session `id` as `how` says, and Stripe delivers what it sends.
+async fn paid(s: &Setup, id: &str, how: Payment) {
+    let events = s.fake.pay(id, how).expect("a session of ours");
+    s.fake.deliver_all(&events).await.expect("delivered");
+}
+
+/// Where attempt `id` stands, as the customer is told.
+async fn status_of(s: &Setup, id: &str) -> AttemptStatus {
+    s.customer
+        .payment_attempt(id)
+        .await
+        .expect("attempt")
+        .status
 }
 
 /// The id of the Checkout Session Stripe created last.
@@ -380,12 +405,7 @@ async fn a_paid_invoice_is_recorded_exactly_once_however_the_news_arrives() {
 async fn webhooks_are_refused_unless_signed_fresh_and_unchanged() {
     let s = setup().await;
     let id = invoice(&s, "EUR", "100.00", "0", 14).await;
-    let started = s
-        .customer
-        .checkout(&pay(&[id], None))
-        .await
-        .expect("checkout");
-    let session_id = last_session(&s);
+    let (started, session_id) = start(&s, &[id], None).await;
     let event = s.fake.pay(&session_id, Payment::Paid).expect("paid")[0].clone();
     let wrong_secret = Delivery {
         secret: Some("whsec_someoneelse0123456789".into()),
@@ -429,11 +449,7 @@ async fn webhooks_are_refused_unless_signed_fresh_and_unchanged() {
         .await
         .expect("delivered");
     assert_eq!(
-        s.customer
-            .payment_attempt(&started.attempt_id)
-            .await
-            .expect("attempt")
-            .status,
+        status_of(&s, &started.attempt_id).await,
         AttemptStatus::Succeeded
     );
 }
@@ -442,12 +458,7 @@ async fn webhooks_are_refused_unless_signed_fresh_and_unchanged() {
 async fn the_return_page_settles_before_the_webhook_and_the_webhook_adds_nothing() {
     let s = setup().await;
     let id = invoice(&s, "EUR", "80.00", "25", 7).await;
-    let started = s
-        .customer
-        .checkout(&pay(&[id], None))
-        .await
-        .expect("checkout");
-    let session_id = last_session(&s);
+    let (started, session_id) = start(&s, &[id], None).await;
     let events = s.fake.pay(&session_id, Payment::Paid).expect("paid");
     // Back before any webhook: the server asks Stripe and records the payment.
     let back = s
@@ -470,44 +481,22 @@ async fn the_return_page_settles_before_the_webhook_and_the_webhook_adds_nothing
 async fn a_newer_payment_closes_the_older_page_and_async_methods_settle_later() {
     let s = setup().await;
     let id = invoice(&s, "EUR", "40.00", "0", 7).await;
-    let first = s
-        .customer
-        .checkout(&pay(&[id], None))
-        .await
-        .expect("first tab");
-    let first_session = last_session(&s);
-    let second = s
-        .customer
-        .checkout(&pay(&[id], None))
-        .await
-        .expect("second tab");
+    let (first, first_session) = start(&s, &[id], None).await;
+    let (second, second_session) = start(&s, &[id], None).await;
     assert_ne!(first.attempt_id, second.attempt_id);
     assert_eq!(
         s.fake.session(&first_session).expect("session")["status"],
         "expired"
     );
     assert_eq!(
-        s.customer
-            .payment_attempt(&first.attempt_id)
-            .await
-            .expect("first")
-            .status,
+        status_of(&s, &first.attempt_id).await,
         AttemptStatus::Expired
     );
 
     // A SEPA debit: completed but unpaid, then the money arrives days later.
-    let second_session = last_session(&s);
-    let pending = s
-        .fake
-        .pay(&second_session, Payment::AsyncPending)
-        .expect("pending");
-    s.fake.deliver_all(&pending).await.expect("delivered");
+    paid(&s, &second_session, Payment::AsyncPending).await;
     assert_eq!(
-        s.customer
-            .payment_attempt(&second.attempt_id)
-            .await
-            .expect("second")
-            .status,
+        status_of(&s, &second.attempt_id).await,
         AttemptStatus::Processing
     );
     assert_eq!(payments_of(&s.app, id).await, 0);
@@ -517,17 +506,9 @@ async fn a_newer_payment_closes_the_older_page_and_async_methods_settle_later() 
     assert_eq!(detail.row.remaining.as_deref(), Some("40.00"));
     let (status, _, fields) = api_error(s.customer.checkout(&pay(&[id], None)).await);
     assert_eq!((status, fields), (422, vec!["document_ids[0]".to_string()]));
-    let arrived = s
-        .fake
-        .pay(&second_session, Payment::AsyncSucceeded)
-        .expect("succeeded");
-    s.fake.deliver_all(&arrived).await.expect("delivered");
+    paid(&s, &second_session, Payment::AsyncSucceeded).await;
     assert_eq!(
-        s.customer
-            .payment_attempt(&second.attempt_id)
-            .await
-            .expect("second")
-            .status,
+        status_of(&s, &second.attempt_id).await,
         AttemptStatus::Succeeded
     );
     assert_eq!(payments_of(&s.app, id).await, 1);
@@ -539,24 +520,11 @@ async fn a_newer_payment_closes_the_older_page_and_async_methods_settle_later() 
 async fn a_failed_debit_is_failed_and_records_nothing() {
     let s = setup().await;
     let id = invoice(&s, "EUR", "40.00", "0", 7).await;
-    let started = s
-        .customer
-        .checkout(&pay(&[id], None))
-        .await
-        .expect("checkout");
-    let session = last_session(&s);
-    let mut events = s
-        .fake
-        .pay(&session, Payment::AsyncPending)
-        .expect("pending");
-    events.extend(s.fake.pay(&session, Payment::AsyncFailed).expect("failed"));
-    s.fake.deliver_all(&events).await.expect("delivered");
+    let (started, session) = start(&s, &[id], None).await;
+    paid(&s, &session, Payment::AsyncPending).await;
+    paid(&s, &session, Payment::AsyncFailed).await;
     assert_eq!(
-        s.customer
-            .payment_attempt(&started.attempt_id)
-            .await
-            .expect("attempt")
-            .status,
+        status_of(&s, &started.attempt_id).await,
         AttemptStatus::Failed
     );
     assert_eq!(payments_of(&s.app, id).await, 0);
@@ -616,8 +584,7 @@ async fn partial_payments_are_bounded_and_several_invoices_are_paid_oldest_due_f
     );
     assert_eq!(param(&params, "line_items[1][quantity]"), None);
     let session = last_session(&s);
-    let events = s.fake.pay(&session, Payment::Paid).expect("paid");
-    s.fake.deliver_all(&events).await.expect("delivered");
+    paid(&s, &session, Payment::Paid).await;
     let attempt = s
         .customer
         .payment_attempt(&started.attempt_id)
@@ -656,8 +623,7 @@ async fn yen_and_dinar_are_charged_in_stripes_units() {
         Some("1100")
     );
     let session = last_session(&s);
-    let events = s.fake.pay(&session, Payment::Paid).expect("paid");
-    s.fake.deliver_all(&events).await.expect("delivered");
+    paid(&s, &session, Payment::Paid).await;
     assert_eq!(remaining(&s.customer, yen).await, "0");
     // 5.120 KWD: 5120 fils, in Stripe's 0.010 steps.
     let dinar = invoice(&s, "KWD", "5.120", "0", 5).await;
@@ -680,21 +646,11 @@ async fn yen_and_dinar_are_charged_in_stripes_units() {
 async fn a_different_amount_is_kept_for_the_issuer_not_recorded() {
     let s = setup().await;
     let id = invoice(&s, "EUR", "50.00", "0", 5).await;
-    let started = s
-        .customer
-        .checkout(&pay(&[id], None))
-        .await
-        .expect("checkout");
-    let session = last_session(&s);
+    let (started, session) = start(&s, &[id], None).await;
     s.fake.tamper_amount(&session, 4_999);
-    let events = s.fake.pay(&session, Payment::Paid).expect("paid");
-    s.fake.deliver_all(&events).await.expect("delivered");
+    paid(&s, &session, Payment::Paid).await;
     assert_eq!(
-        s.customer
-            .payment_attempt(&started.attempt_id)
-            .await
-            .expect("attempt")
-            .status,
+        status_of(&s, &started.attempt_id).await,
         AttemptStatus::Mismatch
     );
     assert_eq!(payments_of(&s.app, id).await, 0);
@@ -842,12 +798,7 @@ async fn a_payment_mails_a_receipt_and_tells_the_issuer() {
     })
     .await;
     let id = invoice(&s, "EUR", "120.00", "0", 5).await;
-    let started = s
-        .customer
-        .checkout(&pay(&[id], None))
-        .await
-        .expect("checkout");
-    let session = last_session(&s);
+    let (started, session) = start(&s, &[id], None).await;
     let events = s.fake.pay(&session, Payment::Paid).expect("paid");
     s.fake.deliver_all(&events).await.expect("delivered");
     s.fake.deliver_all(&events).await.expect("delivered again");
@@ -889,8 +840,7 @@ async fn a_payment_mails_a_receipt_and_tells_the_issuer() {
         .expect("checkout");
     let session = last_session(&s);
     s.fake.tamper_amount(&session, 100);
-    let events = s.fake.pay(&session, Payment::Paid).expect("paid");
-    s.fake.deliver_all(&events).await.expect("delivered");
+    paid(&s, &session, Payment::Paid).await;
     let warning = mails_to(&sink, "owner@demo.example", |m| m.subject().contains("70")).await;
     let text = warning[0].text();
     assert!(text.contains("1.00 EUR") || text.contains("1,00"), "{text}");
@@ -972,19 +922,9 @@ async fn only_selected_customers_pay_online_when_the_issuer_says_so() {
 async fn reconciliation_records_a_payment_whose_webhook_never_came() {
     let s = setup().await;
     let paid = invoice(&s, "EUR", "45.00", "0", 5).await;
-    let paid_attempt = s
-        .customer
-        .checkout(&pay(&[paid], None))
-        .await
-        .expect("checkout");
-    let paid_session = last_session(&s);
+    let (paid_attempt, paid_session) = start(&s, &[paid], None).await;
     let left = invoice(&s, "EUR", "15.00", "0", 5).await;
-    let left_attempt = s
-        .customer
-        .checkout(&pay(&[left], None))
-        .await
-        .expect("checkout");
-    let left_session = last_session(&s);
+    let (left_attempt, left_session) = start(&s, &[left], None).await;
     // Paid and expired at Stripe; no event is delivered.
     s.fake.pay(&paid_session, Payment::Paid).expect("paid");
     s.fake.pay(&left_session, Payment::Expire).expect("expired");
@@ -1014,19 +954,11 @@ async fn reconciliation_records_a_payment_whose_webhook_never_came() {
     );
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "2");
     assert_eq!(
-        s.customer
-            .payment_attempt(&paid_attempt.attempt_id)
-            .await
-            .expect("paid")
-            .status,
+        status_of(&s, &paid_attempt.attempt_id).await,
         AttemptStatus::Succeeded
     );
     assert_eq!(
-        s.customer
-            .payment_attempt(&left_attempt.attempt_id)
-            .await
-            .expect("left")
-            .status,
+        status_of(&s, &left_attempt.attempt_id).await,
         AttemptStatus::Expired
     );
     assert_eq!(payments_of(&s.app, paid).await, 1);
@@ -1048,19 +980,9 @@ async fn reconciliation_records_a_payment_whose_webhook_never_came() {
 async fn a_second_tab_paying_the_same_invoice_is_kept_for_the_issuer_never_lost() {
     let s = setup().await;
     let id = invoice(&s, "EUR", "90.00", "0", 5).await;
-    let first = s
-        .customer
-        .checkout(&pay(&[id], None))
-        .await
-        .expect("first tab");
-    let first_session = last_session(&s);
+    let (first, first_session) = start(&s, &[id], None).await;
     let first_paid = s.fake.pay(&first_session, Payment::Paid).expect("paid");
-    let second = s
-        .customer
-        .checkout(&pay(&[id], None))
-        .await
-        .expect("second tab");
-    let second_session = last_session(&s);
+    let (second, second_session) = start(&s, &[id], None).await;
     assert_eq!(
         s.fake.session(&first_session).expect("first")["status"],
         "complete",
