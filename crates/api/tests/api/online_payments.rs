@@ -500,6 +500,13 @@ async fn a_newer_payment_closes_the_older_page_and_async_methods_settle_later() 
         AttemptStatus::Processing
     );
     assert_eq!(payments_of(&s.app, id).await, 0);
+    let waiting = s
+        .owner
+        .online_payments(&[("status", "processing")])
+        .await
+        .expect("list");
+    assert_eq!(waiting.items.len(), 1);
+    assert_eq!(waiting.items[0].id, second.attempt_id);
     // The document says so, and no second payment of it starts meanwhile.
     let detail = s.customer.portal_document(id).await.expect("document");
     assert_eq!(detail.payment_processing.as_deref(), Some("40.00"));

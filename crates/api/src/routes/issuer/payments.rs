@@ -119,7 +119,8 @@ async fn delete_payment(
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 struct OnlineParams {
-    /// Only of this status (`mismatch`: an amount to check).
+    /// Only of this status (`processing`: the bank has yet to confirm; `mismatch`: an amount
+    /// to check).
     status: Option<portal_types::AttemptStatus>,
     /// The customer.
     #[param(minimum = 1)]
@@ -154,7 +155,14 @@ async fn list_online_payments(
     let mut q = super::query::Query::new(&query, &["status", "contractor", "page", "per_page"]);
     let status = q.one_of(
         "status",
-        &["open", "succeeded", "failed", "expired", "mismatch"],
+        &[
+            "open",
+            "processing",
+            "succeeded",
+            "failed",
+            "expired",
+            "mismatch",
+        ],
     );
     let contractor = q.id("contractor");
     let (page, per_page) = q.paging();
