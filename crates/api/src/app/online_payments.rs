@@ -1446,19 +1446,21 @@ pub async fn attempt_of(
         .all(&state.db)
         .await?;
     let exp = exponent(&attempt.currency);
-    let mut documents = Vec::with_capacity(shares.len());
-    for share in shares {
-        let number = document::Entity::find_by_id(share.document_id)
-            .one(&state.db)
-            .await?
-            .map(|d| d.number)
-            .unwrap_or_default();
-        documents.push(AttemptDocument {
+    let numbers: std::collections::HashMap<i64, String> = document::Entity::find()
+        .filter(document::Column::Id.is_in(shares.iter().map(|s| s.document_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.number))
+        .collect();
+    let documents = shares
+        .iter()
+        .map(|share| AttemptDocument {
             document_id: share.document_id,
-            number,
+            number: numbers.get(&share.document_id).cloned().unwrap_or_default(),
             amount: format_minor(share.amount_minor, exp),
-        });
-    }
+        })
+        .collect();
     Ok(PaymentAttempt {
         id: attempt.public_id,
         status: AttemptStatus::parse(&attempt.status).unwrap_or(AttemptStatus::Open),
