@@ -139,7 +139,7 @@ struct OnlineParams {
 #[utoipa::path(
     tag = "issuer: payments",
     security(("bearer" = [])),
-    params(OnlineParams),
+    params(crate::routes::params::OrEmpty<OnlineParams>),
     responses(
         (status = 200, description = "The online payments", body = portal_types::OnlinePaymentPage),
         (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
