@@ -20,6 +20,8 @@ mod m20261204_000001_comments;
 mod m20261205_000001_company_data;
 mod m20261205_000002_comment_reads;
 mod m20261206_000001_online_payments;
+mod m20261207_000001_creditor_reference;
+mod m20261208_000001_api_keys;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_company_data::Migration),
             Box::new(m20261205_000002_comment_reads::Migration),
             Box::new(m20261206_000001_online_payments::Migration),
+            Box::new(m20261207_000001_creditor_reference::Migration),
+            Box::new(m20261208_000001_api_keys::Migration),
         ]
     }
 }

@@ -52,6 +52,12 @@ pub enum ApiError {
     /// Too many failed attempts (429).
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// An API key's requests per minute are used up (429).
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
+    /// An API key lacks the scope the request needs (403); the answer names it.
+    #[error("missing scope")]
+    MissingScope { scope: String },
     /// A service we depend on (the payment provider) failed or could not be reached (502).
     #[error("{detail}")]
     Upstream { code: &'static str, detail: String },
@@ -102,6 +108,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } | ApiError::PartTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::MissingScope { .. } => "insufficient_scope",
             ApiError::Unavailable { .. } => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -124,6 +132,12 @@ impl ApiError {
             ApiError::UnsupportedMediaType { expected } => format!("send the body as {expected}"),
             ApiError::TooManyRequests { retry_after_secs } => {
                 format!("too many failed attempts; try again in {retry_after_secs} seconds")
+            }
+            ApiError::RateLimited { retry_after_secs } => format!(
+                "this API key's requests per minute are used up; try again in {retry_after_secs} seconds"
+            ),
+            ApiError::MissingScope { scope } => {
+                format!("this API key lacks the scope `{scope}`")
             }
             ApiError::MethodNotAllowed { allow } => format!("allowed methods: {allow}"),
             ApiError::NotFound => "no such resource".to_string(),
@@ -156,7 +170,7 @@ impl ResponseError for ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Forbidden { .. } | ApiError::MissingScope { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } | ApiError::FieldConflict(_) => StatusCode::CONFLICT,
@@ -164,7 +178,9 @@ impl ResponseError for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } | ApiError::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -179,11 +195,19 @@ impl ResponseError for ApiError {
         builder.content_type("application/problem+json");
         match self {
             ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::RateLimited { retry_after_secs }
             | ApiError::Unavailable { retry_after_secs } => {
                 builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::MethodNotAllowed { allow } => {
                 builder.insert_header((header::ALLOW, allow.clone()));
+            }
+            // RFC 6750: the scope the token lacks.
+            ApiError::MissingScope { scope } => {
+                builder.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\""),
+                ));
             }
             // The Bearer challenge (RFC 6750) only where a bearer token failed; a wrong password
             // or a bad refresh cookie is not a bearer failure.
@@ -217,7 +241,14 @@ impl<E: std::fmt::Display + std::fmt::Debug + std::error::Error> From<sea_orm::T
 }
 
 /// The 401 codes of a missing, invalid or expired access token, or one whose session ended.
-const BEARER_FAILURES: &[&str] = &["invalid_token", "token_expired", "session_ended"];
+const BEARER_FAILURES: &[&str] = &[
+    "invalid_token",
+    "token_expired",
+    "session_ended",
+    "api_key_invalid",
+    "api_key_revoked",
+    "api_key_expired",
+];
 
 /// The 401 for a wrong username or password, whichever it was.
 pub const INVALID_CREDENTIALS: ApiError = ApiError::Unauthorized {

@@ -46,6 +46,7 @@ pub async fn request_id(
                 res.headers_mut()
                     .insert(HeaderName::from_static(REQUEST_ID), value);
             }
+            rate_limit_headers(&mut res);
             Ok(res)
         }
         Err(err) => {
@@ -53,6 +54,68 @@ pub async fn request_id(
             Err(err)
         }
     }
+}
+
+/// An API key's limit on its answers, as the IETF's RateLimit header fields draft has them
+/// (`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds).
+fn rate_limit_headers<B>(res: &mut ServiceResponse<B>) {
+    use actix_web::HttpMessage;
+    let Some(info) = res
+        .request()
+        .extensions()
+        .get::<crate::auth::api_key::RateInfo>()
+        .copied()
+    else {
+        return;
+    };
+    let headers = res.headers_mut();
+    for (name, value) in [
+        ("ratelimit-limit", u64::from(info.limit)),
+        ("ratelimit-remaining", u64::from(info.remaining)),
+        ("ratelimit-reset", info.reset_secs),
+    ] {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    }
+}
+
+/// Admits API keys on `/api/v1/issuer/…` before any extractor runs: a refused key (unknown,
+/// revoked, over its limit, without the path's scope) is answered here; an admitted one leaves
+/// its [`crate::auth::IssuerSession`] for the handler's extractor.
+pub async fn api_keys(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
+    use actix_web::{HttpMessage, ResponseError};
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned())
+        .filter(|t| portal_domain::api_key::is_key(t));
+    if let Some(token) = token
+        && req.path().starts_with("/api/v1/issuer/")
+    {
+        let Some(state) = req
+            .app_data::<actix_web::web::Data<crate::state::AppState>>()
+            .cloned()
+        else {
+            return Err(actix_web::error::ErrorInternalServerError("no state"));
+        };
+        match crate::auth::session::admit_key(&state, req.request(), &token).await {
+            Ok(session) => {
+                req.extensions_mut().insert(session);
+            }
+            Err(refused) => {
+                let response = refused.error_response();
+                return Ok(req.into_response(response).map_into_right_body());
+            }
+        }
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// The last line of defence: a handler that panics (a bug; nothing a client sends should reach

@@ -34,6 +34,11 @@ impl Modify for BearerAuth {
                     HttpBuilder::new()
                         .scheme(HttpAuthScheme::Bearer)
                         .bearer_format("JWT")
+                        .description(Some(
+                            "An access token from signing in (a JWT, 15 minutes), or on \
+                             `/api/v1/issuer/…` an integrator's API key (`cpk_live_…`), \
+                             limited to its scopes and its requests per minute.",
+                        ))
                         .build(),
                 ),
             );

@@ -70,6 +70,7 @@ impl Application {
             .build()?;
         let shared = AppState {
             http,
+            rate_limits: std::sync::Arc::default(),
             setup,
             storage,
             db,
@@ -121,6 +122,7 @@ impl Application {
                 .into_app()
                 .configure(routes::system::spa::routes)
                 .default_service(web::to(not_found))
+                .wrap(from_fn(crate::middleware::api_keys))
                 .wrap(from_fn(catch_panic))
                 .wrap(Compress::default())
                 .wrap(security_headers(tls))

@@ -29,4 +29,6 @@ pub struct AppState {
     pub storage: crate::storage::Storage,
     /// Outgoing HTTP (the payment provider).
     pub http: reqwest::Client,
+    /// API keys' requests this minute.
+    pub rate_limits: std::sync::Arc<crate::auth::api_key::RateLimits>,
 }

@@ -577,3 +577,44 @@ pub struct ImportOptions {
     /// The field of each column (`None`: ignored); guessed from the header when `None`.
     pub columns: Option<Vec<Option<ImportField>>>,
 }
+
+impl Client {
+    /// `GET /api/v1/issuer/api-keys`.
+    pub async fn api_keys(&self) -> Result<ApiKeyList, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/issuer/api-keys"))
+            .await
+    }
+
+    /// `POST /api/v1/issuer/api-keys`: the answer's `token` is the key, shown once.
+    pub async fn create_api_key(&self, key: &NewApiKey) -> Result<CreatedApiKey, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/v1/issuer/api-keys")
+                .json(key),
+        )
+        .await
+    }
+
+    /// `PATCH /api/v1/issuer/api-keys/{id}`.
+    pub async fn update_api_key(
+        &self,
+        id: i64,
+        update: &ApiKeyUpdate,
+    ) -> Result<ApiKey, ClientError> {
+        self.send(
+            self.request(Method::PATCH, &format!("/api/v1/issuer/api-keys/{id}"))
+                .json(update),
+        )
+        .await
+    }
+
+    /// `DELETE /api/v1/issuer/api-keys/{id}`: revoke it.
+    pub async fn revoke_api_key(&self, id: i64) -> Result<(), ClientError> {
+        crate::check(
+            self.request(Method::DELETE, &format!("/api/v1/issuer/api-keys/{id}"))
+                .send()
+                .await?,
+        )
+        .await?;
+        Ok(())
+    }
+}

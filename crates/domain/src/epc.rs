@@ -3,7 +3,9 @@
 //!
 //! Version 002, UTF-8, identification `SCT`; the BIC is optional in 002 and left out when the
 //! issuer has none. The amount is what remains to pay, in euro (the code is for EUR only); the
-//! reference is the document number as unstructured remittance. Error correction M, QR version
+//! reference is the document number as unstructured remittance, or, where the issuer uses them,
+//! an ISO 11649 RF creditor reference built from it as the structured one (a bank matches it to
+//! the invoice without a person reading it). Error correction M, QR version
 //! at most 13, payload at most 331 bytes: a long name is shortened (by characters) to fit.
 
 use qrcode::types::{Color, QrError};
@@ -27,8 +29,11 @@ pub struct Transfer<'a> {
     pub bic: Option<&'a str>,
     /// The amount in euro cents, 1 ..= [`MAX_AMOUNT_CENTS`].
     pub amount_cents: i64,
-    /// What the customer's bank passes on to the issuer: the document number (cut at 140).
+    /// What the customer's bank passes on to the issuer: the document number (cut at 140), or
+    /// an RF creditor reference when `structured`.
     pub remittance: &'a str,
+    /// `remittance` is an ISO 11649 creditor reference (see [`creditor_reference`]).
+    pub structured: bool,
 }
 
 /// Why a transfer cannot be printed as a code.
@@ -43,6 +48,89 @@ pub enum EpcError {
     /// No beneficiary name.
     #[error("the beneficiary has no name")]
     Name,
+    /// A structured reference that is not an ISO 11649 creditor reference.
+    #[error("not an RF creditor reference")]
+    Reference,
+}
+
+/// The ISO 11649 creditor reference made of `number`'s letters and digits (`RF`, two check
+/// digits, then up to 21 characters): `2026-0042` becomes `RF8820260042`. `None` when the
+/// number has no letter or digit, or more than 21 of them (the number goes as text then).
+pub fn creditor_reference(number: &str) -> Option<String> {
+    let reference: String = number
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if reference.is_empty() || reference.len() > 21 {
+        return None;
+    }
+    // ISO 7064 MOD 97-10 over the reference followed by `RF00`, letters as 10–35.
+    let check = 98 - mod97(reference.chars().chain("RF00".chars()))?;
+    Some(format!("RF{check:02}{reference}"))
+}
+
+/// Whether `reference` is a creditor reference: `RF`, two check digits and 1–21 letters or
+/// digits whose MOD 97-10 checksum holds.
+pub fn is_creditor_reference(reference: &str) -> bool {
+    let body = reference.get(4..).unwrap_or_default();
+    reference.starts_with("RF")
+        && reference.len() > 4
+        && body.len() <= 21
+        && reference
+            .bytes()
+            .skip(2)
+            .take(2)
+            .all(|b| b.is_ascii_digit())
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        && mod97(body.chars().chain(reference.chars().take(4))) == Some(1)
+}
+
+/// The remainder by 97 of the digits `chars` stand for (a letter as two digits, A = 10);
+/// `None` for any other character.
+fn mod97(chars: impl Iterator<Item = char>) -> Option<u32> {
+    let mut rest = 0u32;
+    for c in chars {
+        let value = c.to_digit(36)?;
+        rest = if value < 10 {
+            (rest * 10 + value) % 97
+        } else {
+            (rest * 100 + value) % 97
+        };
+    }
+    Some(rest)
+}
+
+/// A reference as people read and type it: an RF creditor reference in groups of four
+/// (`RF18 5390 0754 7034`), anything else as it is.
+pub fn printed_reference(reference: &str) -> String {
+    if is_creditor_reference(reference) {
+        in_fours(reference)
+    } else {
+        reference.to_owned()
+    }
+}
+
+/// `text` in groups of four characters, as IBANs and RF references are printed.
+pub fn in_fours(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .chunks(4)
+        .map(|g| g.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The reference a payload carries: the structured one when there is one, else the text.
+pub fn reference_of(payload: &str) -> &str {
+    let mut lines = payload.split('\n').skip(9);
+    match (lines.next(), lines.next()) {
+        (Some(structured), _) if !structured.is_empty() => structured,
+        (_, Some(text)) => text,
+        _ => "",
+    }
 }
 
 /// One line of the payload: line breaks and other control characters out (a line break would
@@ -76,11 +164,22 @@ pub fn payload(transfer: &Transfer<'_>) -> Result<String, EpcError> {
         transfer.amount_cents / 100,
         transfer.amount_cents % 100
     );
-    let mut remittance = element(transfer.remittance, 140);
     let mut name = element(transfer.name, 70);
     if name.is_empty() {
         return Err(EpcError::Name);
     }
+    if transfer.structured {
+        if !is_creditor_reference(transfer.remittance) {
+            return Err(EpcError::Reference);
+        }
+        // Purpose empty, the structured reference, and no text after it; the rest is at most
+        // 131 bytes, so a name of any 70 characters fits.
+        let reference = transfer.remittance;
+        return Ok(format!(
+            "BCD\n002\n1\nSCT\n{bic}\n{name}\n{iban}\n{amount}\n\n{reference}"
+        ));
+    }
+    let mut remittance = element(transfer.remittance, 140);
     loop {
         // Purpose and structured reference empty; the reference is unstructured.
         let text = format!("BCD\n002\n1\nSCT\n{bic}\n{name}\n{iban}\n{amount}\n\n\n{remittance}");
@@ -163,7 +262,64 @@ mod tests {
             bic: Some("BNBGBGSD"),
             amount_cents,
             remittance: "0000000123",
+            structured: false,
         }
+    }
+
+    #[test]
+    fn creditor_references_match_iso_11649s_examples() {
+        // The standard's own example; the others computed apart, with Python's big integers:
+        // 98 - int(digits of reference + "RF00") % 97.
+        assert!(is_creditor_reference("RF18539007547034"));
+        assert_eq!(
+            creditor_reference("5390 0754 7034").as_deref(),
+            Some("RF18539007547034")
+        );
+        assert!(is_creditor_reference("RF712348231"));
+        assert_eq!(
+            creditor_reference("2348231").as_deref(),
+            Some("RF712348231")
+        );
+        assert!(!is_creditor_reference("RF19539007547034"));
+        assert!(!is_creditor_reference("RF18539007547043"));
+        assert!(!is_creditor_reference("RF18"));
+        assert!(!is_creditor_reference("rf18539007547034"));
+        assert!(!is_creditor_reference("RF1853900754703 4"));
+        // Letters count as two digits, lower case is folded, separators dropped.
+        assert_eq!(
+            creditor_reference("inv-2026/0042").as_deref(),
+            Some("RF73INV20260042")
+        );
+        assert_eq!(
+            creditor_reference("2026-0042").as_deref(),
+            Some("RF8820260042")
+        );
+        assert_eq!(creditor_reference("—/—"), None);
+        assert_eq!(creditor_reference(&"9".repeat(22)), None);
+        assert!(is_creditor_reference(
+            &creditor_reference(&"Z".repeat(21)).expect("test value")
+        ));
+    }
+
+    #[test]
+    fn a_creditor_reference_goes_in_the_structured_element() {
+        let mut t = transfer(100);
+        t.remittance = "RF18539007547034";
+        t.structured = true;
+        let text = payload(&t).expect("test value");
+        assert_eq!(
+            text,
+            "BCD\n002\n1\nSCT\nBNBGBGSD\nDemo Trading Ltd\nBG80BNBG96611020345678\nEUR1.00\n\nRF18539007547034"
+        );
+        assert_eq!(reference_of(&text), "RF18539007547034");
+        assert_eq!(printed_reference("RF18539007547034"), "RF18 5390 0754 7034");
+        assert_eq!(printed_reference("2026-000042"), "2026-000042");
+        assert_eq!(
+            reference_of(&payload(&transfer(100)).expect("test value")),
+            "0000000123"
+        );
+        t.remittance = "0000000123";
+        assert_eq!(payload(&t), Err(EpcError::Reference));
     }
 
     #[test]

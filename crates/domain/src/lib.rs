@@ -3,6 +3,7 @@
 //! Everything here is a pure function and is unit-tested next to the code.
 
 pub mod access;
+pub mod api_key;
 pub mod document;
 pub mod epc;
 pub mod fields;

@@ -404,7 +404,16 @@ fn payment_code(
     text.push(Wrapped::new(l.pay_by_transfer, bold()));
     text.push(Wrapped::new(l.scan_to_pay, regular()));
     text.push(Break::new(0.3));
-    text.push(labelled(san, l.payment_reference, &doc.number));
+    let reference = doc
+        .payment_code
+        .as_deref()
+        .map(portal_domain::epc::reference_of)
+        .unwrap_or_default();
+    text.push(labelled(
+        san,
+        l.payment_reference,
+        &portal_domain::epc::printed_reference(reference),
+    ));
     let mut table = TableLayout::new(vec![20, 80]);
     table
         .row()

@@ -600,6 +600,7 @@ fn the_epc_code_on_an_invoice_is_read_back_by_a_scanner_field_by_field() {
             bic: Some("COBADEFFXXX"),
             amount_cents: 123_456,
             remittance: &doc.number,
+            structured: false,
         };
         doc.payment_code = Some(portal_domain::epc::payload(&transfer).expect("payload"));
         let bytes = render(&doc).expect("render");
@@ -630,6 +631,31 @@ fn the_epc_code_on_an_invoice_is_read_back_by_a_scanner_field_by_field() {
         let t = text(&format!("epc-text-{locale:?}"), &bytes);
         assert_contains(&t, "2026-000042", "the reference beside the code");
     }
+
+    // With an RF creditor reference: the structured element, and the same reference printed.
+    let mut doc = portal_pdf::sample::invoice(Locale::De);
+    doc.payment_code = Some(
+        portal_domain::epc::payload(&portal_domain::epc::Transfer {
+            name: "Demo GmbH",
+            iban: "DE89370400440532013000",
+            bic: None,
+            amount_cents: 5,
+            remittance: "RF18539007547034",
+            structured: true,
+        })
+        .expect("payload"),
+    );
+    let bytes = render(&doc).expect("render");
+    let codes = scanned("epc-rf", &bytes, 150);
+    assert_eq!(
+        codes,
+        ["BCD\n002\n1\nSCT\n\nDemo GmbH\nDE89370400440532013000\nEUR0.05\n\nRF18539007547034"]
+    );
+    assert_contains(
+        &text("epc-rf-text", &bytes),
+        "RF18 5390 0754 7034",
+        "the reference in groups of four, as banks print it",
+    );
 
     // No payload, no code.
     let doc = portal_pdf::sample::invoice(Locale::En);

@@ -17,6 +17,8 @@ pub enum Author {
     PortalUser { id: i64, name: String },
     /// A member of the issuer's staff.
     Staff { id: i64, name: String },
+    /// An integrator's API key, on the issuer's side, signed with the key's name.
+    Integration { name: String },
 }
 
 impl Author {
@@ -24,14 +26,16 @@ impl Author {
     pub fn side(&self) -> &'static str {
         match self {
             Author::PortalUser { .. } => "customer",
-            Author::Staff { .. } => "issuer",
+            Author::Staff { .. } | Author::Integration { .. } => "issuer",
         }
     }
 
     /// The name shown with the comment.
     pub fn name(&self) -> &str {
         match self {
-            Author::PortalUser { name, .. } | Author::Staff { name, .. } => name,
+            Author::PortalUser { name, .. }
+            | Author::Staff { name, .. }
+            | Author::Integration { name } => name,
         }
     }
 }
@@ -59,6 +63,7 @@ pub async fn insert(
     let (portal_user, staff_user) = match author {
         Author::PortalUser { id, .. } => (Some(*id), None),
         Author::Staff { id, .. } => (None, Some(*id)),
+        Author::Integration { .. } => (None, None),
     };
     let comment = comment::ActiveModel {
         organization_id: Set(organization_id),
@@ -157,6 +162,8 @@ pub enum Reader {
     PortalUser(i64),
     /// A member of the issuer's staff (reads the customer's comments).
     Staff(i64),
+    /// An integrator's API key (reads the customer's comments).
+    ApiKey(i64),
 }
 
 impl Reader {
@@ -164,6 +171,7 @@ impl Reader {
         match self {
             Reader::PortalUser(id) => format!("p:{id}"),
             Reader::Staff(id) => format!("s:{id}"),
+            Reader::ApiKey(id) => format!("k:{id}"),
         }
     }
 
@@ -171,7 +179,7 @@ impl Reader {
     fn others(self) -> &'static str {
         match self {
             Reader::PortalUser(_) => "issuer",
-            Reader::Staff(_) => "customer",
+            Reader::Staff(_) | Reader::ApiKey(_) => "customer",
         }
     }
 }

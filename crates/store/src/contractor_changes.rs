@@ -32,6 +32,7 @@ pub async fn record(
     let (portal_user, staff_user) = match author {
         Author::PortalUser { id, .. } => (Some(*id), None),
         Author::Staff { id, .. } => (None, Some(*id)),
+        Author::Integration { .. } => (None, None),
     };
     for change in changes {
         contractor_change::ActiveModel {

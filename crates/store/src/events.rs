@@ -13,6 +13,8 @@ pub enum Actor {
     PortalUser(i64),
     /// A staff user.
     StaffUser(i64),
+    /// An integrator's API key (`api_keys.id`).
+    ApiKey(i64),
     /// The system itself.
     System,
 }
@@ -61,6 +63,7 @@ fn model(e: NewEvent<'_>) -> event::ActiveModel {
     let (actor_type, actor_id) = match e.actor {
         Actor::PortalUser(id) => ("portal_user", Some(id)),
         Actor::StaffUser(id) => ("staff_user", Some(id)),
+        Actor::ApiKey(id) => ("api_key", Some(id)),
         Actor::System => ("system", None),
     };
     event::ActiveModel {

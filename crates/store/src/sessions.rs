@@ -230,7 +230,7 @@ o.document_footer, o.default_payment_terms_days, o.default_currency, o.default_l
 o.portal_document_types, o.portal_allow_download, o.portal_allow_comments, \
 o.portal_allow_offer_decisions, o.portal_allow_payments, o.portal_access_default, \
 o.portal_email_on_new_document, o.created_at, o.updated_at, o.logo_id, \
-o.portal_rejection_reason_required, o.portal_company_fields, EXISTS (SELECT 1 FROM \
+o.portal_rejection_reason_required, o.portal_company_fields, o.creditor_reference, EXISTS (SELECT 1 FROM \
 refresh_tokens t WHERE t.family_id = $2 AND t.revoked_at IS NULL) AS session_alive \
 FROM organizations o WHERE o.id = $1";
 
@@ -314,8 +314,9 @@ fn organization_from_row(row: &dyn Columns) -> Result<(organization::Model, bool
         logo_id: row.int(27)?,
         portal_rejection_reason_required: flag(28)?,
         portal_company_fields: required(29, text(29)?)?,
+        creditor_reference: flag(30)?,
     };
-    Ok((org, flag(30)?))
+    Ok((org, flag(31)?))
 }
 
 /// The family, user and organisation of a presented token, if it is known.

@@ -8,6 +8,7 @@
 #[macro_use]
 mod macros;
 
+pub mod api_keys;
 pub mod auth;
 pub mod comments;
 pub mod company;
@@ -21,6 +22,7 @@ pub mod problem;
 pub mod system;
 pub mod wire;
 
+pub use api_keys::*;
 pub use auth::*;
 pub use comments::*;
 pub use company::*;

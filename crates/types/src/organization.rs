@@ -148,6 +148,10 @@ pub struct OrganizationProfile {
     pub document_footer: Option<String>,
     /// Bank accounts, the default one of each currency printed on documents in it.
     pub bank_accounts: Vec<BankAccount>,
+    /// Transfers to pay EUR documents carry an ISO 11649 RF creditor reference built from the
+    /// document number (`RF88 2026 0042`), in the QR code's structured element; else the number
+    /// as text. Documents keep what they were issued with.
+    pub creditor_reference: bool,
     /// The logo (`GET /api/v1/issuer/organization/logo` for the picture), if there is one.
     pub logo: Option<OrganizationLogo>,
     /// Number series, one per document type.
@@ -213,6 +217,9 @@ pub struct OrganizationUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub document_footer: Option<String>,
+    /// RF creditor references on transfers (documents issued from now on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creditor_reference: Option<bool>,
     /// The bank accounts, replacing the stored list (at most 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(max_items = 10))]

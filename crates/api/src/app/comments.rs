@@ -23,7 +23,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use super::links;
-use crate::auth::{IssuerSession, PortalSession};
+use crate::auth::{IssuerCaller, IssuerSession, PortalSession};
 use crate::error::ApiError;
 use crate::mail::templates;
 use crate::state::AppState;
@@ -76,7 +76,10 @@ impl Caller<'_> {
     fn reader(&self) -> stored::Reader {
         match self {
             Caller::Portal(s) => stored::Reader::PortalUser(s.portal_user_id),
-            Caller::Issuer(s) => stored::Reader::Staff(s.staff_user_id),
+            Caller::Issuer(s) => match &s.caller {
+                IssuerCaller::Staff { staff_user_id } => stored::Reader::Staff(*staff_user_id),
+                IssuerCaller::ApiKey { id, .. } => stored::Reader::ApiKey(*id),
+            },
         }
     }
 
@@ -357,15 +360,7 @@ async fn write(
                 name: person(&user),
             }
         }
-        Caller::Issuer(session) => {
-            let member = staff::find(&txn, session.scope(), session.staff_user_id)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            Author::Staff {
-                id: member.id,
-                name: member.name,
-            }
-        }
+        Caller::Issuer(session) => super::company::issuer_author(&txn, session).await?,
     };
     let (comment, attachments) = stored::insert(
         &txn,

@@ -24,7 +24,7 @@ use sea_orm::{EntityTrait, Set};
 
 use super::checked::Checked;
 use super::links;
-use crate::auth::{IssuerSession, PortalSession};
+use crate::auth::{IssuerCaller, IssuerSession, PortalSession};
 use crate::error::ApiError;
 use crate::mail::templates;
 use crate::state::AppState;
@@ -352,6 +352,26 @@ pub async fn history(
     })
 }
 
+/// The issuer-side author of a comment or a change: the staff member (by name as it is now), or
+/// the API key (by its name).
+pub async fn issuer_author(
+    db: &impl sea_orm::ConnectionTrait,
+    session: &IssuerSession,
+) -> Result<Author, ApiError> {
+    Ok(match &session.caller {
+        IssuerCaller::Staff { staff_user_id } => {
+            let member = staff::find(db, session.scope(), *staff_user_id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            Author::Staff {
+                id: member.id,
+                name: member.name,
+            }
+        }
+        IssuerCaller::ApiKey { name, .. } => Author::Integration { name: name.clone() },
+    })
+}
+
 /// Writes staff's changes of company-data fields to the history (in the caller's transaction).
 pub async fn record_staff_changes(
     db: &impl sea_orm::ConnectionTrait,
@@ -363,13 +383,7 @@ pub async fn record_staff_changes(
     if changes.is_empty() {
         return Ok(());
     }
-    let member = staff::find(db, session.scope(), session.staff_user_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let author = Author::Staff {
-        id: member.id,
-        name: member.name,
-    };
+    let author = issuer_author(db, session).await?;
     contractor_changes::record(
         db,
         session.organization_id,

@@ -2,6 +2,7 @@
 //! mail they cause in it (the outbox), so that either all of it happens or none. Handlers parse
 //! the request, call one use case, and map its answer to a DTO.
 
+pub mod api_keys;
 pub mod checked;
 pub mod comments;
 pub mod company;

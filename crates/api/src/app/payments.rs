@@ -168,7 +168,7 @@ pub async fn record(
         provider_reference: Set(None),
         idempotency_key: Set(key.clone()),
         reference: Set(reference),
-        created_by_staff_id: Set(Some(session.staff_user_id)),
+        created_by_staff_id: Set(session.staff_user_id()),
         created_at: Set(now),
         ..Default::default()
     }

@@ -84,7 +84,7 @@ pub async fn payment_code_of(
             parties_of(db, &organization, doc, &customer).await?
         }
     };
-    Ok(payment_code(doc, &parties.issuer))
+    Ok(payment_code(doc, &parties))
 }
 
 /// Everything the PDF shows, from the database rows.
@@ -117,7 +117,7 @@ pub async fn pdf_model(
                 vat_minor: r.vat,
             })
             .collect();
-    let payment_code = payment_code(doc, &parties.issuer);
+    let payment_code = payment_code(doc, &parties);
     Ok(PdfDocument {
         locale: Locale::parse(&customer.locale).unwrap_or_default(),
         kind,
@@ -164,18 +164,26 @@ fn payable_by_transfer(doc: &document::Model) -> bool {
 
 /// The EPC QR code's payload (EPC069-12) for what remains to pay of an issued EUR document
 /// whose issuer has an IBAN on it; `None` for other currencies, drafts, cancelled documents,
-/// documents that are not payable or are paid, and credits.
-pub fn payment_code(doc: &document::Model, issuer: &PartySnapshot) -> Option<String> {
+/// documents that are not payable or are paid, and credits. The reference is the document
+/// number, or the RF creditor reference made of it where the issuer uses them (and the number
+/// makes one).
+pub fn payment_code(doc: &document::Model, parties: &IssuedParties) -> Option<String> {
     if !payable_by_transfer(doc) {
         return None;
     }
     let remaining = doc.remaining_minor?;
+    let issuer = &parties.issuer;
+    let creditor = parties
+        .creditor_reference
+        .then(|| portal_domain::epc::creditor_reference(&doc.number))
+        .flatten();
     portal_domain::epc::payload(&portal_domain::epc::Transfer {
         name: &issuer.name,
         iban: issuer.iban.as_deref()?,
         bic: issuer.bic.as_deref(),
         amount_cents: remaining,
-        remittance: &doc.number,
+        remittance: creditor.as_deref().unwrap_or(&doc.number),
+        structured: creditor.is_some(),
     })
     .ok()
 }

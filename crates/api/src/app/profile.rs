@@ -51,6 +51,7 @@ pub async fn view(
             .and_then(|d| u16::try_from(d).ok()),
         document_footer: org.document_footer.clone(),
         bank_accounts: accounts.into_iter().map(account_view).collect(),
+        creditor_reference: org.creditor_reference,
         logo: profile::current_logo(db, scope, org.logo_id)
             .await?
             .map(|l| OrganizationLogo {
@@ -371,6 +372,11 @@ pub async fn update(
         "default_payment_terms_days"
     );
     apply!(document_footer, document_footer, "document_footer");
+    apply!(
+        creditor_reference,
+        input.creditor_reference,
+        "creditor_reference"
+    );
     if let Some([street, city, postal_code, country]) = address {
         apply!(street, street, "address.street");
         apply!(city, city, "address.city");

@@ -73,7 +73,10 @@ pub async fn invite(
     .await?;
     let org = &session.organization;
     let locale = Locale::parse(&org.default_locale).unwrap_or_default();
-    let inviter = staff::find(&txn, scope, session.staff_user_id)
+    let inviter_id = session
+        .staff_user_id()
+        .ok_or_else(|| ApiError::internal("a key got past the staff permission"))?;
+    let inviter = staff::find(&txn, scope, inviter_id)
         .await?
         .map_or_else(|| org.legal_name.clone(), |m| m.name);
     let words = templates::staff_invitation(

@@ -1,6 +1,7 @@
 //! Authentication: password hashing, access tokens, refresh tokens, throttling and the
 //! extractors that hand handlers the caller's scope.
 
+pub mod api_key;
 pub mod client_address;
 pub mod jwt;
 pub mod password;
@@ -9,7 +10,7 @@ pub mod signin;
 
 pub use jwt::{Realm, TokenKeys};
 pub use password::PasswordPool;
-pub use session::{IssuerSession, PortalSession, client_info};
+pub use session::{IssuerCaller, IssuerSession, PortalSession, client_info};
 
 use chrono::{DateTime, Utc};
 use portal_store::throttle::{self, ThrottleKey};

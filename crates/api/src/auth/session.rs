@@ -6,8 +6,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::http::{Method, header};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::client_address::ClientAddressSource;
 use super::jwt::{Claims, Realm, invalid_token};
@@ -57,18 +57,36 @@ impl PortalSession {
     }
 }
 
-/// A signed-in staff user: the issuer side.
+/// Who acts on the issuer side.
+#[derive(Debug, Clone)]
+pub enum IssuerCaller {
+    /// A staff member, signed in.
+    Staff {
+        /// The staff user.
+        staff_user_id: i64,
+    },
+    /// An integrator's API key, within its scopes.
+    ApiKey {
+        /// `api_keys.id`.
+        id: i64,
+        /// Its name, as comments and changes it writes are signed.
+        name: String,
+        /// What it may reach.
+        scopes: Vec<String>,
+    },
+}
+
+/// A signed-in staff user, or an API key, acting for an organisation: the issuer side.
 #[derive(Debug, Clone)]
 pub struct IssuerSession {
-    /// The staff user's organisation; every issuer query is scoped to it.
+    /// The organisation; every issuer query is scoped to it.
     pub organization_id: i64,
-    /// The staff user.
-    pub staff_user_id: i64,
+    /// Who acts.
+    pub caller: IssuerCaller,
     /// The member's role as the database has it now (not as it was at sign-in), so a changed
-    /// role takes effect at the next request.
+    /// role takes effect at the next request. A key acts as an admin within its scopes (which
+    /// the route checked) and never manages staff.
     pub role: Role,
-    /// The login session (refresh-token family).
-    pub session_id: String,
     /// Where the request came from.
     pub client: ClientInfo,
     /// The organisation row, read with the session check.
@@ -136,8 +154,19 @@ impl FromRequest for IssuerSession {
         let token = bearer(req);
         let state = state(req);
         let client = client_info(req);
+        let req = req.clone();
         Box::pin(async move {
             let state = state?;
+            if token.as_deref().is_some_and(portal_domain::api_key::is_key) {
+                // Admitted (or refused) by `crate::middleware::api_keys` before any extractor
+                // ran, so a refusal never depends on which extractor finished first.
+                return req.extensions().get::<IssuerSession>().cloned().ok_or(
+                    ApiError::Unauthorized {
+                        code: "api_key_invalid",
+                        detail: "API keys are for /api/v1/issuer/… only",
+                    },
+                );
+            }
             let (claims, organization) = claims(&state, token, Realm::Issuer).await?;
             let staff_user_id = claims.sub.parse().map_err(|_| invalid_token())?;
             // Deactivated and deleted members have no live session (triggers end it); the
@@ -150,14 +179,59 @@ impl FromRequest for IssuerSession {
                 .ok_or_else(|| ApiError::internal(format!("unknown role {}", member.role)))?;
             Ok(IssuerSession {
                 organization_id: claims.org,
-                staff_user_id,
+                caller: IssuerCaller::Staff { staff_user_id },
                 role,
-                session_id: claims.sid,
                 client,
                 organization,
             })
         })
     }
+}
+
+/// The session of an API key on `/api/v1/issuer/…`: alive, within its limit of requests per
+/// minute (the answer carries the `RateLimit-*` headers either way), and holding the scope of
+/// the path's resource (write for anything but GET and HEAD).
+pub async fn admit_key(
+    state: &AppState,
+    req: &HttpRequest,
+    token: &str,
+) -> Result<IssuerSession, ApiError> {
+    let client = client_info(req);
+    let (key, organization) = crate::app::api_keys::authenticate(state, token, &client).await?;
+    let limit = u32::try_from(key.rate_limit_per_minute).unwrap_or(1);
+    let taken = state.rate_limits.take(key.id, limit, portal_store::now());
+    req.extensions_mut().insert(taken.info());
+    if let super::api_key::Taken::Refused(info) = taken {
+        return Err(ApiError::RateLimited {
+            retry_after_secs: info.reset_secs,
+        });
+    }
+    let write = !matches!(*req.method(), Method::GET | Method::HEAD);
+    let resource = req
+        .path()
+        .strip_prefix("/api/v1/issuer/")
+        .and_then(|p| super::api_key::resource_of(p, write))
+        .ok_or(ApiError::Forbidden {
+            code: "api_key_not_allowed",
+            detail: "API keys cannot use this endpoint; it is for people signed in",
+        })?;
+    let scopes = crate::app::api_keys::scopes_of(&key);
+    if !portal_types::api_keys::allows(&scopes, resource, write) {
+        return Err(ApiError::MissingScope {
+            scope: format!("{resource}:{}", if write { "write" } else { "read" }),
+        });
+    }
+    Ok(IssuerSession {
+        organization_id: key.organization_id,
+        caller: IssuerCaller::ApiKey {
+            id: key.id,
+            name: key.name,
+            scopes,
+        },
+        role: Role::Admin,
+        client,
+        organization,
+    })
 }
 
 impl IssuerSession {
@@ -168,6 +242,12 @@ impl IssuerSession {
 
     /// Refuses with 403, naming what is missing, unless the member's role allows `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if permission == Permission::ManageStaff && self.staff_user_id().is_none() {
+            return Err(ApiError::Forbidden {
+                code: "api_key_not_allowed",
+                detail: "API keys cannot manage staff",
+            });
+        }
         if access::allows(self.role, permission) {
             Ok(())
         } else {
@@ -178,9 +258,31 @@ impl IssuerSession {
         }
     }
 
-    /// The member as the audit trail records it.
+    /// The member or key as the audit trail records it.
     pub fn actor(&self) -> Actor {
-        Actor::StaffUser(self.staff_user_id)
+        match &self.caller {
+            IssuerCaller::Staff { staff_user_id } => Actor::StaffUser(*staff_user_id),
+            IssuerCaller::ApiKey { id, .. } => Actor::ApiKey(*id),
+        }
+    }
+
+    /// The staff member acting, `None` for an API key.
+    pub fn staff_user_id(&self) -> Option<i64> {
+        match &self.caller {
+            IssuerCaller::Staff { staff_user_id } => Some(*staff_user_id),
+            IssuerCaller::ApiKey { .. } => None,
+        }
+    }
+
+    /// Whether the caller may give `scope` to a new key: staff who may manage keys hold every
+    /// scope; a key only its own.
+    pub fn may_give(&self, scope: &str) -> bool {
+        match &self.caller {
+            IssuerCaller::Staff { .. } => true,
+            IssuerCaller::ApiKey { scopes, .. } => scope
+                .split_once(':')
+                .is_some_and(|(r, l)| portal_types::api_keys::allows(scopes, r, l == "write")),
+        }
     }
 }
 

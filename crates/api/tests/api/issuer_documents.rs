@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use portal_client::Client;
 use portal_types::{
-    DocumentState, DocumentType, DocumentUpdate, LineInput, NewDocument, NewPayment, PaymentMethod,
-    PaymentStatus, PortalActionsUpdate, PortalSettingsUpdate, SettingsUpdate,
+    DocumentState, DocumentType, DocumentUpdate, LineInput, NewDocument, NewPayment,
+    OrganizationUpdate, PaymentMethod, PaymentStatus, PortalActionsUpdate, PortalSettingsUpdate,
+    SettingsUpdate,
 };
 
 use sea_orm::ConnectionTrait;
@@ -908,4 +909,105 @@ async fn an_open_eur_invoice_carries_a_transfer_code_for_what_remains_and_nothin
             .expect("issue");
         assert_eq!(codes(draft.row.id).await, none, "{:?}", draft.row.doc_type);
     }
+}
+
+/// ISO 11649's check digits for `reference`, computed apart from the server's code: Python's
+/// big integers over the digits of the reference followed by `RF00` (A = 10 … Z = 35).
+fn rf_by_python(reference: &str) -> String {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys; r = sys.argv[1]; d = ''.join(str(int(c, 36)) for c in r + 'RF00'); print('RF%02d%s' % (98 - int(d) % 97, r))",
+            reference,
+        ])
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_organisation_using_rf_references_gets_them_in_the_code_and_issued_documents_keep_theirs()
+ {
+    let app = spawn_app().await;
+    let owner = app.issuer_client().await;
+    let (customer, kunde) = kunde(&app).await;
+    let issue = async |price: &str| {
+        let draft = owner
+            .create_document(&invoice(
+                kunde,
+                vec![line("Service", "1", price, None, "0")],
+            ))
+            .await
+            .expect("draft");
+        owner
+            .document_action(draft.row.id, "issue")
+            .await
+            .expect("issue")
+            .row
+    };
+    let reference_on_pdf = async |id: i64| {
+        let codes = scanned_codes(&customer.portal_document_pdf(id, true).await.expect("pdf"));
+        assert_eq!(codes.len(), 1, "one code");
+        (codes[0][9].clone(), codes[0].get(10).cloned())
+    };
+
+    let before = issue("10.00").await;
+    let profile = owner
+        .update_organization(&OrganizationUpdate {
+            creditor_reference: Some(true),
+            ..OrganizationUpdate::default()
+        })
+        .await
+        .expect("rf on");
+    assert!(profile.creditor_reference);
+
+    let after = issue("20.00").await;
+    let number = after.number.clone().expect("number");
+    let compact: String = number
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let rf = rf_by_python(&compact);
+    // The structured element carries the reference; no text element follows it.
+    assert_eq!(reference_on_pdf(after.id).await, (rf.clone(), None));
+    // The portal's page shows the same code.
+    let detail = customer.portal_document(after.id).await.expect("detail");
+    assert_eq!(
+        detail
+            .payment_code
+            .as_deref()
+            .map(portal_domain::epc::reference_of),
+        Some(rf.as_str())
+    );
+    // Issued before the change: the number as text, as it was.
+    let old_number = before.number.clone().expect("number");
+    assert_eq!(
+        reference_on_pdf(before.id).await,
+        (String::new(), Some(old_number))
+    );
+
+    // Turned off again: the document issued with a reference keeps it.
+    owner
+        .update_organization(&OrganizationUpdate {
+            creditor_reference: Some(false),
+            ..OrganizationUpdate::default()
+        })
+        .await
+        .expect("rf off");
+    assert_eq!(reference_on_pdf(after.id).await, (rf, None));
+    let last = issue("30.00").await;
+    assert_eq!(
+        reference_on_pdf(last.id).await.1,
+        last.number.clone(),
+        "the number as text again"
+    );
 }

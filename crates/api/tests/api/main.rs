@@ -3,6 +3,7 @@
 //! `portal-client`.
 
 mod account;
+mod api_keys;
 mod auth;
 mod comments;
 mod company;

@@ -1,6 +1,7 @@
 //! SeaORM entities: one per table, used for inserts and simple look-ups. The document grid
 //! and other hot paths use hand-written SQL in `db::documents`.
 
+pub mod api_key;
 pub mod attachment;
 pub mod bank_account;
 pub mod comment;

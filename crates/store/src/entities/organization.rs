@@ -21,6 +21,8 @@ pub struct Model {
     pub trading_name: Option<String>,
     /// Printed at the foot of every document issued (registration court, managing directors…).
     pub document_footer: Option<String>,
+    /// Transfers carry an ISO 11649 RF creditor reference built from the document number.
+    pub creditor_reference: bool,
     /// Days from issue to due date of invoices and debit notes for contractors without their own.
     pub default_payment_terms_days: Option<i32>,
     /// The current logo (`logos.id`), printed on documents issued from now on.

@@ -93,20 +93,22 @@ pub struct Names {
     pub staff: HashMap<i64, String>,
     /// Portal user id → full name (or the username when empty).
     pub portal_users: HashMap<i64, String>,
+    /// API key id → the key's name.
+    pub api_keys: HashMap<i64, String>,
     /// Contractor id → name.
     pub contractors: HashMap<i64, String>,
     /// Document id → (type, number; `None` for a draft).
     pub documents: HashMap<i64, (String, Option<String>)>,
 }
 
-/// The names behind the ids of `events`, in four queries whatever their number, all within
+/// The names behind the ids of `events`, in five queries whatever their number, all within
 /// the organisation (an id of another organisation is never looked up).
 pub async fn names(
     db: &impl ConnectionTrait,
     scope: IssuerScope,
     events: &[event::Model],
 ) -> Result<Names, StoreError> {
-    use crate::entities::{contractor, document, portal_user, staff_user};
+    use crate::entities::{api_key, contractor, document, portal_user, staff_user};
     let org = scope.organization_id();
     let ids = |actor: Option<&str>, pick: fn(&event::Model) -> Option<i64>| {
         let mut ids: Vec<i64> = events
@@ -133,6 +135,17 @@ pub async fn names(
                 s.name
             };
             names.staff.insert(s.id, name);
+        }
+    }
+    let keys = ids(Some("api_key"), |e| e.actor_id);
+    if !keys.is_empty() {
+        for k in api_key::Entity::find()
+            .filter(api_key::Column::OrganizationId.eq(org))
+            .filter(api_key::Column::Id.is_in(keys))
+            .all(db)
+            .await?
+        {
+            names.api_keys.insert(k.id, k.name);
         }
     }
     let users = ids(Some("portal_user"), |e| e.actor_id);

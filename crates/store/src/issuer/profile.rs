@@ -408,6 +408,9 @@ pub struct IssuedParties {
     pub footer: Option<String>,
     /// The organisation's logo (`logos.id`).
     pub logo_id: Option<i64>,
+    /// Transfers carry an RF creditor reference made of the number (documents issued before
+    /// the setting existed read `false`: the number as text, as they always had).
+    pub creditor_reference: bool,
 }
 
 /// Street, postal code with city, country: the lines an address prints as.
@@ -491,6 +494,7 @@ pub fn parties_now(
         },
         footer: org.document_footer.clone().filter(|f| !f.trim().is_empty()),
         logo_id: org.logo_id,
+        creditor_reference: org.creditor_reference,
     }
 }
 

@@ -326,6 +326,7 @@ fn ProfileForm(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView 
             default_locale: Some(locale.get_untracked()),
             default_payment_terms_days: Some(days),
             document_footer: Some(footer.get_untracked()),
+            creditor_reference: None,
             bank_accounts: None,
             number_series: None,
         };
@@ -610,7 +611,9 @@ fn BankAccounts(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView
         k
     };
     let rows = RwSignal::new(Vec::<AccountRow>::new());
+    let creditor_reference = RwSignal::new(false);
     let fill_from = move |p: &OrganizationProfile| {
+        creditor_reference.set(p.creditor_reference);
         rows.set(
             p.bank_accounts
                 .iter()
@@ -647,6 +650,7 @@ fn BankAccounts(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView
         }
         let body = OrganizationUpdate {
             bank_accounts: Some(list.iter().map(AccountRow::input).collect()),
+            creditor_reference: Some(creditor_reference.get_untracked()),
             ..OrganizationUpdate::default()
         };
         busy.set(true);
@@ -738,6 +742,17 @@ fn BankAccounts(profile: RwSignal<Option<OrganizationProfile>>) -> impl IntoView
                 </table>
             </div>
             <p class="muted" hidden=move || rows.with(|r| !r.is_empty())>{tr(|t| t.no_accounts)}</p>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="creditor-reference"
+                    aria-describedby="creditor-reference-hint"
+                    prop:checked=creditor_reference
+                    on:change=move |ev| creditor_reference.set(event_target_checked(&ev))
+                />
+                {tr(|t| t.creditor_reference)}
+            </label>
+            <p class="muted" id="creditor-reference-hint">{tr(|t| t.creditor_reference_hint)}</p>
             <FormMessage text=failure />
             <Notice text=notice />
             <div class="form-actions">

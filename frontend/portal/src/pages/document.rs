@@ -390,12 +390,8 @@ fn transfer_html(h: &mut Html, payload: &str, t: &Texts, l: Locale) {
         path.push_str(&format!("M{} {}h{len}v1h-{len}z", start + 4, row + 4));
     }
     // The IBAN in groups of four, as printed on cards and statements.
-    let iban: String = line(6)
-        .as_bytes()
-        .chunks(4)
-        .map(|g| String::from_utf8_lossy(g).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let iban = portal_domain::epc::in_fours(line(6));
+    let reference = portal_domain::epc::reference_of(payload);
     let amount = line(7).strip_prefix("EUR").unwrap_or_default();
     // A detail with a button that copies it (see `copy_clicked`); the IBAN is copied compact.
     let copyable = |h: &mut Html, label: &str, shown: &str, value: &str| {
@@ -430,7 +426,12 @@ fn transfer_html(h: &mut Html, payload: &str, t: &Texts, l: Locale) {
         copyable(h, "BIC", line(4), line(4));
     }
     copyable(h, t.amount, &fmt::money(l, amount, "EUR"), amount);
-    copyable(h, t.transfer_reference, line(10), line(10));
+    copyable(
+        h,
+        t.transfer_reference,
+        &portal_domain::epc::printed_reference(reference),
+        reference,
+    );
     h.raw("</dl></div></div></section>");
 }
 

@@ -74,6 +74,7 @@ fn event_view(e: event::Model, names: &trail::Names) -> Event {
     let actor_name = e.actor_id.and_then(|id| match e.actor_type.as_str() {
         "staff_user" => names.staff.get(&id).cloned(),
         "portal_user" => names.portal_users.get(&id).cloned(),
+        "api_key" => names.api_keys.get(&id).cloned(),
         _ => None,
     });
     let document = e.document_id.and_then(|id| names.documents.get(&id));

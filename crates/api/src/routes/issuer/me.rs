@@ -23,7 +23,11 @@ async fn issuer_me(
     state: web::Data<AppState>,
     session: IssuerSession,
 ) -> Result<web::Json<StaffMe>, ApiError> {
-    let user = staff_user::Entity::find_by_id(session.staff_user_id)
+    // Only for people: an API key never reaches this path (see `auth::api_key::resource_of`).
+    let staff_user_id = session
+        .staff_user_id()
+        .ok_or_else(|| ApiError::internal("a key got past the route check"))?;
+    let user = staff_user::Entity::find_by_id(staff_user_id)
         .one(&state.db)
         .await?
         .filter(|u| u.organization_id == session.organization_id)

@@ -1,5 +1,6 @@
 //! The issuer side, `/api/v1/issuer`: the issuing organisation's staff.
 
+pub mod api_keys;
 pub mod auth;
 pub mod comments;
 pub mod contractors;
@@ -69,5 +70,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(settings::update_payment_settings)
         .service(settings::disconnect_stripe)
         .service(settings::test_stripe)
-        .service(settings::list_events);
+        .service(settings::list_events)
+        .service(api_keys::list_api_keys)
+        .service(api_keys::create_api_key)
+        .service(api_keys::update_api_key)
+        .service(api_keys::revoke_api_key);
 }
