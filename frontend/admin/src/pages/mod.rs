@@ -1,6 +1,7 @@
 //! The admin's pages.
 
 pub mod activity;
+pub mod api_keys;
 pub mod company;
 pub mod contractor;
 pub mod contractors;

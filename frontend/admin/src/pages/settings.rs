@@ -53,6 +53,7 @@ pub fn SettingsPage() -> impl IntoView {
             <PortalSettingsForm />
             <PaymentSettingsForm />
             <OnlinePayments />
+            <super::api_keys::ApiKeys />
             <StaffSection />
         }
         .into_any()
