@@ -284,19 +284,7 @@ impl FakeStripe {
         let mut state = lock(&self.shared.state);
         let session = state.sessions.get_mut(id)?;
         let mut events = Vec::new();
-        let event = |kind: &str, s: &Value| {
-            json!({
-                "id": random_id("evt_"),
-                "object": "event",
-                "api_version": "2025-09-30.clover",
-                "created": now(),
-                "data": { "object": public(s) },
-                "livemode": false,
-                "pending_webhooks": 1,
-                "request": { "id": null, "idempotency_key": null },
-                "type": kind,
-            })
-        };
+        let event = |kind: &str, s: &Value| envelope(kind, public(s));
         match payment {
             Payment::Paid | Payment::AsyncPending => {
                 session["status"] = json!("complete");
@@ -346,17 +334,7 @@ impl FakeStripe {
             "livemode": false,
             "created": now(),
         });
-        Some(json!({
-            "id": random_id("evt_"),
-            "object": "event",
-            "api_version": "2025-09-30.clover",
-            "created": now(),
-            "data": { "object": charge },
-            "livemode": false,
-            "pending_webhooks": 1,
-            "request": { "id": null, "idempotency_key": null },
-            "type": "charge.refunded",
-        }))
+        Some(envelope("charge.refunded", charge))
     }
 
     /// Delivers `event` to the webhook endpoint, signed as `how` says.
@@ -855,6 +833,21 @@ async fn unknown(req: HttpRequest) -> HttpResponse {
             req.path()
         ),
     )
+}
+
+/// An event as Stripe wraps an object it reports (`data.object`) for a webhook.
+fn envelope(kind: &str, object: Value) -> Value {
+    json!({
+        "id": random_id("evt_"),
+        "object": "event",
+        "api_version": "2025-09-30.clover",
+        "created": now(),
+        "data": { "object": object },
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": { "id": null, "idempotency_key": null },
+        "type": kind,
+    })
 }
 
 #[cfg(test)]

@@ -52,29 +52,23 @@ fn purpose(organization_id: i64, field: &str) -> String {
     format!("org:{organization_id}:{field}")
 }
 
-/// What payments the bank has yet to confirm pay of a document, in minor units (`None`: none).
+/// What payments the bank has yet to confirm pay of a document, in minor units (`None`: none):
+/// its shares of attempts that are `processing`, in one query.
 pub async fn processing_share(
     db: &impl ConnectionTrait,
     document_id: i64,
 ) -> Result<Option<i64>, ApiError> {
-    let shares = payment_attempt_document::Entity::find()
+    let processing = sea_orm::sea_query::Query::select()
+        .column(payment_attempt::Column::Id)
+        .from(payment_attempt::Entity)
+        .and_where(payment_attempt::Column::Status.eq("processing"))
+        .to_owned();
+    let total: i64 = payment_attempt_document::Entity::find()
         .filter(payment_attempt_document::Column::DocumentId.eq(document_id))
-        .all(db)
-        .await?;
-    if shares.is_empty() {
-        return Ok(None);
-    }
-    let processing: Vec<i64> = payment_attempt::Entity::find()
-        .filter(payment_attempt::Column::Id.is_in(shares.iter().map(|s| s.attempt_id)))
-        .filter(payment_attempt::Column::Status.eq("processing"))
+        .filter(payment_attempt_document::Column::AttemptId.in_subquery(processing))
         .all(db)
         .await?
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
-    let total: i64 = shares
         .iter()
-        .filter(|s| processing.contains(&s.attempt_id))
         .map(|s| s.amount_minor)
         .sum();
     Ok((total > 0).then_some(total))
@@ -380,10 +374,9 @@ pub async fn online_allowed(
     Ok(Some((row, keys)))
 }
 
+/// An open invoice or debit note: what may be paid online.
 fn payable(doc: &document::Model) -> bool {
-    matches!(doc.doc_type.as_str(), "invoice" | "debit_note")
-        && !matches!(doc.state.as_str(), "draft" | "cancelled")
-        && doc.remaining_minor.is_some_and(|r| r > 0)
+    matches!(doc.doc_type.as_str(), "invoice" | "debit_note") && super::pdf::owes(doc)
 }
 
 fn new_public_id() -> String {

@@ -155,11 +155,16 @@ pub async fn pdf_model(
     })
 }
 
+/// An issued document, not cancelled, with something left to pay: what a transfer or an
+/// online payment may pay.
+pub fn owes(doc: &document::Model) -> bool {
+    !matches!(doc.state.as_str(), "draft" | "cancelled")
+        && doc.remaining_minor.is_some_and(|r| r > 0)
+}
+
 /// An issued EUR document with something left to pay.
 fn payable_by_transfer(doc: &document::Model) -> bool {
-    doc.currency == "EUR"
-        && !matches!(doc.state.as_str(), "draft" | "cancelled")
-        && doc.remaining_minor.is_some_and(|r| r > 0)
+    doc.currency == "EUR" && owes(doc)
 }
 
 /// The EPC QR code's payload (EPC069-12) for what remains to pay of an issued EUR document
