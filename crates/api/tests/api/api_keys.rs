@@ -638,3 +638,63 @@ async fn a_key_sees_only_its_own_organisation() {
     .await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_key_writes_to_the_conversation_under_its_own_name_and_the_customer_reads_it() {
+    let app = spawn_app().await;
+    let owner = app.issuer_client().await;
+    let integrator = keyed(
+        &app,
+        &key(&owner, "Helpdesk bot", scopes(&["comments:write"])).await,
+    );
+    let customer = app.portal_client("kunde").await;
+    let id = customer
+        .portal_documents(&[])
+        .await
+        .expect("documents")
+        .items
+        .first()
+        .expect("a document")
+        .id;
+    let posted = integrator
+        .post_comment(
+            portal_client::Realm::Issuer,
+            id,
+            "Your copy is attached to the mail.",
+            &[],
+        )
+        .await
+        .expect("comment by key");
+    assert_eq!(posted.author, "Helpdesk bot");
+    assert_eq!(posted.side, portal_types::CommentSide::Issuer);
+    // The customer sees it as the issuer's word, and unread.
+    let unread = customer
+        .unread_comments(portal_client::Realm::Portal)
+        .await
+        .expect("unread");
+    assert!(unread.items.iter().any(|d| d.document_id == id));
+    let thread = customer
+        .comments(portal_client::Realm::Portal, id)
+        .await
+        .expect("thread");
+    let seen = thread
+        .items
+        .iter()
+        .find(|c| c.id == posted.id)
+        .expect("in the thread");
+    assert_eq!(
+        (seen.author.as_str(), seen.side),
+        ("Helpdesk bot", portal_types::CommentSide::Issuer)
+    );
+    // Reading the thread as the key marks it read for the key only.
+    integrator
+        .comments(portal_client::Realm::Issuer, id)
+        .await
+        .expect("thread as the key");
+    let readers = app
+        .scalar(&format!(
+            "SELECT count(*) AS n FROM comment_reads WHERE document_id = {id} AND reader LIKE 'k:%'"
+        ))
+        .await;
+    assert_eq!(readers, 1);
+}
