@@ -239,6 +239,8 @@ pub async fn seed_organization(
         portal_access_default: Set(true),
         portal_email_on_new_document: Set(true),
         portal_company_fields: Set("bank,contact".into()),
+        // Transfers carry the document number until the issuer chooses RF references.
+        creditor_reference: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

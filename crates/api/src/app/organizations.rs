@@ -336,6 +336,8 @@ pub async fn insert_in(
         portal_email_on_new_document: Set(true),
         // Contact data and the bank account; tax data stays with the issuer until it says so.
         portal_company_fields: Set("bank,contact".into()),
+        // Transfers carry the document number until the issuer chooses RF references.
+        creditor_reference: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
