@@ -22,6 +22,7 @@ mod m20261205_000002_comment_reads;
 mod m20261206_000001_online_payments;
 mod m20261207_000001_creditor_reference;
 mod m20261208_000001_api_keys;
+mod m20261209_000001_webhooks;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_online_payments::Migration),
             Box::new(m20261207_000001_creditor_reference::Migration),
             Box::new(m20261208_000001_api_keys::Migration),
+            Box::new(m20261209_000001_webhooks::Migration),
         ]
     }
 }

@@ -62,6 +62,9 @@ pub struct Settings {
     pub secrets_key: [u8; 32],
     /// Stripe's API (`PORTAL_STRIPE_API_BASE`; tests and the demo point it at a fake).
     pub stripe_api_base: String,
+    /// Webhooks may go to loopback and private addresses (`PORTAL_WEBHOOK_ALLOW_PRIVATE`;
+    /// development and tests only).
+    pub webhooks_allow_private: bool,
 }
 
 /// How mail leaves, and where its links point.
@@ -112,6 +115,7 @@ impl std::fmt::Debug for Settings {
             attachments_per_comment,
             secrets_key: _,
             stripe_api_base,
+            webhooks_allow_private,
         } = self;
         // Option values may be credentials: only their keys are shown.
         let storage_keys: Vec<&str> = storage_options.iter().map(|(k, _)| k.as_str()).collect();
@@ -138,6 +142,7 @@ impl std::fmt::Debug for Settings {
             .field("attachments_per_comment", attachments_per_comment)
             .field("secrets_key", &"[redacted]")
             .field("stripe_api_base", stripe_api_base)
+            .field("webhooks_allow_private", webhooks_allow_private)
             .finish()
     }
 }
@@ -202,6 +207,7 @@ impl Settings {
             attachments_per_comment: 5,
             secrets_key: load_or_create_secrets_key(&data_dir_for_key)?,
             stripe_api_base: "https://api.stripe.com".to_string(),
+            webhooks_allow_private: false,
         })
     }
 }

@@ -17,3 +17,4 @@ pub mod startup;
 pub mod state;
 pub mod storage;
 pub mod stripe;
+pub mod webhooks;

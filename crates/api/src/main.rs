@@ -84,6 +84,10 @@ enum Command {
         /// stand-in for Stripe started beside the server, so that Pay works offline).
         #[arg(long, env = "PORTAL_STRIPE_API_BASE")]
         stripe_api_base: Option<String>,
+        /// Let webhooks go to loopback and private addresses (development only: in production
+        /// an endpoint could otherwise reach the server's own network).
+        #[arg(long, env = "PORTAL_WEBHOOK_ALLOW_PRIVATE")]
+        webhook_allow_private: bool,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -246,6 +250,7 @@ async fn main() -> anyhow::Result<()> {
             attachment_max_bytes,
             attachments_per_comment,
             stripe_api_base,
+            webhook_allow_private,
             mail,
         } => {
             let mut settings = common.settings(addr)?;
@@ -258,6 +263,7 @@ async fn main() -> anyhow::Result<()> {
             settings.storage_url = storage_url;
             settings.attachment_max_bytes = attachment_max_bytes;
             settings.attachments_per_comment = attachments_per_comment;
+            settings.webhooks_allow_private = webhook_allow_private;
             // The demo pays through a fake Stripe unless told where Stripe is.
             let fake_stripe = match (&stripe_api_base, seed) {
                 (None, true) => Some(

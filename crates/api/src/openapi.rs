@@ -19,7 +19,7 @@ stable `code`. Money travels as decimal strings, dates as `YYYY-MM-DD`, instants
         license(name = "AGPL-3.0-or-later")
     ),
     modifiers(&BearerAuth),
-    components(schemas(portal_types::Problem, portal_types::FieldError))
+    components(schemas(portal_types::Problem, portal_types::FieldError, portal_types::WebhookEvent))
 )]
 struct ApiDoc;
 

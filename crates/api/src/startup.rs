@@ -71,6 +71,7 @@ impl Application {
         let shared = AppState {
             http,
             rate_limits: std::sync::Arc::default(),
+            webhooks: crate::webhooks::Webhooks::new(settings.webhooks_allow_private)?,
             setup,
             storage,
             db,
@@ -165,6 +166,7 @@ impl Application {
         let worker = tokio::spawn(self.outbox.run());
         let (db, storage) = self.sweeper;
         let sweeper = tokio::spawn(crate::storage::sweep_forever(db, storage));
+        let webhooks = tokio::spawn(crate::webhooks::worker::run(self.payments.clone()));
         let reconciler = tokio::spawn(crate::app::online_payments::reconcile_forever(
             self.payments,
         ));
@@ -172,6 +174,7 @@ impl Application {
         worker.abort();
         sweeper.abort();
         reconciler.abort();
+        webhooks.abort();
         result
     }
 }

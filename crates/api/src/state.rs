@@ -31,4 +31,6 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// API keys' requests this minute.
     pub rate_limits: std::sync::Arc<crate::auth::api_key::RateLimits>,
+    /// Outgoing webhooks: the guarded client and the worker's wake-up.
+    pub webhooks: crate::webhooks::Webhooks,
 }

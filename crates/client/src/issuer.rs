@@ -617,4 +617,104 @@ impl Client {
         .await?;
         Ok(())
     }
+
+    /// `GET /api/v1/issuer/webhooks`.
+    pub async fn webhooks(&self) -> Result<WebhookEndpointList, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/issuer/webhooks"))
+            .await
+    }
+
+    /// `POST /api/v1/issuer/webhooks`: the answer's `secret` is shown once.
+    pub async fn create_webhook(
+        &self,
+        endpoint: &NewWebhookEndpoint,
+    ) -> Result<CreatedWebhookEndpoint, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/v1/issuer/webhooks")
+                .json(endpoint),
+        )
+        .await
+    }
+
+    /// `PATCH /api/v1/issuer/webhooks/{id}`.
+    pub async fn update_webhook(
+        &self,
+        id: i64,
+        update: &WebhookEndpointUpdate,
+    ) -> Result<WebhookEndpoint, ClientError> {
+        self.send(
+            self.request(Method::PATCH, &format!("/api/v1/issuer/webhooks/{id}"))
+                .json(update),
+        )
+        .await
+    }
+
+    /// `DELETE /api/v1/issuer/webhooks/{id}`.
+    pub async fn delete_webhook(&self, id: i64) -> Result<(), ClientError> {
+        crate::check(
+            self.request(Method::DELETE, &format!("/api/v1/issuer/webhooks/{id}"))
+                .send()
+                .await?,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `POST /api/v1/issuer/webhooks/{id}/rotate-secret`.
+    pub async fn rotate_webhook_secret(
+        &self,
+        id: i64,
+    ) -> Result<RotatedWebhookSecret, ClientError> {
+        self.send(self.request(
+            Method::POST,
+            &format!("/api/v1/issuer/webhooks/{id}/rotate-secret"),
+        ))
+        .await
+    }
+
+    /// `GET /api/v1/issuer/webhooks/{id}/deliveries?page=&per_page=`.
+    pub async fn webhook_deliveries(
+        &self,
+        id: i64,
+        page: u32,
+        per_page: u32,
+    ) -> Result<WebhookDeliveryList, ClientError> {
+        self.send(self.request(
+            Method::GET,
+            &format!("/api/v1/issuer/webhooks/{id}/deliveries?page={page}&per_page={per_page}"),
+        ))
+        .await
+    }
+
+    /// `GET /api/v1/issuer/webhooks/{id}/deliveries/{delivery_id}`.
+    pub async fn webhook_delivery(
+        &self,
+        id: i64,
+        delivery_id: i64,
+    ) -> Result<WebhookDeliveryDetail, ClientError> {
+        self.send(self.request(
+            Method::GET,
+            &format!("/api/v1/issuer/webhooks/{id}/deliveries/{delivery_id}"),
+        ))
+        .await
+    }
+
+    /// `POST /api/v1/issuer/webhooks/{id}/deliveries/{delivery_id}/resend`.
+    pub async fn resend_webhook_delivery(
+        &self,
+        id: i64,
+        delivery_id: i64,
+    ) -> Result<WebhookDelivery, ClientError> {
+        self.send(self.request(
+            Method::POST,
+            &format!("/api/v1/issuer/webhooks/{id}/deliveries/{delivery_id}/resend"),
+        ))
+        .await
+    }
+
+    /// `POST /api/v1/issuer/webhooks/{id}/test`.
+    pub async fn test_webhook(&self, id: i64) -> Result<WebhookDelivery, ClientError> {
+        self.send(self.request(Method::POST, &format!("/api/v1/issuer/webhooks/{id}/test")))
+            .await
+    }
 }

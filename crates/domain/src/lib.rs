@@ -14,5 +14,6 @@ pub mod identifiers;
 pub mod locale;
 pub mod money;
 pub mod password;
+pub mod webhooks;
 
 pub use money::{Currency, MoneyError};

@@ -38,8 +38,11 @@ pub struct NewEvent<'a> {
     pub details: Option<serde_json::Value>,
 }
 
-/// Appends an event.
+/// Appends an event, and publishes it to the organisation's webhook endpoints that
+/// subscribe to it (in the same transaction, so the message exists exactly when the change
+/// does).
 pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), StoreError> {
+    crate::webhooks::publish_event(db, &e).await?;
     model(e).insert(db).await?;
     Ok(())
 }
@@ -49,6 +52,17 @@ pub async fn record_all(
     db: &impl ConnectionTrait,
     events: Vec<NewEvent<'_>>,
 ) -> Result<(), StoreError> {
+    // One look per organisation for endpoints at all: an import without any writes no more.
+    let mut orgs: Vec<i64> = events.iter().map(|e| e.organization_id).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    for org in orgs {
+        if crate::webhooks::has_endpoints(db, org).await? {
+            for e in events.iter().filter(|e| e.organization_id == org) {
+                crate::webhooks::publish_event(db, e).await?;
+            }
+        }
+    }
     let mut models = events.into_iter().map(model).peekable();
     while models.peek().is_some() {
         let chunk: Vec<event::ActiveModel> = models.by_ref().take(1000).collect();

@@ -22,6 +22,7 @@ pub mod sql;
 pub mod sqlite_reader;
 pub mod throttle;
 pub mod user_tokens;
+pub mod webhooks;
 
 pub use error::StoreError;
 

@@ -20,6 +20,7 @@ pub mod organization;
 pub mod payments;
 pub mod problem;
 pub mod system;
+pub mod webhooks;
 pub mod wire;
 
 pub use api_keys::*;
@@ -34,3 +35,8 @@ pub use organization::*;
 pub use payments::*;
 pub use problem::*;
 pub use system::*;
+pub use webhooks::{
+    CreatedWebhookEndpoint, NewWebhookEndpoint, RotatedWebhookSecret, WebhookAttempt,
+    WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryList, WebhookEndpoint,
+    WebhookEndpointList, WebhookEndpointUpdate, WebhookEvent,
+};

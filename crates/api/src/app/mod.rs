@@ -22,3 +22,4 @@ pub mod settings;
 pub mod setup;
 pub mod signup;
 pub mod staff;
+pub mod webhooks;

@@ -340,6 +340,28 @@ const MATRIX: &[(&str, &str, Option<&str>)] = &[
     ("POST", "/api-keys", Some("api_keys:write")),
     ("PATCH", "/api-keys/{id}", Some("api_keys:write")),
     ("DELETE", "/api-keys/{id}", Some("api_keys:write")),
+    ("GET", "/webhooks", Some("webhooks:read")),
+    ("POST", "/webhooks", Some("webhooks:write")),
+    ("GET", "/webhooks/{id}", Some("webhooks:read")),
+    ("PATCH", "/webhooks/{id}", Some("webhooks:write")),
+    ("DELETE", "/webhooks/{id}", Some("webhooks:write")),
+    (
+        "POST",
+        "/webhooks/{id}/rotate-secret",
+        Some("webhooks:write"),
+    ),
+    ("POST", "/webhooks/{id}/test", Some("webhooks:write")),
+    ("GET", "/webhooks/{id}/deliveries", Some("webhooks:read")),
+    (
+        "GET",
+        "/webhooks/{id}/deliveries/{delivery_id}",
+        Some("webhooks:read"),
+    ),
+    (
+        "POST",
+        "/webhooks/{id}/deliveries/{delivery_id}/resend",
+        Some("webhooks:write"),
+    ),
 ];
 
 #[tokio::test]
@@ -395,6 +417,7 @@ async fn every_issuer_endpoint_needs_its_scope_and_a_key_without_it_is_told_whic
                 "/api/v1/issuer{}",
                 path.replace("{id}", "987654")
                     .replace("{attachment_id}", "987654")
+                    .replace("{delivery_id}", "987654")
             );
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             let (status, code, detail) = call(&without, method.clone(), &path).await;

@@ -33,3 +33,4 @@ mod signup;
 mod smtp_sink;
 mod system;
 mod tokens;
+mod webhooks;

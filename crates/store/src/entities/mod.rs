@@ -19,3 +19,4 @@ pub mod payment_setting;
 pub mod portal_user;
 pub mod provider_event;
 pub mod staff_user;
+pub mod webhook_endpoint;

@@ -12,6 +12,7 @@ pub mod portal_users;
 pub mod query;
 pub mod settings;
 pub mod staff;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -74,5 +75,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(api_keys::list_api_keys)
         .service(api_keys::create_api_key)
         .service(api_keys::update_api_key)
-        .service(api_keys::revoke_api_key);
+        .service(api_keys::revoke_api_key)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::create_webhook)
+        .service(webhooks::get_webhook)
+        .service(webhooks::update_webhook)
+        .service(webhooks::delete_webhook)
+        .service(webhooks::rotate_webhook_secret)
+        .service(webhooks::list_webhook_deliveries)
+        .service(webhooks::get_webhook_delivery)
+        .service(webhooks::resend_webhook_delivery)
+        .service(webhooks::test_webhook);
 }
