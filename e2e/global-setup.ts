@@ -59,6 +59,9 @@ async function start(name: string) {
     PORTAL_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
     // Public sign-up on the scratch server only: the main one shows the default, closed.
     PORTAL_SIGNUP: name === 'scratch' ? 'open' : 'closed',
+    // Webhooks to a receiver on loopback, from the scratch server only (the main one keeps the
+    // default guard: no private or loopback targets).
+    PORTAL_WEBHOOK_ALLOW_PRIVATE: name === 'scratch' ? 'true' : 'false',
   };
   let database: string | undefined;
   const admin = process.env.E2E_PG_URL;

@@ -472,6 +472,73 @@ pub fn payment_received_staff(
     }
 }
 
+/// To the issuer's owners and admins: a webhook endpoint was disabled, because it answered
+/// 410 Gone (`gone`) or because every delivery failed for two days.
+pub fn webhook_disabled(
+    locale: Locale,
+    organization: &str,
+    name: Option<&str>,
+    url: &str,
+    gone: bool,
+) -> Words {
+    let (subject, what, then, action) = match locale {
+        Locale::Bg => (
+            "Уебхук адрес е спрян".to_string(),
+            if gone {
+                format!("Адресът {url} отговори, че вече не съществува (410 Gone), и е спрян.")
+            } else {
+                format!("Всички доставки до {url} се провалят от два дни и адресът е спрян.")
+            },
+            "Събитията, които не са доставени, чакат; включете адреса отново в настройките, когато приемникът работи.",
+            "Отворете настройките",
+        ),
+        Locale::En => (
+            "A webhook endpoint was disabled".to_string(),
+            if gone {
+                format!("{url} answered that it no longer exists (410 Gone) and was disabled.")
+            } else {
+                format!("Every delivery to {url} has failed for two days, so it was disabled.")
+            },
+            "Undelivered events wait; enable the endpoint again in the settings once the receiver works.",
+            "Open the settings",
+        ),
+        Locale::De => (
+            "Ein Webhook-Endpunkt wurde deaktiviert".to_string(),
+            if gone {
+                format!(
+                    "{url} antwortete, dass es ihn nicht mehr gibt (410 Gone), und wurde deaktiviert."
+                )
+            } else {
+                format!(
+                    "Alle Zustellungen an {url} scheitern seit zwei Tagen; der Endpunkt wurde deaktiviert."
+                )
+            },
+            "Nicht zugestellte Ereignisse warten; aktivieren Sie den Endpunkt in den Einstellungen wieder, sobald der Empfänger funktioniert.",
+            "Einstellungen öffnen",
+        ),
+        Locale::Es => (
+            "Se ha desactivado un destino de webhooks".to_string(),
+            if gone {
+                format!("{url} respondió que ya no existe (410 Gone) y se ha desactivado.")
+            } else {
+                format!(
+                    "Todos los envíos a {url} fallan desde hace dos días, así que se ha desactivado."
+                )
+            },
+            "Los eventos no entregados esperan; vuelva a activar el destino en los ajustes cuando el receptor funcione.",
+            "Abrir los ajustes",
+        ),
+    };
+    Words {
+        subject,
+        greeting: greeting(locale, name),
+        paragraphs: vec![what, then.to_string()],
+        action,
+        footer: sent_for(locale, organization),
+        quote: None,
+    }
+}
+
 /// An invitation to the issuer's staff: set a password and sign in to the admin.
 pub fn staff_invitation(
     locale: Locale,

@@ -53,15 +53,71 @@ pub async fn deliver_due(state: &AppState) -> Result<(), crate::error::ApiError>
         let next = decide(&claimed, &attempt, now);
         let txn = portal_store::begin_write(&state.db).await?;
         let failing_since = store::finish(&txn, &claimed, &attempt, next, now).await?;
-        if attempt.status == Some(410) {
-            store::disable(&txn, claimed.endpoint_id, "gone", now).await?;
+        let reason = if attempt.status == Some(410) {
+            Some("gone")
         } else if next == Next::Failed && failing_since.is_some_and(|s| now - s >= DISABLE_AFTER) {
-            store::disable(&txn, claimed.endpoint_id, "failing", now).await?;
+            Some("failing")
+        } else {
+            None
+        };
+        let mut mailed = false;
+        if let Some(reason) = reason
+            && store::disable(&txn, claimed.endpoint_id, reason, now).await?
+        {
+            tell_admins(state, &txn, &claimed, reason == "gone", now).await?;
+            mailed = true;
         }
         txn.commit().await?;
+        if mailed {
+            state.outbox.wake();
+        }
         if let Some(error) = &attempt.error {
             tracing::info!(delivery = claimed.id, attempts = claimed.attempts, %error, "webhooks: attempt failed");
         }
+    }
+    Ok(())
+}
+
+/// Mails the organisation's active owners and admins that an endpoint was disabled (in the
+/// transaction that disabled it).
+async fn tell_admins(
+    state: &AppState,
+    txn: &sea_orm::DatabaseTransaction,
+    claimed: &Claimed,
+    gone: bool,
+    now: DateTime<Utc>,
+) -> Result<(), crate::error::ApiError> {
+    use portal_domain::locale::Locale;
+    use sea_orm::EntityTrait;
+    let Some(org) =
+        portal_store::entities::organization::Entity::find_by_id(claimed.organization_id)
+            .one(txn)
+            .await?
+    else {
+        return Ok(());
+    };
+    let locale = Locale::parse(&org.default_locale).unwrap_or(Locale::En);
+    let link = crate::app::links::admin(&state.settings, "/settings");
+    let scope = portal_store::issuer::IssuerScope::new(org.id);
+    for member in portal_store::issuer::staff::list(txn, scope).await? {
+        if !member.active || !matches!(member.role.as_str(), "owner" | "admin") {
+            continue;
+        }
+        let words = crate::mail::templates::webhook_disabled(
+            locale,
+            &org.legal_name,
+            Some(&member.name),
+            &claimed.url,
+            gone,
+        );
+        let mail = crate::mail::templates::compose(
+            locale,
+            &member.email,
+            Some(&member.name),
+            words,
+            &link,
+        );
+        portal_store::outbox::enqueue_email(txn, Some(org.id), &mail, now).await?;
     }
     Ok(())
 }

@@ -374,8 +374,14 @@ fn gap_secs(d: &portal_types::WebhookDeliveryDetail) -> f64 {
 }
 
 #[tokio::test]
-async fn a_receiver_that_answers_gone_is_disabled_until_enabled_again() {
-    let app = private_app().await;
+async fn a_receiver_that_answers_gone_is_disabled_its_owner_told_and_it_waits_until_enabled() {
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let smtp = sink.url.clone();
+    let app = spawn_app_with(move |s| {
+        s.webhooks_allow_private = true;
+        s.mail.smtp_url = Some(smtp);
+    })
+    .await;
     let receiver = Receiver::start();
     let owner = app.issuer_client().await;
     let (hook, _) = endpoint(&owner, &receiver, &["document.issued"]).await;
@@ -387,6 +393,19 @@ async fn a_receiver_that_answers_gone_is_disabled_until_enabled_again() {
     let listed = owner.webhooks().await.expect("list");
     assert_eq!(listed.items[0].status, "disabled");
     assert_eq!(listed.items[0].disabled_reason.as_deref(), Some("gone"));
+    // The owner is told, in the organisation's language, with the address and the reason.
+    let mails = sink.wait_for(1).await;
+    let told: Vec<_> = mails
+        .iter()
+        .filter(|m| m.text().contains(&receiver.url) && m.text().contains("410 Gone"))
+        .collect();
+    assert_eq!(
+        told.len(),
+        1,
+        "{:?}",
+        mails.iter().map(|m| m.subject()).collect::<Vec<_>>()
+    );
+    assert_eq!(told[0].to, [portal_store::demo::OWNER_EMAIL]);
     // Disabled: a new test waits, nothing goes out.
     receiver.configure(json!({ "status": null })).await;
     let waiting = owner.test_webhook(hook).await.expect("queued");
@@ -547,4 +566,52 @@ async fn endpoints_and_deliveries_stay_inside_their_organisation_and_role() {
         .status()
         .as_u16();
     assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn an_endpoint_failing_for_two_days_is_disabled_when_a_delivery_is_given_up() {
+    let app = private_app().await;
+    let receiver = Receiver::start();
+    let owner = app.issuer_client().await;
+    let (hook, _) = endpoint(&owner, &receiver, &["document.issued"]).await;
+    receiver.configure(json!({ "status": 500 })).await;
+    let queued = owner.test_webhook(hook).await.expect("queued");
+    receiver.wait_for(1).await;
+    let first = wait_attempts(&owner, hook, queued.id, 1).await;
+    assert_eq!(first.delivery.status, "pending");
+    assert!(
+        owner.webhooks().await.expect("list").items[0]
+            .failing_since
+            .is_some()
+    );
+    // Three days on: the endpoint has failed since then and this delivery is at its last try.
+    let backend = app.db.get_database_backend();
+    app.db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            "UPDATE webhook_endpoints SET failing_since = $1",
+            [(Utc::now() - chrono::Duration::days(3)).into()],
+        ))
+        .await
+        .expect("failing for three days");
+    app.db
+        .execute_unprepared(
+            "UPDATE webhook_deliveries SET attempts = 11, next_attempt_at = created_at",
+        )
+        .await
+        .expect("at the last try");
+    receiver.wait_for(2).await;
+    let last = wait_attempts(&owner, hook, queued.id, 2).await;
+    assert_eq!(
+        (last.delivery.status.as_str(), last.delivery.attempts),
+        ("failed", 12)
+    );
+    let listed = owner.webhooks().await.expect("list");
+    assert_eq!(
+        (
+            listed.items[0].status.as_str(),
+            listed.items[0].disabled_reason.as_deref()
+        ),
+        ("disabled", Some("failing"))
+    );
 }

@@ -14,3 +14,4 @@ pub mod login;
 pub mod not_found;
 pub mod settings;
 pub mod setup;
+pub mod webhooks;

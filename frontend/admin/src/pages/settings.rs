@@ -54,6 +54,7 @@ pub fn SettingsPage() -> impl IntoView {
             <PaymentSettingsForm />
             <OnlinePayments />
             <super::api_keys::ApiKeys />
+            <super::webhooks::Webhooks />
             <StaffSection />
         }
         .into_any()
