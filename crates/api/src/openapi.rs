@@ -35,7 +35,7 @@ impl Modify for BearerAuth {
                         .scheme(HttpAuthScheme::Bearer)
                         .bearer_format("JWT")
                         .description(Some(
-                            "An access token from signing in (a JWT, 15 minutes), or on \
+                            "An access token from signing in (a JWT, 10 minutes), or on \
                              `/api/v1/issuer/…` an integrator's API key (`cpk_live_…`), \
                              limited to its scopes and its requests per minute.",
                         ))
@@ -54,7 +54,48 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .configure(routes::api)
         .split_for_parts();
     document_body_errors(&mut api);
+    let description = api.info.description.take().unwrap_or_default();
+    api.info.description = Some(format!("{description}\n\n{}", guide()));
     api
+}
+
+/// The integrators' guide (`openapi/guide/guide.md`), shown at the top of `/api/docs`. The
+/// verification code it shows is cut from the files the tests run: the Python and JavaScript
+/// files up to their marker line, and the client crate's documentation example (a doc test).
+pub fn guide() -> String {
+    fn until_marker(text: &str) -> String {
+        text.lines()
+            .take_while(|l| !l.contains("---- not part of the guide"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_end()
+            .to_owned()
+    }
+    fn doc_example(source: &str) -> String {
+        source
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .skip_while(|l| !l.starts_with("```"))
+            .skip(1)
+            .take_while(|l| !l.starts_with("```"))
+            .filter(|l| !l.starts_with("# "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+    include_str!("../../../openapi/guide/guide.md")
+        .replace(
+            "{{python}}",
+            &until_marker(include_str!("../../../openapi/guide/verify_webhook.py")),
+        )
+        .replace(
+            "{{javascript}}",
+            &until_marker(include_str!("../../../openapi/guide/verify_webhook.mjs")),
+        )
+        .replace(
+            "{{rust}}",
+            &doc_example(include_str!("../../client/src/webhooks.rs")),
+        )
 }
 
 /// Every operation that reads a JSON body can answer 400 (not JSON) and 415 (not sent as

@@ -13,6 +13,8 @@
 //! The client keeps the access token in memory and the refresh token (an HttpOnly cookie for
 //! browsers) itself, sending it only to the refresh and logout endpoints.
 
+pub mod webhooks;
+
 use std::sync::Mutex;
 
 use portal_types::*;

@@ -615,3 +615,95 @@ async fn an_endpoint_failing_for_two_days_is_disabled_when_a_delivery_is_given_u
         ("disabled", Some("failing"))
     );
 }
+
+/// Runs the guide's verification code in `program` (`python3` or `node`) on one delivery.
+fn guide_says(program: &str, file: &str, secret: &str, delivery: &Value, body: &str) -> String {
+    let headers = json!({
+        "webhook-id": delivery["id"],
+        "webhook-timestamp": delivery["timestamp"],
+        "webhook-signature": delivery["signatures"]
+            .as_array()
+            .expect("signatures")
+            .iter()
+            .map(|s| s.as_str().expect("text"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    });
+    let dir = std::env::temp_dir().join(format!("guide-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let input = dir.join("delivery.json");
+    let data = json!({ "secret": secret, "headers": headers, "body": body });
+    std::fs::write(&input, data.to_string()).expect("written");
+    let script = format!("{}/../../openapi/guide/{file}", env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(program)
+        .arg(&script)
+        .arg(&input)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs ({e}): the tests need python3 and node"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        output.status.success(),
+        "{program} {file}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// The guide's code (Python, JavaScript, and the client crate's `verify` for Rust) accepts
+/// real deliveries — with one signature, and with two after a rotation, by either secret — and
+/// refuses a changed body or another secret.
+#[tokio::test]
+async fn the_guides_verification_code_accepts_real_deliveries_and_refuses_changed_ones() {
+    let app = private_app().await;
+    let receiver = Receiver::start();
+    let owner = app.issuer_client().await;
+    let (hook, old) = endpoint(&owner, &receiver, &["document.issued"]).await;
+    owner.test_webhook(hook).await.expect("queued");
+    receiver.wait_for(1).await;
+    let new = owner
+        .rotate_webhook_secret(hook)
+        .await
+        .expect("rotated")
+        .secret;
+    owner.test_webhook(hook).await.expect("queued");
+    let got = receiver.wait_for(2).await;
+    let other = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+    let cases = [
+        (&got[0], old.as_str(), true),
+        (&got[0], new.as_str(), false),
+        (&got[1], new.as_str(), true),
+        (&got[1], old.as_str(), true),
+        (&got[1], other, false),
+    ];
+    for (delivery, secret, accepted) in cases {
+        let body = delivery["body"].as_str().expect("body");
+        let changed = body.replacen("webhook.test", "webhook.tost", 1);
+        for (text, expected) in [(body, accepted), (changed.as_str(), false)] {
+            let want = if expected { "ok" } else { "refused" };
+            assert_eq!(
+                guide_says("python3", "verify_webhook.py", secret, delivery, text),
+                want
+            );
+            assert_eq!(
+                guide_says("node", "verify_webhook.mjs", secret, delivery, text),
+                want
+            );
+            let signatures = delivery["signatures"]
+                .as_array()
+                .expect("signatures")
+                .iter()
+                .map(|s| s.as_str().expect("text"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let rust = portal_client::webhooks::verify(
+                secret,
+                delivery["id"].as_str().expect("id"),
+                delivery["timestamp"].as_str().expect("timestamp"),
+                &signatures,
+                text.as_bytes(),
+                Utc::now().timestamp(),
+            );
+            assert_eq!(rust.is_ok(), expected, "{rust:?}");
+        }
+    }
+}
