@@ -3,11 +3,13 @@ reference library (PyPI `standardwebhooks`), an implementation independent of ou
 
 Prints the port it listens on (127.0.0.1), then serves:
   PUT  /_config    {"secrets": ["whsec_..."], "fail_first": N, "status": S, "fail_ratio": R,
-                    "seed": K}
+                    "max_failures": M, "seed": K}
                    N: the first N requests of each webhook-id are answered 500; S: every
-                   request is answered S; R: each request fails (503) with probability R.
+                   request is answered S; R: each request fails (503) with probability R, but
+                   no webhook-id more than M times (so none exhausts the sender's retries).
   GET  /_received  every request so far: {"id", "timestamp", "signatures", "verified_with"
                    (indexes of the secrets that verify it), "body", "answered"}
+  GET  /_summary   {"requests": N, "unverified": N, "accepted": {webhook-id: times answered 2xx}}
   POST anything    a delivery: verified, recorded, answered 200 unless told otherwise.
 """
 
@@ -20,9 +22,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 lock = threading.Lock()
-config = {"secrets": [], "fail_first": 0, "status": None, "fail_ratio": 0.0}
+config = {"secrets": [], "fail_first": 0, "status": None, "fail_ratio": 0.0, "max_failures": 5}
 received = []
 seen = {}
+failures = {}
 rng = random.Random(0)
 
 
@@ -38,7 +41,20 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         with lock:
-            body = json.dumps(received).encode()
+            if self.path == "/_summary":
+                accepted = {}
+                for r in received:
+                    if 200 <= r["answered"] < 300:
+                        accepted[r["id"]] = accepted.get(r["id"], 0) + 1
+                body = json.dumps(
+                    {
+                        "requests": len(received),
+                        "unverified": sum(1 for r in received if not r["verified_with"]),
+                        "accepted": accepted,
+                    }
+                ).encode()
+            else:
+                body = json.dumps(received).encode()
         self.answer(200, body)
 
     def do_PUT(self):
@@ -68,7 +84,11 @@ class Handler(BaseHTTPRequestHandler):
                 status = config["status"]
             elif seen[msg_id] <= config["fail_first"]:
                 status = 500
-            elif rng.random() < config["fail_ratio"]:
+            elif (
+                rng.random() < config["fail_ratio"]
+                and failures.get(msg_id, 0) < config["max_failures"]
+            ):
+                failures[msg_id] = failures.get(msg_id, 0) + 1
                 status = 503
             elif not verified_with:
                 status = 400
@@ -88,6 +108,12 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(status, b"receiver says %d" % status)
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+class Server(ThreadingHTTPServer):
+    # Several senders connect at once: a longer queue than the default 5.
+    request_queue_size = 256
+    daemon_threads = True
+
+
+server = Server(("127.0.0.1", 0), Handler)
 print(server.server_address[1], flush=True)
 server.serve_forever()

@@ -65,6 +65,9 @@ pub struct Settings {
     /// Webhooks may go to loopback and private addresses (`PORTAL_WEBHOOK_ALLOW_PRIVATE`;
     /// development and tests only).
     pub webhooks_allow_private: bool,
+    /// Webhook deliveries this process makes at once (`PORTAL_WEBHOOK_WORKERS`; 0: none, when
+    /// other processes deliver).
+    pub webhook_workers: usize,
 }
 
 /// How mail leaves, and where its links point.
@@ -116,6 +119,7 @@ impl std::fmt::Debug for Settings {
             secrets_key: _,
             stripe_api_base,
             webhooks_allow_private,
+            webhook_workers,
         } = self;
         // Option values may be credentials: only their keys are shown.
         let storage_keys: Vec<&str> = storage_options.iter().map(|(k, _)| k.as_str()).collect();
@@ -143,6 +147,7 @@ impl std::fmt::Debug for Settings {
             .field("secrets_key", &"[redacted]")
             .field("stripe_api_base", stripe_api_base)
             .field("webhooks_allow_private", webhooks_allow_private)
+            .field("webhook_workers", webhook_workers)
             .finish()
     }
 }
@@ -208,6 +213,7 @@ impl Settings {
             secrets_key: load_or_create_secrets_key(&data_dir_for_key)?,
             stripe_api_base: "https://api.stripe.com".to_string(),
             webhooks_allow_private: false,
+            webhook_workers: crate::webhooks::worker::CONCURRENCY,
         })
     }
 }

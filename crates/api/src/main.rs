@@ -88,6 +88,10 @@ enum Command {
         /// an endpoint could otherwise reach the server's own network).
         #[arg(long, env = "PORTAL_WEBHOOK_ALLOW_PRIVATE")]
         webhook_allow_private: bool,
+        /// Webhook deliveries this process makes at once (0: none, when other processes
+        /// deliver).
+        #[arg(long, env = "PORTAL_WEBHOOK_WORKERS", default_value_t = portal_api::webhooks::worker::CONCURRENCY)]
+        webhook_workers: usize,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -251,6 +255,7 @@ async fn main() -> anyhow::Result<()> {
             attachments_per_comment,
             stripe_api_base,
             webhook_allow_private,
+            webhook_workers,
             mail,
         } => {
             let mut settings = common.settings(addr)?;
@@ -264,6 +269,7 @@ async fn main() -> anyhow::Result<()> {
             settings.attachment_max_bytes = attachment_max_bytes;
             settings.attachments_per_comment = attachments_per_comment;
             settings.webhooks_allow_private = webhook_allow_private;
+            settings.webhook_workers = webhook_workers;
             // The demo pays through a fake Stripe unless told where Stripe is.
             let fake_stripe = match (&stripe_api_base, seed) {
                 (None, true) => Some(

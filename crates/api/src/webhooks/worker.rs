@@ -13,7 +13,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::state::AppState;
 
-/// Deliveries in flight at once in one process.
+/// Deliveries in flight at once in one process, unless `PORTAL_WEBHOOK_WORKERS` says otherwise.
 pub const CONCURRENCY: usize = 4;
 /// How much of an answer is kept in the log.
 const BODY_KEPT: usize = 2048;
@@ -27,10 +27,12 @@ const POLL: std::time::Duration = std::time::Duration::from_secs(1);
 /// them: they live in its `JoinSet`).
 pub async fn run(state: AppState) {
     let mut loops = tokio::task::JoinSet::new();
-    for _ in 0..CONCURRENCY {
+    for _ in 0..state.settings.webhook_workers {
         loops.spawn(run_one(state.clone()));
     }
     while loops.join_next().await.is_some() {}
+    // With no loops (`PORTAL_WEBHOOK_WORKERS=0`), nothing to wait for: stay, as the others do.
+    std::future::pending::<()>().await;
 }
 
 async fn run_one(state: AppState) {

@@ -707,3 +707,176 @@ async fn the_guides_verification_code_accepts_real_deliveries_and_refuses_change
         }
     }
 }
+
+/// `portal serve` processes of this build, killed with the test.
+struct Servers(Vec<Child>);
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// 10,000 events, delivered by two `portal serve` processes (four delivery loops each) sharing
+/// the database, to a receiver that fails 30 % of its requests at random (no event more than
+/// five times, so that none exhausts its twelve attempts by chance): every event is
+/// accepted exactly once — none lost, none accepted twice — every attempt is in the log, and
+/// every request verifies. The test moves retries due in minutes or hours to now (only rows no
+/// worker holds), so the schedule's later steps run in seconds.
+#[tokio::test]
+async fn ten_thousand_events_through_two_server_processes_reach_a_flaky_receiver_exactly_once() {
+    use base64::Engine;
+    const EVENTS: i64 = 10_000;
+    let app = spawn_app_with(|s| {
+        s.webhooks_allow_private = true;
+        s.webhook_workers = 0;
+    })
+    .await;
+    let receiver = Receiver::start();
+    let owner = app.issuer_client().await;
+    let (hook, _) = endpoint(&owner, &receiver, &["document.issued"]).await;
+    receiver
+        .configure(json!({ "fail_ratio": 0.3, "seed": 7 }))
+        .await;
+    let org = app
+        .scalar("SELECT organization_id AS n FROM webhook_endpoints")
+        .await;
+    let txn = sea_orm::TransactionTrait::begin(&app.db)
+        .await
+        .expect("txn");
+    let now = Utc::now();
+    for n in 0..EVENTS {
+        portal_store::webhooks::enqueue(
+            &txn,
+            org,
+            "document.issued",
+            json!({ "n": n }),
+            &[hook],
+            now,
+        )
+        .await
+        .expect("queued");
+    }
+    txn.commit().await.expect("committed");
+
+    let key = base64::engine::general_purpose::STANDARD.encode(app.settings.secrets_key);
+    let started = std::time::Instant::now();
+    let servers = Servers(
+        (0..2)
+            .map(|n| {
+                let dir = app.settings.data_dir.join(format!("process-{n}"));
+                std::fs::create_dir_all(&dir).expect("dir");
+                Command::new(env!("CARGO_BIN_EXE_portal"))
+                    .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+                    .arg(&dir)
+                    .env("DATABASE_URL", &app.database_url)
+                    .env("PORTAL_SECRETS_KEY", &key)
+                    .env("PORTAL_WEBHOOK_ALLOW_PRIVATE", "true")
+                    .env("PORTAL_LOG", "error")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("portal serve starts")
+            })
+            .collect(),
+    );
+
+    let backend = app.db.get_database_backend();
+    let db = app.db.clone();
+    let mover = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let now = Utc::now();
+            let _ = db
+                .execute_raw(sea_orm::Statement::from_sql_and_values(
+                    backend,
+                    "UPDATE webhook_deliveries SET next_attempt_at = $1
+                     WHERE status = 'pending' AND next_attempt_at > $2
+                       AND attempts = (SELECT COUNT(*) FROM webhook_attempts a
+                                       WHERE a.delivery_id = webhook_deliveries.id)",
+                    [now.into(), (now + chrono::Duration::seconds(10)).into()],
+                ))
+                .await;
+        }
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(600);
+    loop {
+        let left = app
+            .scalar("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status <> 'succeeded'")
+            .await;
+        if left == 0 {
+            break;
+        }
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'failed'")
+                .await,
+            0,
+            "a delivery was given up"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{left} deliveries still open"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let took = started.elapsed();
+    mover.abort();
+    drop(servers);
+
+    let summary: Value = receiver
+        .http
+        .get(format!("{}/_summary", receiver.url))
+        .send()
+        .await
+        .expect("asked")
+        .json()
+        .await
+        .expect("json");
+    let accepted = summary["accepted"].as_object().expect("accepted");
+    assert_eq!(accepted.len() as i64, EVENTS, "every event accepted");
+    assert!(
+        accepted.values().all(|n| n == 1),
+        "an event accepted twice: {:?}",
+        accepted
+            .iter()
+            .filter(|(_, n)| **n != 1)
+            .take(5)
+            .collect::<Vec<_>>()
+    );
+    let ids: std::collections::HashSet<String> = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT msg_id FROM webhook_messages",
+        ))
+        .await
+        .expect("ids")
+        .iter()
+        .map(|r| r.try_get::<String>("", "msg_id").expect("msg_id"))
+        .collect();
+    assert!(accepted.keys().all(|k| ids.contains(k)));
+    assert_eq!(summary["unverified"], 0);
+    let requests = summary["requests"].as_i64().expect("requests");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM webhook_attempts")
+            .await,
+        requests,
+        "every request is in the log"
+    );
+    assert_eq!(
+        app.scalar("SELECT SUM(attempts) AS n FROM webhook_deliveries")
+            .await,
+        requests
+    );
+    let failed = (requests - EVENTS) as f64 / requests as f64;
+    assert!((0.27..=0.33).contains(&failed), "{failed}");
+    println!(
+        "{EVENTS} events, {requests} requests ({:.1} % failed) in {:.1} s: {:.0} requests/s",
+        failed * 100.0,
+        took.as_secs_f64(),
+        requests as f64 / took.as_secs_f64()
+    );
+}
