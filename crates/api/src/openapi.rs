@@ -54,6 +54,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .configure(routes::api)
         .split_for_parts();
     document_body_errors(&mut api);
+    document_rate_limits(&mut api);
     let description = api.info.description.take().unwrap_or_default();
     api.info.description = Some(format!("{description}\n\n{}", guide()));
     api
@@ -131,6 +132,76 @@ fn document_body_errors(api: &mut utoipa::openapi::OpenApi) {
             responses
                 .entry("415".to_string())
                 .or_insert_with(|| problem("The body was not sent as application/json").into());
+        }
+    }
+}
+
+/// Every issuer operation a key may call answers with the key's `RateLimit-*` headers, and 429
+/// with `Retry-After` past its limit: said once here for all of them.
+fn document_rate_limits(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let integer = |description: &str| {
+        HeaderBuilder::new()
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0)),
+            ))
+            .description(Some(description))
+            .build()
+    };
+    let headers = [
+        (
+            "RateLimit-Limit",
+            "With an API key: the requests it may make per minute",
+        ),
+        (
+            "RateLimit-Remaining",
+            "With an API key: the requests left in this minute",
+        ),
+        (
+            "RateLimit-Reset",
+            "With an API key: seconds until the minute's count starts again",
+        ),
+    ];
+    let limited = ResponseBuilder::new()
+        .description("An API key went past its requests per minute (`rate_limited`)")
+        .header("Retry-After", integer("Seconds until it may ask again"))
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    for (path, item) in api.paths.paths.iter_mut() {
+        if !path.starts_with("/api/v1/issuer/") || path.starts_with("/api/v1/issuer/auth/") {
+            continue;
+        }
+        let operations = [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ];
+        for operation in operations.into_iter().flatten() {
+            let responses = &mut operation.responses.responses;
+            for response in responses.values_mut() {
+                if let RefOr::T(response) = response {
+                    for (name, description) in headers {
+                        response
+                            .headers
+                            .entry(name.to_string())
+                            .or_insert_with(|| RefOr::T(integer(description)));
+                    }
+                }
+            }
+            responses
+                .entry("429".to_string())
+                .or_insert_with(|| limited.clone().into());
         }
     }
 }
