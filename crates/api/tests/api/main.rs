@@ -5,6 +5,7 @@
 mod account;
 mod api_keys;
 mod auth;
+mod client_example;
 mod comments;
 mod company;
 mod documents;

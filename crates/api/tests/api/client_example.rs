@@ -1,0 +1,124 @@
+//! The client crate's example program, run against the server as an integrator would.
+
+use std::process::{Command, Stdio};
+
+use chrono::Utc;
+use portal_types::{NewPayment, PaymentMethod};
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+/// The client crate's example program (`crates/client/examples/sync.rs`), built as the
+/// workspace builds it, and its path.
+fn example(name: &str) -> std::path::PathBuf {
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--workspace",
+            "--examples",
+            "--message-format=json",
+            "-q",
+        ])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("cargo builds the examples");
+    assert!(output.status.success(), "the examples build");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|m| m["target"]["name"] == name && m["executable"].is_string())
+        .map(|m| m["executable"].as_str().expect("path").into())
+        .unwrap_or_else(|| panic!("no example {name}"))
+}
+
+/// The example an integrator starts from syncs orders from a CSV file with an API key — a new
+/// customer made, an invoice issued per order, nothing twice on a second run — and prints the
+/// payments recorded since a date.
+#[tokio::test]
+async fn the_example_program_syncs_orders_and_prints_payments_since_a_date() {
+    let app = spawn_app().await;
+    let owner = app.issuer_client().await;
+    let key = owner
+        .create_api_key(&portal_types::NewApiKey {
+            name: "Shop sync".into(),
+            scopes: [
+                "contractors:write",
+                "documents:write",
+                "payments:read",
+                "events:read",
+            ]
+            .map(String::from)
+            .to_vec(),
+            ..Default::default()
+        })
+        .await
+        .expect("key")
+        .token;
+    let dir = app.settings.data_dir.join("sync");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let csv = dir.join("orders.csv");
+    std::fs::write(
+        &csv,
+        "order,customer,email,description,quantity,unit_price,vat_rate,currency\n\
+         A-100,Nordwind GmbH,buch@nordwind.example,\"Boxes, large\",2,100.00,19,EUR\n\
+         A-100,Nordwind GmbH,buch@nordwind.example,Delivery,1,500.00,19,EUR\n",
+    )
+    .expect("csv");
+    let program = example("sync");
+    let today = Utc::now().date_naive().to_string();
+    let run = || {
+        let output = Command::new(&program)
+            .arg(&app.address)
+            .arg(&csv)
+            .arg(&today)
+            .env("PORTAL_API_KEY", &key)
+            .output()
+            .expect("the example runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    // (2 × 100.00 + 500.00) × 1.19 = 833.00
+    let first = run();
+    let issued = owner
+        .issuer_documents(&[("q", "(order A-100)")])
+        .await
+        .expect("found");
+    assert_eq!(issued.total, 1, "{first}");
+    let doc = &issued.items[0];
+    let number = doc.number.clone().expect("issued");
+    assert_eq!(doc.contractor_name, "Nordwind GmbH");
+    assert_eq!(
+        first.trim(),
+        format!("order A-100: invoice {number} for 833.00 EUR")
+    );
+    owner
+        .record_payment(
+            doc.id,
+            &NewPayment {
+                amount: "333.00".into(),
+                date: None,
+                method: PaymentMethod::BankTransfer,
+                reference: None,
+            },
+            None,
+        )
+        .await
+        .expect("paid in part");
+    let second = run();
+    assert_eq!(
+        second.trim(),
+        format!(
+            "order A-100: already in the portal\npayment {today} 333.00 EUR on {number} for Nordwind GmbH"
+        )
+    );
+    let customers = owner
+        .contractors(&[("q", "Nordwind")])
+        .await
+        .expect("contractors");
+    assert_eq!(customers.total, 1);
+}
