@@ -3,11 +3,14 @@
 //! change does) and one delivery per subscribed endpoint; workers claim due deliveries with a
 //! lease, log every attempt and schedule the next.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 use portal_domain::money::Currency;
-use portal_types::webhooks::{WebhookAttempt, WebhookDelivery};
+use portal_types::webhooks::{
+    WebhookActor, WebhookAttempt, WebhookContractor, WebhookDelivery, WebhookDocument,
+    WebhookEvent, WebhookEventData, WebhookPayment,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::entities::{contractor, document, payment};
 use crate::events::{Actor, NewEvent};
@@ -87,18 +90,18 @@ pub async fn enqueue(
     db: &impl ConnectionTrait,
     organization_id: i64,
     event_type: &str,
-    data: Value,
+    data: WebhookEventData,
     endpoints: &[i64],
     now: DateTime<Utc>,
 ) -> Result<(i64, String), StoreError> {
     let msg_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-    let payload = json!({
-        "type": event_type,
-        "timestamp": now.to_rfc3339_opts(SecondsFormat::Millis, true),
-        "version": PAYLOAD_VERSION,
-        "data": data,
+    let payload = serde_json::to_string(&WebhookEvent {
+        event_type: event_type.to_owned(),
+        timestamp: now,
+        version: PAYLOAD_VERSION,
+        data,
     })
-    .to_string();
+    .map_err(StoreError::internal)?;
     let row = db
         .query_one_raw(stmt(
             db,
@@ -135,83 +138,74 @@ pub async fn enqueue(
 
 /// What a published event says: the ids it concerns, who did it, the trail's details, and
 /// the object it changed as it is now (the document, the payment, the customer).
-async fn event_data(db: &impl ConnectionTrait, e: &NewEvent<'_>) -> Result<Value, StoreError> {
-    let mut data = Map::new();
-    data.insert("organization_id".into(), e.organization_id.into());
-    if let Some(id) = e.contractor_id {
-        data.insert("contractor_id".into(), id.into());
-    }
-    if let Some(id) = e.document_id {
-        data.insert("document_id".into(), id.into());
-    }
-    let (actor_type, actor_id) = match e.actor {
+async fn event_data(
+    db: &impl ConnectionTrait,
+    e: &NewEvent<'_>,
+) -> Result<WebhookEventData, StoreError> {
+    let (actor_type, id) = match e.actor {
         Actor::PortalUser(id) => ("portal_user", Some(id)),
         Actor::StaffUser(id) => ("staff_user", Some(id)),
         Actor::ApiKey(id) => ("api_key", Some(id)),
         Actor::System => ("system", None),
     };
-    data.insert(
-        "actor".into(),
-        json!({ "type": actor_type, "id": actor_id }),
-    );
-    if let Some(Value::Object(details)) = &e.details {
-        for (k, v) in details {
-            // Amounts are decimal strings in the document's currency, as everywhere in the API.
-            if k != "amount_minor" {
-                data.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-        }
-    }
+    let mut data = WebhookEventData {
+        organization_id: e.organization_id,
+        contractor_id: e.contractor_id,
+        document_id: e.document_id,
+        actor: WebhookActor {
+            actor_type: actor_type.to_owned(),
+            id,
+        },
+        details: e.details.clone().unwrap_or_else(|| json!({})),
+        document: None,
+        payment: None,
+        contractor: None,
+    };
     let mut currency = None;
     if let Some(id) = e.document_id
         && let Some(doc) = document::Entity::find_by_id(id)
             .filter(document::Column::OrganizationId.eq(e.organization_id))
             .one(db)
             .await?
+        && let Some(c) = Currency::from_code(&doc.currency)
     {
-        let c = Currency::from_code(&doc.currency);
-        let money = |minor: Option<i64>| match (minor, c) {
-            (Some(m), Some(c)) => Value::String(c.format(m)),
-            _ => Value::Null,
-        };
-        data.insert(
-            "document".into(),
-            json!({
-                "id": doc.id,
-                "type": doc.doc_type,
-                "number": doc.number,
-                "state": doc.state,
-                "contractor_id": doc.contractor_id,
-                "issue_date": doc.issue_date,
-                "due_date": doc.due_date,
-                "currency": doc.currency,
-                "tax_base": money(Some(doc.tax_base_minor)),
-                "vat": money(Some(doc.vat_minor)),
-                "total": money(Some(doc.total_minor)),
-                "paid": money(doc.paid_minor),
-                "remaining": money(doc.remaining_minor),
-            }),
-        );
-        currency = c;
+        data.document = Some(WebhookDocument {
+            id: doc.id,
+            doc_type: doc.doc_type,
+            number: Some(doc.number).filter(|n| !n.is_empty() && doc.state != "draft"),
+            state: doc.state,
+            contractor_id: doc.contractor_id,
+            issue_date: doc.issue_date,
+            due_date: doc.due_date,
+            currency: doc.currency,
+            tax_base: c.format(doc.tax_base_minor),
+            vat: c.format(doc.vat_minor),
+            total: c.format(doc.total_minor),
+            paid: doc.paid_minor.map(|m| c.format(m)),
+            remaining: doc.remaining_minor.map(|m| c.format(m)),
+        });
+        currency = Some(c);
     }
-    if let Some(payment_id) = data.get("payment_id").and_then(Value::as_i64)
+    if let Some(payment_id) = data.details.get("payment_id").and_then(Value::as_i64)
+        && let Some(c) = currency
         && let Some(p) = payment::Entity::find_by_id(payment_id)
             .filter(payment::Column::OrganizationId.eq(e.organization_id))
             .one(db)
             .await?
     {
-        data.insert(
-            "payment".into(),
-            json!({
-                "id": p.id,
-                "document_id": p.document_id,
-                "amount": currency.map(|c| c.format(p.amount_minor)),
-                "currency": currency.map(|c| c.code().to_owned()),
-                "paid_on": p.paid_on,
-                "method": p.method,
-                "reference": p.reference,
-            }),
-        );
+        data.payment = Some(WebhookPayment {
+            id: p.id,
+            document_id: p.document_id,
+            amount: c.format(p.amount_minor),
+            currency: c.code().to_owned(),
+            paid_on: p.paid_on,
+            method: p.method,
+            reference: p.reference,
+        });
+    }
+    // Amounts are decimal strings, in `payment`; the trail's minor units are not repeated.
+    if let Some(details) = data.details.as_object_mut() {
+        details.remove("amount_minor");
     }
     if (e.kind.starts_with("contractor_") || e.kind == "company_data_changed")
         && let Some(id) = e.contractor_id
@@ -220,26 +214,23 @@ async fn event_data(db: &impl ConnectionTrait, e: &NewEvent<'_>) -> Result<Value
             .one(db)
             .await?
     {
-        data.insert(
-            "contractor".into(),
-            json!({
-                "id": c.id,
-                "name": c.name,
-                "kind": c.kind,
-                "tax_id": c.tax_id,
-                "vat_number": c.vat_number,
-                "street": c.street,
-                "city": c.city,
-                "postal_code": c.postal_code,
-                "country": c.country,
-                "email": c.email,
-                "phone": c.phone,
-                "locale": c.locale,
-                "portal_access": c.portal_access,
-            }),
-        );
+        data.contractor = Some(WebhookContractor {
+            id: c.id,
+            name: c.name,
+            kind: c.kind,
+            tax_id: c.tax_id,
+            vat_number: c.vat_number,
+            street: c.street,
+            city: c.city,
+            postal_code: c.postal_code,
+            country: c.country,
+            email: c.email,
+            phone: c.phone,
+            locale: c.locale,
+            portal_access: c.portal_access,
+        });
     }
-    Ok(Value::Object(data))
+    Ok(data)
 }
 
 /// One delivery a worker holds.

@@ -40,3 +40,6 @@ pub use webhooks::{
     WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryList, WebhookEndpoint,
     WebhookEndpointList, WebhookEndpointUpdate, WebhookEvent,
 };
+pub use webhooks::{
+    WebhookActor, WebhookContractor, WebhookDocument, WebhookEventData, WebhookPayment,
+};

@@ -1,6 +1,6 @@
 //! Outgoing webhooks (`/api/v1/issuer/webhooks`), signed per Standard Webhooks 1.0.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Every event type an endpoint can subscribe to.
@@ -215,11 +215,6 @@ pub struct WebhookDeliveryDetail {
 }
 
 /// What every delivery's body is (JSON): `{"type", "timestamp", "version", "data"}`.
-/// `data` carries the ids the event concerns (`organization_id`, `contractor_id`,
-/// `document_id`, …), `actor` (`{"type": "staff_user" | "portal_user" | "api_key" |
-/// "system", "id"}`), the event's details, and the changed object as it is now: `document`
-/// (id, type, number, state, dates, currency and amounts as decimal strings), `payment`,
-/// `contractor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookEvent {
@@ -232,6 +227,132 @@ pub struct WebhookEvent {
     /// The payload's version (1 for `/api/v1`).
     pub version: i64,
     /// What happened to what.
+    pub data: WebhookEventData,
+}
+
+/// An event's `data`: the ids it concerns, who did it, what the trail recorded, and the
+/// changed object as it is now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookEventData {
+    /// The organisation.
+    pub organization_id: i64,
+    /// The customer concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contractor_id: Option<i64>,
+    /// The document concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<i64>,
+    /// Who did it.
+    pub actor: WebhookActor,
+    /// What the activity trail recorded with the event (e.g. `payment_id`, `comment_id`,
+    /// `portal_user_id`, `fields`, `reason`); for `webhook.test`, `webhook_id` and `message`.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub data: serde_json::Value,
+    pub details: serde_json::Value,
+    /// The document, for events about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<WebhookDocument>,
+    /// The payment, for `payment.recorded` and `payment.deleted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<WebhookPayment>,
+    /// The customer, for `contractor.*` and `company_data.changed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contractor: Option<WebhookContractor>,
+}
+
+/// Who did what an event tells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookActor {
+    /// `staff_user`, `portal_user`, `api_key` or `system`.
+    #[serde(rename = "type")]
+    pub actor_type: String,
+    /// Its id (none for `system`).
+    pub id: Option<i64>,
+}
+
+/// A document as an event carries it. Amounts are decimal strings in its currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDocument {
+    /// Id.
+    pub id: i64,
+    /// `invoice`, `credit_note`, `debit_note`, `offer`, `reminder`, `delivery_note`,
+    /// `order_confirmation`.
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    /// Its number (none while a draft).
+    pub number: Option<String>,
+    /// `draft`, `issued`, `cancelled`, `accepted`, `rejected` or `expired`.
+    pub state: String,
+    /// The customer.
+    pub contractor_id: i64,
+    /// Issue date.
+    pub issue_date: NaiveDate,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Tax base.
+    pub tax_base: String,
+    /// VAT.
+    pub vat: String,
+    /// Total.
+    pub total: String,
+    /// Paid so far (payable types).
+    pub paid: Option<String>,
+    /// What remains (payable types).
+    pub remaining: Option<String>,
+}
+
+/// A payment as an event carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookPayment {
+    /// Id.
+    pub id: i64,
+    /// The document paid.
+    pub document_id: i64,
+    /// The amount, a decimal string.
+    pub amount: String,
+    /// The document's currency.
+    pub currency: String,
+    /// When it was paid.
+    pub paid_on: NaiveDate,
+    /// `bank_transfer`, `card`, `cash` or `provider`.
+    pub method: String,
+    /// Its reference, if any.
+    pub reference: Option<String>,
+}
+
+/// A customer as an event carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookContractor {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// `client`, `supplier` or `both`.
+    pub kind: String,
+    /// Tax id.
+    pub tax_id: Option<String>,
+    /// VAT number.
+    pub vat_number: Option<String>,
+    /// Street.
+    pub street: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Country (ISO 3166-1 alpha-2).
+    pub country: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Language of its mails and PDFs.
+    pub locale: String,
+    /// Whether it has portal access.
+    pub portal_access: bool,
 }

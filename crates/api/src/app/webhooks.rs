@@ -433,11 +433,27 @@ pub async fn test(
     let now = portal_store::now();
     let txn = portal_store::begin_write(&state.db).await?;
     let endpoint = find(&txn, session, id).await?;
-    let data = serde_json::json!({
-        "organization_id": session.organization_id,
-        "webhook_id": endpoint.id,
-        "message": "A test event: your endpoint receives and verifies webhooks.",
-    });
+    let (actor_type, actor_id) = match session.actor() {
+        events::Actor::StaffUser(id) => ("staff_user", Some(id)),
+        events::Actor::ApiKey(id) => ("api_key", Some(id)),
+        _ => ("system", None),
+    };
+    let data = portal_types::WebhookEventData {
+        organization_id: session.organization_id,
+        contractor_id: None,
+        document_id: None,
+        actor: portal_types::WebhookActor {
+            actor_type: actor_type.to_owned(),
+            id: actor_id,
+        },
+        details: serde_json::json!({
+            "webhook_id": endpoint.id,
+            "message": "A test event: your endpoint receives and verifies webhooks.",
+        }),
+        document: None,
+        payment: None,
+        contractor: None,
+    };
     let (message_id, _) =
         store::enqueue(&txn, session.organization_id, TEST_EVENT, data, &[], now).await?;
     let new = store::redeliver(&txn, session.organization_id, endpoint.id, message_id, now).await?;

@@ -210,6 +210,10 @@ async fn issued_paid_and_viewed_documents_reach_the_receiver_signed_as_the_refer
         assert_eq!(delivery["verified_with"], json!([0]), "{delivery}");
         assert_eq!(delivery["answered"], 200);
         let event = body(delivery);
+        // The body is what the OpenAPI document says it is.
+        let typed: portal_types::WebhookEvent =
+            serde_json::from_value(event.clone()).expect("a WebhookEvent");
+        assert_eq!(typed.data.document.map(|d| d.id), Some(doc));
         assert_eq!(event["version"], 1);
         assert_eq!(event["data"]["document"]["number"], number.as_str());
         assert_eq!(event["data"]["document"]["total"], "1189.99");
@@ -753,7 +757,19 @@ async fn ten_thousand_events_through_two_server_processes_reach_a_flaky_receiver
             &txn,
             org,
             "document.issued",
-            json!({ "n": n }),
+            portal_types::WebhookEventData {
+                organization_id: org,
+                contractor_id: None,
+                document_id: None,
+                actor: portal_types::WebhookActor {
+                    actor_type: "system".into(),
+                    id: None,
+                },
+                details: json!({ "n": n }),
+                document: None,
+                payment: None,
+                contractor: None,
+            },
             &[hook],
             now,
         )
@@ -879,4 +895,90 @@ async fn ten_thousand_events_through_two_server_processes_reach_a_flaky_receiver
         took.as_secs_f64(),
         requests as f64 / took.as_secs_f64()
     );
+}
+
+/// Events about customers, their portal users and conversations carry the changed object and
+/// the right actor; an endpoint gets only what it subscribed to, each event once.
+#[tokio::test]
+async fn customer_user_and_comment_events_carry_what_changed() {
+    let app = private_app().await;
+    let receiver = Receiver::start();
+    let owner = app.issuer_client().await;
+    endpoint(
+        &owner,
+        &receiver,
+        &[
+            "contractor.created",
+            "portal_user.invited",
+            "comment.created",
+        ],
+    )
+    .await;
+    let made = owner
+        .create_contractor(&portal_types::NewContractor {
+            name: "Nordwind GmbH".into(),
+            kind: None,
+            tax_id: None,
+            vat_number: Some("DE123456789".into()),
+            address: None,
+            email: Some("buch@nordwind.example".into()),
+            phone: None,
+            iban: None,
+            bic: None,
+            locale: Some("de".into()),
+            salesperson_id: None,
+            payment_terms_days: None,
+            portal_access: Some(true),
+        })
+        .await
+        .expect("customer");
+    let user = owner
+        .create_portal_user(
+            made.id,
+            &portal_types::NewPortalUser {
+                username: "nordwind".into(),
+                first_name: "Nora".into(),
+                last_name: "Wind".into(),
+                email: Some("nora@nordwind.example".into()),
+                password: None,
+                must_change_password: None,
+            },
+        )
+        .await
+        .expect("invited");
+    let contractor = acme(&owner).await;
+    let (doc, _) = issued_invoice(&owner, contractor).await;
+    let customer = app.portal_client("acme").await;
+    let comment = customer
+        .post_comment(portal_client::Realm::Portal, doc, "Is the VAT right?", &[])
+        .await
+        .expect("commented");
+    let got = receiver.wait_for(3).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(
+        receiver.received().await.len(),
+        3,
+        "document.issued is not subscribed"
+    );
+    let by_type = |t: &str| {
+        got.iter()
+            .map(body)
+            .find(|e| e["type"] == t)
+            .unwrap_or_else(|| panic!("no {t}"))
+    };
+    let created = by_type("contractor.created");
+    assert_eq!(created["data"]["contractor"]["name"], "Nordwind GmbH");
+    assert_eq!(created["data"]["contractor"]["vat_number"], "DE123456789");
+    assert_eq!(created["data"]["contractor"]["locale"], "de");
+    assert_eq!(created["data"]["actor"]["type"], "staff_user");
+    let invited = by_type("portal_user.invited");
+    assert_eq!(invited["data"]["contractor_id"], made.id);
+    assert_eq!(invited["data"]["details"]["portal_user_id"], user.id);
+    let commented = by_type("comment.created");
+    assert_eq!(commented["data"]["actor"]["type"], "portal_user");
+    assert_eq!(commented["data"]["details"]["comment_id"], comment.id);
+    assert_eq!(commented["data"]["document"]["id"], doc);
+    for event in got.iter().map(body) {
+        serde_json::from_value::<portal_types::WebhookEvent>(event).expect("a WebhookEvent");
+    }
 }
