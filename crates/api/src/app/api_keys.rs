@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use portal_domain::access::Permission;
 use portal_domain::api_key::{self as format, KeyError};
 use portal_store::entities::{api_key, organization, staff_user};
-use portal_store::events::{self, Actor, NewEvent};
+use portal_store::events::Actor;
 use portal_store::issuer::IssuerScope;
 use portal_types::{ApiKey, ApiKeyUpdate, CreatedApiKey, FieldError, NewApiKey};
 use ring::hmac;
@@ -332,19 +332,7 @@ async fn record(
     if let Some(fields) = fields {
         details["fields"] = serde_json::json!(fields);
     }
-    events::record(
-        db,
-        NewEvent {
-            organization_id: session.organization_id,
-            contractor_id: None,
-            document_id: None,
-            actor: session.actor(),
-            kind,
-            client: &session.client,
-            details: Some(details),
-        },
-    )
-    .await?;
+    session.record(db, kind, details).await?;
     Ok(())
 }
 

@@ -7,7 +7,6 @@ use portal_domain::access::Permission;
 use portal_domain::money::Currency;
 use portal_domain::{fields, identifiers};
 use portal_store::entities::{bank_account, organization};
-use portal_store::events::{self, NewEvent};
 use portal_store::issuer::profile::{self, NewBankAccount, Series, SeriesRefusal};
 use portal_types::{
     Address, BankAccount, BankAccountInput, FieldError, NumberSeries, NumberSeriesUpdate,
@@ -539,18 +538,6 @@ async fn profile_changed(
     session: &IssuerSession,
     details: serde_json::Value,
 ) -> Result<(), ApiError> {
-    events::record(
-        db,
-        NewEvent {
-            organization_id: session.organization_id,
-            contractor_id: None,
-            document_id: None,
-            actor: session.actor(),
-            kind: "profile_changed",
-            client: &session.client,
-            details: Some(details),
-        },
-    )
-    .await?;
+    session.record(db, "profile_changed", details).await?;
     Ok(())
 }

@@ -3,7 +3,6 @@
 
 use portal_domain::access::Permission;
 use portal_store::entities::{contractor, organization};
-use portal_store::events::{self, NewEvent};
 use portal_store::portal::released_types;
 use portal_types::{OrganizationSettings, PortalActions, PortalSettings, SettingsUpdate};
 use sea_orm::sea_query::Expr;
@@ -171,18 +170,6 @@ async fn record(
     kind: &'static str,
     details: serde_json::Value,
 ) -> Result<(), ApiError> {
-    events::record(
-        db,
-        NewEvent {
-            organization_id: session.organization_id,
-            contractor_id: None,
-            document_id: None,
-            actor: session.actor(),
-            kind,
-            client: &session.client,
-            details: Some(details),
-        },
-    )
-    .await?;
+    session.record(db, kind, details).await?;
     Ok(())
 }

@@ -4,7 +4,6 @@ use chrono::Duration;
 use portal_domain::access::{self, Permission};
 use portal_domain::locale::Locale;
 use portal_store::entities::staff_user;
-use portal_store::events::{self, NewEvent};
 use portal_store::issuer::staff;
 use portal_store::outbox;
 use portal_store::sessions::Realm;
@@ -89,19 +88,13 @@ pub async fn invite(
     let link = links::admin(&state.settings, &format!("/set-password?token={token}"));
     let mail = templates::compose(locale, &member.email, Some(&member.name), words, &link);
     outbox::enqueue_email(&txn, Some(scope.organization_id()), &mail, now).await?;
-    events::record(
-        &txn,
-        NewEvent {
-            organization_id: scope.organization_id(),
-            contractor_id: None,
-            document_id: None,
-            actor: session.actor(),
-            kind: "staff_invited",
-            client: &session.client,
-            details: Some(serde_json::json!({ "staff_user_id": member.id, "role": invite.role })),
-        },
-    )
-    .await?;
+    session
+        .record(
+            &txn,
+            "staff_invited",
+            serde_json::json!({ "staff_user_id": member.id, "role": invite.role }),
+        )
+        .await?;
     txn.commit().await?;
     state.outbox.wake();
     Ok(member)
@@ -167,19 +160,13 @@ pub async fn update(
             detail: "the organisation must keep an active owner".to_string(),
         });
     }
-    events::record(
-        &txn,
-        NewEvent {
-            organization_id: scope.organization_id(),
-            contractor_id: None,
-            document_id: None,
-            actor: session.actor(),
-            kind: "staff_changed",
-            client: &session.client,
-            details: Some(serde_json::json!({ "staff_user_id": id, "fields": changed })),
-        },
-    )
-    .await?;
+    session
+        .record(
+            &txn,
+            "staff_changed",
+            serde_json::json!({ "staff_user_id": id, "fields": changed }),
+        )
+        .await?;
     txn.commit().await?;
     Ok(saved)
 }

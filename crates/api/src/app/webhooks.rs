@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use portal_domain::access::Permission;
 use portal_domain::webhooks::{TEST_EVENT, is_event_type};
 use portal_store::entities::webhook_endpoint;
-use portal_store::events::{self, NewEvent};
+use portal_store::events;
 use portal_store::webhooks as store;
 use portal_types::{
     CreatedWebhookEndpoint, FieldError, NewWebhookEndpoint, RotatedWebhookSecret, WebhookDelivery,
@@ -71,19 +71,7 @@ async fn record(
     if let Some(fields) = fields {
         details["fields"] = serde_json::json!(fields);
     }
-    events::record(
-        db,
-        NewEvent {
-            organization_id: session.organization_id,
-            contractor_id: None,
-            document_id: None,
-            actor: session.actor(),
-            kind,
-            client: &session.client,
-            details: Some(details),
-        },
-    )
-    .await?;
+    session.record(db, kind, details).await?;
     Ok(())
 }
 

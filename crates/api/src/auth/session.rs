@@ -266,6 +266,29 @@ impl IssuerSession {
         }
     }
 
+    /// Records in the trail something this member or key did to the organisation itself (its
+    /// settings, staff, keys, webhooks: no customer or document).
+    pub async fn record(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        kind: &'static str,
+        details: serde_json::Value,
+    ) -> Result<(), portal_store::StoreError> {
+        portal_store::events::record(
+            db,
+            portal_store::events::NewEvent {
+                organization_id: self.organization_id,
+                contractor_id: None,
+                document_id: None,
+                actor: self.actor(),
+                kind,
+                client: &self.client,
+                details: Some(details),
+            },
+        )
+        .await
+    }
+
     /// The staff member acting, `None` for an API key.
     pub fn staff_user_id(&self) -> Option<i64> {
         match &self.caller {

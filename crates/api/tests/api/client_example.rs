@@ -67,23 +67,29 @@ async fn the_example_program_syncs_orders_and_prints_payments_since_a_date() {
     .expect("csv");
     let program = example("sync");
     let today = Utc::now().date_naive().to_string();
+    // Run off the test's runtime thread: the server's background work shares it.
     let run = || {
-        let output = Command::new(&program)
+        let mut command = Command::new(&program);
+        command
             .arg(&app.address)
             .arg(&csv)
             .arg(&today)
-            .env("PORTAL_API_KEY", &key)
-            .output()
-            .expect("the example runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+            .env("PORTAL_API_KEY", &key);
+        async move {
+            let output = tokio::task::spawn_blocking(move || command.output())
+                .await
+                .expect("joined")
+                .expect("the example runs");
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        }
     };
     // (2 × 100.00 + 500.00) × 1.19 = 833.00
-    let first = run();
+    let first = run().await;
     let issued = owner
         .issuer_documents(&[("q", "(order A-100)")])
         .await
@@ -109,7 +115,7 @@ async fn the_example_program_syncs_orders_and_prints_payments_since_a_date() {
         )
         .await
         .expect("paid in part");
-    let second = run();
+    let second = run().await;
     assert_eq!(
         second.trim(),
         format!(
