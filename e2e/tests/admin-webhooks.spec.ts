@@ -85,6 +85,21 @@ test('an owner registers a webhook, tests it, reads the log, resends, disables a
     await expectAccessible(page, 'webhooks');
     await screenshot(page, 'admin-webhooks-en');
 
+    // The same in Bulgarian on a phone: the card and its log fit the width.
+    await page.evaluate(() => window.localStorage.setItem('admin.locale', 'bg'));
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await expect(section.getByRole('heading', { name: 'Уебхукове', exact: true })).toBeVisible();
+    await card.getByRole('button', { name: 'Дневник на доставките' }).click();
+    await expect(log.first().locator('.badge')).toHaveText('Доставено');
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-webhooks-bg-phone', false);
+    await page.evaluate(() => window.localStorage.setItem('admin.locale', 'en'));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.reload();
+    await card.getByRole('button', { name: 'Delivery log' }).click();
+    await expect(log.first().locator('.badge')).toHaveText('Delivered');
+
     // Resent: the same message again, as a new delivery.
     await log.first().getByRole('button', { name: 'Resend' }).click();
     await expect.poll(() => hook.got.length, { timeout: 10_000 }).toBe(2);

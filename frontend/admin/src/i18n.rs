@@ -1390,7 +1390,7 @@ pub const BG: Texts = Texts {
     webhook_failed: "Неуспешно",
     webhook_details: "Подробности",
     webhook_resend: "Изпрати отново",
-    webhook_when: "Поставено",
+    webhook_when: "Създадено",
     webhook_event: "Събитие",
     webhook_attempts: "Опити",
     webhook_last_answer: "Последен отговор",
