@@ -85,6 +85,18 @@ test('an owner registers a webhook, tests it, reads the log, resends, disables a
     await expectAccessible(page, 'webhooks');
     await screenshot(page, 'admin-webhooks-en');
 
+    // Each language, on a phone and on a wide window: the section as a person sees it.
+    for (const lang of ['en', 'bg', 'de', 'es'] as const) {
+      await page.evaluate((l) => window.localStorage.setItem('admin.locale', l), lang);
+      for (const [width, name] of [[390, 'phone'], [1366, 'wide']] as const) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.reload();
+        await card.locator('.form-actions button').nth(1).click();
+        await expect(log.first().locator('.badge')).toBeVisible();
+        await section.screenshot({ path: `test-results/screenshots/admin-webhooks-${lang}-${name}.png` });
+      }
+    }
+
     // The same in Bulgarian on a phone: the card and its log fit the width.
     await page.evaluate(() => window.localStorage.setItem('admin.locale', 'bg'));
     await page.setViewportSize({ width: 390, height: 844 });
