@@ -389,17 +389,12 @@ pub async fn finish(
         .await?;
         return Ok(None);
     }
-    db.execute_raw(stmt(
-        db,
-        "UPDATE webhook_endpoints SET failing_since = $2 WHERE id = $1 AND failing_since IS NULL",
-        vec![claimed.endpoint_id.into(), now.into()],
-    ))
-    .await?;
     let row = db
         .query_one_raw(stmt(
             db,
-            "SELECT failing_since FROM webhook_endpoints WHERE id = $1",
-            vec![claimed.endpoint_id.into()],
+            "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2)
+             WHERE id = $1 RETURNING failing_since",
+            vec![claimed.endpoint_id.into(), now.into()],
         ))
         .await?;
     Ok(match row {

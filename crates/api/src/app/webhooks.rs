@@ -14,7 +14,8 @@ use portal_types::{
     WebhookDeliveryDetail, WebhookDeliveryList, WebhookEndpoint, WebhookEndpointUpdate,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use super::checked::Checked;
@@ -24,7 +25,7 @@ use crate::state::AppState;
 use crate::webhooks::{guard, new_secret, purpose};
 
 /// Endpoints an organisation may have.
-const MAX_ENDPOINTS: usize = 20;
+const MAX_ENDPOINTS: u64 = 20;
 /// How long the secret before a rotation keeps signing.
 pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
 
@@ -174,9 +175,8 @@ pub async fn create(
     let txn = portal_store::begin_write(&state.db).await?;
     let count = webhook_endpoint::Entity::find()
         .filter(webhook_endpoint::Column::OrganizationId.eq(org))
-        .all(&txn)
-        .await?
-        .len();
+        .count(&txn)
+        .await?;
     if count >= MAX_ENDPOINTS {
         return Err(ApiError::Conflict {
             code: "too_many_endpoints",
