@@ -362,11 +362,14 @@ pub async fn delivery(
     delivery_id: i64,
 ) -> Result<WebhookDeliveryDetail, ApiError> {
     session.require(Permission::ManageSettings)?;
+    // Attempts first: an attempt row is committed with its delivery's new state, so the
+    // delivery read after it is at least that new. The other order could show an attempt
+    // that answered 410 beside a delivery still "pending" (seen in CI).
+    let attempt_log = store::attempts(&state.db, delivery_id).await?;
     let (_, delivery, payload) =
         store::delivery(&state.db, session.organization_id, id, delivery_id)
             .await?
             .ok_or(ApiError::NotFound)?;
-    let attempt_log = store::attempts(&state.db, delivery.id).await?;
     Ok(WebhookDeliveryDetail {
         delivery,
         payload,

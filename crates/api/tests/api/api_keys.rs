@@ -25,7 +25,7 @@ fn scopes(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
 
-fn every_scope_but(resource: Option<&str>) -> Vec<String> {
+pub(crate) fn every_scope_but(resource: Option<&str>) -> Vec<String> {
     RESOURCES
         .iter()
         .filter(|r| Some(**r) != resource)

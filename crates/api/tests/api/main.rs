@@ -26,6 +26,7 @@ mod online_payments;
 mod organizations;
 mod outbox;
 mod pdf;
+mod probes;
 mod profile;
 mod reads;
 mod s3_server;

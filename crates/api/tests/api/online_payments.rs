@@ -19,11 +19,11 @@ use crate::helpers::{TestApp, api_error};
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 const HOOK: &str = "whsec_0123456789abcdefghijABCDEFGHIJ";
 
-struct Setup {
-    app: TestApp,
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
     fake: FakeStripe,
-    owner: Client,
-    customer: Client,
+    pub(crate) owner: Client,
+    pub(crate) customer: Client,
     contractor: i64,
 }
 
@@ -31,7 +31,7 @@ async fn setup() -> Setup {
     setup_with(|_| {}).await
 }
 
-async fn setup_with(adjust: impl FnOnce(&mut portal_api::config::Settings)) -> Setup {
+pub(crate) async fn setup_with(adjust: impl FnOnce(&mut portal_api::config::Settings)) -> Setup {
     let fake = FakeStripe::start(KEY).await.expect("fake Stripe");
     let base = fake.url().to_string();
     let app = crate::helpers::spawn_app_with(move |s| {
@@ -111,7 +111,13 @@ fn path_of(url: &str) -> String {
 }
 
 /// An issued invoice of `price` (one line, quantity 1, `vat` %) due in `due_days`.
-async fn invoice(s: &Setup, currency: &str, price: &str, vat: &str, due_days: u64) -> i64 {
+pub(crate) async fn invoice(
+    s: &Setup,
+    currency: &str,
+    price: &str,
+    vat: &str,
+    due_days: u64,
+) -> i64 {
     let today = Utc::now().date_naive();
     let doc = s
         .owner
@@ -142,7 +148,7 @@ async fn invoice(s: &Setup, currency: &str, price: &str, vat: &str, due_days: u6
         .id
 }
 
-fn pay(ids: &[i64], amount: Option<&str>) -> CheckoutRequest {
+pub(crate) fn pay(ids: &[i64], amount: Option<&str>) -> CheckoutRequest {
     CheckoutRequest {
         document_ids: ids.to_vec(),
         amount: amount.map(str::to_string),
