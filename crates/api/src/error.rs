@@ -49,6 +49,9 @@ pub enum ApiError {
         /// What to send instead, e.g. `application/json`.
         expected: &'static str,
     },
+    /// The body is compressed (`Content-Encoding`), which no endpoint reads (415).
+    #[error("unsupported content encoding")]
+    UnsupportedEncoding { encoding: String },
     /// Too many failed attempts (429).
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
@@ -107,6 +110,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::PayloadTooLarge { .. } | ApiError::PartTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            ApiError::UnsupportedEncoding { .. } => "unsupported_content_encoding",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::MissingScope { .. } => "insufficient_scope",
@@ -130,6 +134,9 @@ impl ApiError {
             }
             ApiError::PartTooLarge(error) => format!("{}: {}", error.field, error.message),
             ApiError::UnsupportedMediaType { expected } => format!("send the body as {expected}"),
+            ApiError::UnsupportedEncoding { encoding } => {
+                format!("the body is sent with Content-Encoding: {encoding}; send it uncompressed")
+            }
             ApiError::TooManyRequests { retry_after_secs } => {
                 format!("too many failed attempts; try again in {retry_after_secs} seconds")
             }
@@ -177,7 +184,9 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } | ApiError::PartTooLarge(_) => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
-            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType { .. } | ApiError::UnsupportedEncoding { .. } => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ApiError::TooManyRequests { .. } | ApiError::RateLimited { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
@@ -201,6 +210,10 @@ impl ResponseError for ApiError {
             }
             ApiError::MethodNotAllowed { allow } => {
                 builder.insert_header((header::ALLOW, allow.clone()));
+            }
+            // RFC 9110 §15.5.16: the codings the server reads.
+            ApiError::UnsupportedEncoding { .. } => {
+                builder.insert_header((header::ACCEPT_ENCODING, "identity"));
             }
             // RFC 6750: the scope the token lacks.
             ApiError::MissingScope { scope } => {

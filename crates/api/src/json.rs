@@ -30,10 +30,10 @@ impl<T: DeserializeOwned + Serialize + 'static> FromRequest for ApiJson<T> {
         let declared = media_type(req);
         let content_type_ok = declared == "application/json"
             || (declared.starts_with("application/") && declared.ends_with("+json"));
-        let declared_length = declared_length(req);
+        let head = BodyHead::of(req);
         let payload = payload.take();
         Box::pin(async move {
-            let body = read_limited(declared_length, payload, JSON_LIMIT).await?;
+            let body = read_limited(head, payload, JSON_LIMIT).await?;
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType {
                     expected: "application/json",
@@ -55,24 +55,50 @@ pub fn media_type(req: &HttpRequest) -> String {
         .unwrap_or_default()
 }
 
-/// The `Content-Length` a request declares, if any.
-pub fn declared_length(req: &HttpRequest) -> Option<usize> {
-    req.headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
+/// What a request says of its body before it is read: its declared length and coding.
+#[derive(Debug, Clone, Default)]
+pub struct BodyHead {
+    /// `Content-Length`, if declared.
+    pub length: Option<usize>,
+    /// `Content-Encoding`, unless absent or `identity`.
+    encoding: Option<String>,
 }
 
-/// Reads a request body of at most `limit` bytes: 413 before reading when the declared length
-/// is larger, and as soon as the bytes read pass it.
+impl BodyHead {
+    pub fn of(req: &HttpRequest) -> Self {
+        let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+        BodyHead {
+            length: header(header::CONTENT_LENGTH).and_then(|v| v.parse::<usize>().ok()),
+            encoding: header(header::CONTENT_ENCODING)
+                .map(|v| v.trim().to_ascii_lowercase())
+                .filter(|v| !v.is_empty() && v != "identity"),
+        }
+    }
+
+    /// 415 for a compressed body (no endpoint inflates one: reading compressed bytes as the
+    /// body would misread it, and inflating would let a small request grow large), 413 for a
+    /// declared length past `limit` — both before anything is read.
+    pub fn check(&self, limit: usize) -> Result<(), ApiError> {
+        if let Some(encoding) = &self.encoding {
+            return Err(ApiError::UnsupportedEncoding {
+                encoding: encoding.chars().take(40).collect(),
+            });
+        }
+        if self.length.is_some_and(|len| len > limit) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        Ok(())
+    }
+}
+
+/// Reads a request body of at most `limit` bytes: refused before reading as
+/// [`BodyHead::check`] says, and with 413 as soon as the bytes read pass the limit.
 pub async fn read_limited(
-    declared_length: Option<usize>,
+    head: BodyHead,
     mut payload: Payload,
     limit: usize,
 ) -> Result<web::BytesMut, ApiError> {
-    if declared_length.is_some_and(|len| len > limit) {
-        return Err(ApiError::PayloadTooLarge { limit });
-    }
+    head.check(limit)?;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::BadRequest {

@@ -12,7 +12,7 @@ use portal_types::{FieldError, NewComment};
 
 use crate::app::comments::{self, Caller, MAX_BODY, Upload, UploadedFile};
 use crate::error::ApiError;
-use crate::json::{JSON_LIMIT, declared_length, media_type, parse, read_limited};
+use crate::json::{BodyHead, JSON_LIMIT, media_type, parse, read_limited};
 use crate::state::AppState;
 
 /// Room for the text part and the parts' headers beside the files.
@@ -55,7 +55,7 @@ async fn read_comment(
     match media_type.as_str() {
         "application/json" => {
             let body =
-                read_limited(declared_length(request), payload.into_inner(), JSON_LIMIT).await?;
+                read_limited(BodyHead::of(request), payload.into_inner(), JSON_LIMIT).await?;
             let comment: NewComment = parse(&body)?;
             Ok(Upload {
                 body: comment.body,
@@ -79,9 +79,7 @@ async fn read_form(
     let form_limit = file_limit
         .saturating_mul(state.settings.attachments_per_comment + 1)
         .saturating_add(FORM_OVERHEAD);
-    if declared_length(request).is_some_and(|n| n > form_limit) {
-        return Err(ApiError::PayloadTooLarge { limit: form_limit });
-    }
+    BodyHead::of(request).check(form_limit)?;
     let mut form = Multipart::new(request.headers(), payload.into_inner());
     let mut upload = Upload::default();
     let mut seen_body = false;

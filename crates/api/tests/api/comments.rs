@@ -23,7 +23,7 @@ fn file(name: &str, bytes: &[u8]) -> FileUpload {
 }
 
 /// The first document the portal user sees.
-async fn first_document(client: &Client) -> i64 {
+pub(crate) async fn first_document(client: &Client) -> i64 {
     client
         .portal_documents(&[("sort", "date")])
         .await
@@ -45,7 +45,7 @@ async fn waiting(client: &Client) -> Vec<i64> {
 }
 
 /// Every attachment object in the server's store (the local disk or S3, as the run says).
-async fn stored_objects(app: &TestApp) -> Vec<String> {
+pub(crate) async fn stored_objects(app: &TestApp) -> Vec<String> {
     portal_api::storage::Storage::open(&app.settings)
         .expect("storage")
         .list(portal_api::storage::ATTACHMENTS)

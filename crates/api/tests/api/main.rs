@@ -35,4 +35,5 @@ mod signup;
 mod smtp_sink;
 mod system;
 mod tokens;
+mod uploads;
 mod webhooks;

@@ -47,7 +47,7 @@ async fn issuer_comments(
         (status = 409, description = "A draft (`not_issued`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document in the organisation", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file (`file[i]`) or the whole form is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither JSON nor multipart/form-data", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor multipart/form-data, or compressed (`Content-Encoding`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Text too long or missing, too many files, a file empty, of another type or badly named; `errors` names each", body = Problem, content_type = "application/problem+json"),
     )
 )]

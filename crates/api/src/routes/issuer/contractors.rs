@@ -13,7 +13,7 @@ use super::query::Query;
 use crate::app;
 use crate::auth::IssuerSession;
 use crate::error::ApiError;
-use crate::json::{ApiJson, declared_length, read_limited};
+use crate::json::{ApiJson, BodyHead, read_limited};
 use crate::state::AppState;
 
 /// The contractor as the API shows it.
@@ -182,7 +182,7 @@ struct ImportParams {
         (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not manage contractors", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is larger than 8 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not text/csv in UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not text/csv in UTF-8, or is compressed (`Content-Encoding`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The file, the mapping or rows are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -202,7 +202,7 @@ async fn import_contractors(
     let columns = columns.map(|c| parse_columns(&c)).transpose()?;
     csv_media_type(&request)?;
     let body = read_limited(
-        declared_length(&request),
+        BodyHead::of(&request),
         payload.into_inner(),
         app::import::MAX_BYTES,
     )

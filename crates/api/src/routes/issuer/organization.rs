@@ -7,7 +7,7 @@ use portal_types::{OrganizationProfile, OrganizationUpdate, Problem};
 use crate::app;
 use crate::auth::IssuerSession;
 use crate::error::ApiError;
-use crate::json::{ApiJson, declared_length, read_limited};
+use crate::json::{ApiJson, BodyHead, read_limited};
 use crate::state::AppState;
 
 /// The company profile: legal data, contact, defaults, bank accounts and number series.
@@ -67,7 +67,7 @@ async fn update_organization(
         (status = 401, description = "No valid issuer access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not change the profile", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 512 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as image/png, image/jpeg or application/octet-stream", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as image/png, image/jpeg or application/octet-stream, or compressed (`Content-Encoding`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a PNG or JPEG picture, damaged, or too small or large", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -85,7 +85,7 @@ async fn put_logo(
         });
     }
     let body = read_limited(
-        declared_length(&request),
+        BodyHead::of(&request),
         payload.into_inner(),
         portal_pdf::logo::MAX_BYTES,
     )

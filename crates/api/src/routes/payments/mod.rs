@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::online_payments;
 use crate::error::ApiError;
-use crate::json::{declared_length, read_limited};
+use crate::json::{BodyHead, read_limited};
 use crate::state::AppState;
 
 /// The largest event body read (Stripe's are a few kilobytes).
@@ -44,7 +44,7 @@ async fn stripe_webhook(
     let Ok(organization) = organization.parse::<i64>() else {
         return Err(ApiError::NotFound);
     };
-    let body = read_limited(declared_length(&req), payload.into_inner(), EVENT_LIMIT).await?;
+    let body = read_limited(BodyHead::of(&req), payload.into_inner(), EVENT_LIMIT).await?;
     let signature = req
         .headers()
         .get("Stripe-Signature")
