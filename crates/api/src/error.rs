@@ -67,6 +67,10 @@ pub enum ApiError {
     /// Overloaded; try again shortly (503).
     #[error("service busy")]
     Unavailable { retry_after_secs: u64 },
+    /// The database cannot be reached; try again shortly (503). Seeing one closes the
+    /// database gate (`crate::db_gate`) until the database answers again.
+    #[error("the database cannot be reached: {0}")]
+    DatabaseUnavailable(String),
     /// A bug or an outage. Logged with its cause; the client learns nothing more (500).
     #[error("internal error: {0}")]
     Internal(String),
@@ -114,7 +118,9 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::MissingScope { .. } => "insufficient_scope",
-            ApiError::Unavailable { .. } => "service_unavailable",
+            ApiError::Unavailable { .. } | ApiError::DatabaseUnavailable(_) => {
+                "service_unavailable"
+            }
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -148,6 +154,10 @@ impl ApiError {
             }
             ApiError::MethodNotAllowed { allow } => format!("allowed methods: {allow}"),
             ApiError::NotFound => "no such resource".to_string(),
+            ApiError::DatabaseUnavailable(_) => {
+                "the database cannot be reached; nothing was changed that was not confirmed — try again shortly"
+                    .to_string()
+            }
             ApiError::Internal(_) => "an unexpected error occurred; it has been logged".to_string(),
             other => other.to_string(),
         }
@@ -191,7 +201,9 @@ impl ResponseError for ApiError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
-            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable { .. } | ApiError::DatabaseUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -200,6 +212,9 @@ impl ResponseError for ApiError {
         if let ApiError::Internal(cause) = self {
             tracing::error!(%cause, "request failed");
         }
+        if let ApiError::DatabaseUnavailable(cause) = self {
+            tracing::warn!(%cause, "the database cannot be reached");
+        }
         let mut builder = HttpResponse::build(self.status_code());
         builder.content_type("application/problem+json");
         match self {
@@ -207,6 +222,9 @@ impl ResponseError for ApiError {
             | ApiError::RateLimited { retry_after_secs }
             | ApiError::Unavailable { retry_after_secs } => {
                 builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::DatabaseUnavailable(_) => {
+                builder.insert_header((header::RETRY_AFTER, "5"));
             }
             ApiError::MethodNotAllowed { allow } => {
                 builder.insert_header((header::ALLOW, allow.clone()));
@@ -235,13 +253,21 @@ impl ResponseError for ApiError {
 
 impl From<portal_store::StoreError> for ApiError {
     fn from(err: portal_store::StoreError) -> Self {
-        ApiError::Internal(err.to_string())
+        if err.is_unreachable() {
+            ApiError::DatabaseUnavailable(err.to_string())
+        } else {
+            ApiError::Internal(err.to_string())
+        }
     }
 }
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        ApiError::Internal(format!("database: {err}"))
+        if portal_store::error::unreachable(&err) {
+            ApiError::DatabaseUnavailable(err.to_string())
+        } else {
+            ApiError::Internal(format!("database: {err}"))
+        }
     }
 }
 
@@ -249,7 +275,10 @@ impl<E: std::fmt::Display + std::fmt::Debug + std::error::Error> From<sea_orm::T
     for ApiError
 {
     fn from(err: sea_orm::TransactionError<E>) -> Self {
-        ApiError::Internal(format!("transaction: {err}"))
+        match err {
+            sea_orm::TransactionError::Connection(e) => e.into(),
+            other => ApiError::Internal(format!("transaction: {other}")),
+        }
     }
 }
 

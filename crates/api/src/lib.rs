@@ -6,6 +6,7 @@
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod db_gate;
 pub mod error;
 pub mod json;
 pub mod mail;

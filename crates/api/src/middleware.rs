@@ -108,6 +108,9 @@ pub async fn api_keys(
                 req.extensions_mut().insert(session);
             }
             Err(refused) => {
+                if matches!(refused, crate::error::ApiError::DatabaseUnavailable(_)) {
+                    state.database.report_unreachable(&state.db);
+                }
                 let response = refused.error_response();
                 return Ok(req.into_response(response).map_into_right_body());
             }
@@ -116,6 +119,39 @@ pub async fn api_keys(
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)
+}
+
+/// The database gate (see [`crate::db_gate`]): while it is closed, a request that needs the
+/// database is answered 503 at once; a response that found the database unreachable closes it.
+pub async fn database_gate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
+    use crate::error::ApiError;
+    use actix_web::ResponseError;
+    let Some(state) = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .cloned()
+    else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    };
+    if state.database.is_closed() && crate::db_gate::needs_database(req.path()) {
+        let response = ApiError::DatabaseUnavailable("the gate is closed".into()).error_response();
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    let res = next.call(req).await?;
+    if res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+        .is_some_and(|e| matches!(e, ApiError::DatabaseUnavailable(_)))
+    {
+        state.database.report_unreachable(&state.db);
+    }
+    Ok(res.map_into_left_body())
 }
 
 /// The last line of defence: a handler that panics (a bug; nothing a client sends should reach

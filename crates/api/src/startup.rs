@@ -72,6 +72,7 @@ impl Application {
             http,
             rate_limits: std::sync::Arc::default(),
             webhooks: crate::webhooks::Webhooks::new(settings.webhooks_allow_private)?,
+            database: crate::db_gate::DatabaseGate::new(),
             setup,
             storage,
             db,
@@ -124,6 +125,7 @@ impl Application {
                 .configure(routes::system::spa::routes)
                 .default_service(web::to(not_found))
                 .wrap(from_fn(crate::middleware::api_keys))
+                .wrap(from_fn(crate::middleware::database_gate))
                 .wrap(from_fn(catch_panic))
                 .wrap(Compress::default())
                 .wrap(security_headers(tls))

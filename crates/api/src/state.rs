@@ -33,4 +33,6 @@ pub struct AppState {
     pub rate_limits: std::sync::Arc<crate::auth::api_key::RateLimits>,
     /// Outgoing webhooks: the guarded client and the worker's wake-up.
     pub webhooks: crate::webhooks::Webhooks,
+    /// Closed while the database is unreachable (503 at once, `/ready` not ready).
+    pub database: std::sync::Arc<crate::db_gate::DatabaseGate>,
 }

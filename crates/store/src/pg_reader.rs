@@ -72,7 +72,7 @@ impl PgReader {
         let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql.text()), arguments)
             .fetch_all(&mut conn)
             .await
-            .map_err(StoreError::internal)?;
+            .map_err(StoreError::sqlx)?;
         self.give_back(conn);
         rows.iter().map(|row| read(row)).collect()
     }
@@ -93,7 +93,7 @@ impl PgReader {
         }
         PgConnection::connect_with(&self.options)
             .await
-            .map_err(StoreError::internal)
+            .map_err(StoreError::sqlx)
     }
 
     fn give_back(&self, conn: PgConnection) {

@@ -47,7 +47,7 @@ impl Transport {
         logo: Option<&Picture>,
         id: i64,
     ) -> Result<(), String> {
-        let message = build(from, email, logo)?;
+        let message = build(from, email, logo, &message_id(from, id, email))?;
         match self {
             Transport::Smtp(smtp) => smtp
                 .send(message)
@@ -80,12 +80,34 @@ pub struct Picture {
 /// The Content-ID of the logo's inline part.
 const LOGO_CID: &str = "logo@portal";
 
+/// The `Message-ID` of outbox message `id`: the same at every attempt, so that a mail sent
+/// again after a crash (sent, but not yet marked sent) is one message to the recipient's mail
+/// program, which shows it once. The row's number with a digest of its content keeps it unique
+/// beyond this database.
+fn message_id(from: &Mailbox, id: i64, email: &Email) -> String {
+    let digest = ring::digest::digest(
+        &ring::digest::SHA256,
+        format!("{}\n{}\n{}", email.to, email.subject, email.text).as_bytes(),
+    );
+    let hex: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("<outbox.{id}.{hex}@{}>", from.email.domain())
+}
+
 /// The MIME message: plain text and HTML alternatives, the language declared; with a logo, the
 /// HTML shows it from an inline part (no remote image for the mail client to fetch).
-fn build(from: &Mailbox, email: &Email, logo: Option<&Picture>) -> Result<Message, String> {
+fn build(
+    from: &Mailbox,
+    email: &Email,
+    logo: Option<&Picture>,
+    message_id: &str,
+) -> Result<Message, String> {
     let address = email.to.parse().map_err(|e| format!("recipient: {e}"))?;
     let to = Mailbox::new(email.to_name.clone(), address);
     let builder = Message::builder()
+        .message_id(Some(message_id.to_string()))
         .from(from.clone())
         .to(to)
         .subject(email.subject.clone())

@@ -177,7 +177,15 @@ impl TestApp {
 /// are dropped together after the run, by `scripts/drop-test-databases`.)
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.settings.data_dir);
+        // The server runs on until the test's runtime ends, and its SQLite pool may create the
+        // WAL's files again while the directory is being removed: try again until it is gone.
+        for _ in 0..10 {
+            let _ = std::fs::remove_dir_all(&self.settings.data_dir);
+            if !self.settings.data_dir.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 }
 
@@ -234,17 +242,29 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server with demo data, letting the test adjust the settings first.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    spawn(adjust, true).await
+    spawn(adjust, true, None).await
+}
+
+/// Starts a server with demo data on the given (empty) database.
+pub async fn spawn_app_on(database_url: String) -> TestApp {
+    spawn(|_| {}, true, Some(database_url)).await
 }
 
 /// Starts a server on an empty database (no organisation: the first-run setup is open).
 pub async fn spawn_empty_app() -> TestApp {
-    spawn(|_| {}, false).await
+    spawn(|_| {}, false, None).await
 }
 
-async fn spawn(adjust: impl FnOnce(&mut Settings), seed: bool) -> TestApp {
+async fn spawn(
+    adjust: impl FnOnce(&mut Settings),
+    seed: bool,
+    database_url: Option<String>,
+) -> TestApp {
     let dir = std::env::temp_dir().join(format!("portal-test-{}", uuid::Uuid::new_v4().simple()));
-    let database_url = fresh_database(&dir).await;
+    let database_url = match database_url {
+        Some(url) => url,
+        None => fresh_database(&dir).await,
+    };
     let mut settings = Settings::new(
         "127.0.0.1:0".into(),
         Some(database_url.clone()),
@@ -278,6 +298,18 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), seed: bool) -> TestApp {
         passwords,
         s3,
     }
+}
+
+/// A fresh database of the run's kind with the demo data and no server on it (for tests that
+/// run `portal serve` processes themselves), and a data directory beside it.
+pub async fn seeded_database() -> (String, DatabaseConnection, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("portal-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("data directory");
+    let database_url = fresh_database(&dir).await;
+    let conn = db::connect(&database_url).await.expect("connect");
+    db::migrate(&conn).await.expect("migrate");
+    demo::seed(&conn).await.expect("seed demo data");
+    (database_url, conn, dir)
 }
 
 /// Starts a server with demo data whose mail goes to a real SMTP server on loopback.
