@@ -501,11 +501,15 @@ impl Serve {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("portal serve starts");
-        let address = format!("http://127.0.0.1:{port}");
-        let client = Client::new(&address);
+        // (Dropped, it is killed and reaped: also when it never becomes ready.)
+        let serve = Serve {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        };
+        let client = Client::new(&serve.address);
         for _ in 0..200 {
             if client.ready().await.is_ok() {
-                return Serve { child, address };
+                return serve;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -612,7 +616,12 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
             };
             while !stop.load(Ordering::Relaxed) {
                 if let Ok(c) = customer
-                    .post_comment(portal_client::Realm::Portal, document, "paid", &[png.clone()])
+                    .post_comment(
+                        portal_client::Realm::Portal,
+                        document,
+                        "paid",
+                        std::slice::from_ref(&png),
+                    )
                     .await
                 {
                     acked.lock().await.attachments.push((document, c.attachments[0].id));
@@ -630,19 +639,6 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
     // A new process on the same database and directory. Mail claimed by the dead process
     // waits out its five-minute lease; the test does not wait: it moves those to now.
     let second = Serve::start(&database_url, &dir, &sink.url).await;
-    let exec = |sql: &str| {
-        let db = &db;
-        let sql = sql.to_string();
-        async move {
-            use sea_orm::ConnectionTrait;
-            db.execute_raw(sea_orm::Statement::from_string(
-                db.get_database_backend(),
-                sql,
-            ))
-            .await
-            .expect("statement");
-        }
-    };
     let count = |sql: String| {
         let db = &db;
         async move {
