@@ -809,3 +809,179 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
     db.close().await.ok();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A server that takes connections and never says a word: a mail server, a store or a webhook
+/// receiver that has hung.
+struct Tarpit {
+    port: u16,
+    held: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Tarpit {
+    async fn start() -> Tarpit {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let held = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = held.clone();
+        tokio::spawn(async move {
+            let mut sockets = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                sockets.push(socket);
+            }
+        });
+        Tarpit { port, held }
+    }
+
+    fn connections(&self) -> usize {
+        self.held.load(Ordering::SeqCst)
+    }
+}
+
+/// Times a call, failing it past `limit` (the hung service's own timeouts are 15 to 30 s).
+async fn quick<T>(
+    what: &str,
+    limit: Duration,
+    call: impl std::future::Future<Output = Result<T, ClientError>>,
+) -> (T, Duration) {
+    let at = Instant::now();
+    match tokio::time::timeout(limit, call).await {
+        Ok(Ok(value)) => (value, at.elapsed()),
+        Ok(Err(e)) => panic!("{what}: {e}"),
+        Err(_) => panic!("{what} waited on a hung service for more than {limit:?}"),
+    }
+}
+
+/// A mail server, an attachment store and a webhook receiver that have all hung: mail and
+/// webhook deliveries wait (in the background, on their own timeouts) and an upload waits, but
+/// issuing, paying, reading the grids and commenting without a file answer as they always do.
+#[tokio::test]
+async fn hung_mail_storage_and_webhook_receiver_hold_up_only_their_own_work() {
+    let (smtp, store, receiver) = (
+        Tarpit::start().await,
+        Tarpit::start().await,
+        Tarpit::start().await,
+    );
+    let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let store_url = format!("http://127.0.0.1:{}", store.port);
+    let app = crate::helpers::spawn_app_with(move |s| {
+        s.mail.smtp_url = Some(smtp_url);
+        s.webhooks_allow_private = true;
+        s.storage_url = Some("s3://hung/attachments".into());
+        s.storage_options = [
+            ("aws_endpoint", store_url.as_str()),
+            ("aws_allow_http", "true"),
+            ("aws_access_key_id", "test"),
+            ("aws_secret_access_key", "test"),
+            ("aws_region", "us-east-1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    })
+    .await;
+    let owner = app.issuer_client().await;
+    let customer = Arc::new(app.portal_client("kunde").await);
+    let contractor = customer.portal_me().await.expect("me").contractor_id;
+    owner
+        .create_webhook(&portal_types::NewWebhookEndpoint {
+            url: format!("http://127.0.0.1:{}/hook", receiver.port),
+            events: vec!["document.issued".into(), "payment.recorded".into()],
+            description: None,
+        })
+        .await
+        .expect("endpoint");
+    let document = customer
+        .portal_documents(&[("per_page", "1")])
+        .await
+        .expect("grid")
+        .items[0]
+        .id;
+
+    // An upload hangs on the store.
+    let uploader = customer.clone();
+    let upload = tokio::spawn(async move {
+        uploader
+            .post_comment(
+                portal_client::Realm::Portal,
+                document,
+                "receipt attached",
+                &[portal_client::FileUpload {
+                    name: "receipt.pdf".into(),
+                    bytes: b"%PDF-1.4\n%%EOF\n".to_vec(),
+                }],
+            )
+            .await
+    });
+
+    let limit = Duration::from_secs(3);
+    let mut slowest = Duration::ZERO;
+    for n in 0..10 {
+        let (doc, a) = quick("draft", limit, owner.create_document(&draft(contractor))).await;
+        let (issued, b) = quick("issue", limit, owner.document_action(doc.row.id, "issue")).await;
+        let payment = serde_json::from_value(serde_json::json!({
+            "amount": "5.00",
+            "method": "cash",
+        }))
+        .expect("payment");
+        let (_, c) = quick(
+            "payment",
+            limit,
+            owner.record_payment(issued.row.id, &payment, None),
+        )
+        .await;
+        let (_, d) = quick("issuer grid", limit, owner.issuer_documents(&[])).await;
+        let (_, e) = quick("portal grid", limit, customer.portal_documents(&[])).await;
+        let (_, f) = quick(
+            "comment",
+            limit,
+            customer.post_comment(
+                portal_client::Realm::Portal,
+                document,
+                &format!("note {n}"),
+                &[],
+            ),
+        )
+        .await;
+        slowest = slowest.max(a).max(b).max(c).max(d).max(e).max(f);
+    }
+    // The hung services were really being waited on: each holds a connection (the workers
+    // poll every second), the upload has not been answered, and the mail and deliveries are
+    // still pending.
+    for _ in 0..50 {
+        if smtp.connections() > 0 && receiver.connections() > 0 && store.connections() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        smtp.connections() >= 1,
+        "the outbox never reached the mail server"
+    );
+    assert!(
+        receiver.connections() >= 1,
+        "no webhook delivery reached the receiver"
+    );
+    assert!(
+        store.connections() >= 1,
+        "the upload never reached the store"
+    );
+    assert!(
+        !upload.is_finished(),
+        "the upload was answered while the store hung"
+    );
+    let unsent = app
+        .scalar("SELECT count(*) AS n FROM outbox WHERE status <> 'sent'")
+        .await;
+    assert!(unsent >= 10, "{unsent} mails waiting");
+    let undelivered = app
+        .scalar("SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'pending'")
+        .await;
+    assert!(undelivered >= 20, "{undelivered} deliveries waiting");
+    upload.abort();
+    eprintln!(
+        "60 requests beside three hung services, the slowest {slowest:?}; {unsent} mails and {undelivered} deliveries waiting"
+    );
+}
