@@ -23,6 +23,7 @@ mod m20261206_000001_online_payments;
 mod m20261207_000001_creditor_reference;
 mod m20261208_000001_api_keys;
 mod m20261209_000001_webhooks;
+mod m20261210_000001_contractor_totals;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the newest schema.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_creditor_reference::Migration),
             Box::new(m20261208_000001_api_keys::Migration),
             Box::new(m20261209_000001_webhooks::Migration),
+            Box::new(m20261210_000001_contractor_totals::Migration),
         ]
     }
 }

@@ -297,14 +297,7 @@ pub(crate) fn apply_filters(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) 
             .bind(like_pattern(text))
             .push(" ESCAPE '\\'");
     }
-    if !q.types.is_empty() {
-        sql.push(" AND d.doc_type IN ")
-            .bind_list(q.types.iter().map(|t| t.as_str()));
-    }
-    if !q.currencies.is_empty() {
-        sql.push(" AND d.currency IN ")
-            .bind_list(q.currencies.iter().map(|c| c.code().to_string()));
-    }
+    push_types_and_currencies(sql, q);
     for (value, op, col) in [
         (q.date_from, ">=", "d.issue_date"),
         (q.date_to, "<=", "d.issue_date"),
@@ -418,6 +411,87 @@ fn push_sort_expression(sql: &mut Sql, column: SortColumn, today: NaiveDate) {
         }
     };
     sql.push(plain);
+}
+
+/// The type and currency filters (columns the running totals have too).
+fn push_types_and_currencies(sql: &mut Sql, q: &DocumentQuery) {
+    if !q.types.is_empty() {
+        sql.push(" AND d.doc_type IN ")
+            .bind_list(q.types.iter().map(|t| t.as_str()));
+    }
+    if !q.currencies.is_empty() {
+        sql.push(" AND d.currency IN ")
+            .bind_list(q.currencies.iter().map(|c| c.code().to_string()));
+    }
+}
+
+/// Whether the running totals (`contractor_totals`) answer the grid's count and sums: when no
+/// filter but the status (quick) filters, types and currencies is set. (Spelled out field by
+/// field, so that a new filter does not compile until it is decided here.)
+pub fn totals_answer(q: &DocumentQuery) -> bool {
+    let DocumentQuery {
+        number,
+        types: _,
+        currencies: _,
+        date_from,
+        date_to,
+        due_from,
+        due_to,
+        amounts,
+        statuses: _,
+        downloaded,
+        downloaded_from,
+        downloaded_to,
+        text,
+        contractors,
+        states,
+        viewed,
+        sent,
+        unanswered,
+        sort: _,
+        page: _,
+        per_page: _,
+    } = q;
+    number.is_none()
+        && date_from.is_none()
+        && date_to.is_none()
+        && due_from.is_none()
+        && due_to.is_none()
+        && amounts.is_empty()
+        && downloaded.is_none()
+        && downloaded_from.is_none()
+        && downloaded_to.is_none()
+        && text.is_none()
+        && contractors.is_empty()
+        && states.is_empty()
+        && viewed.is_none()
+        && sent.is_none()
+        && unanswered.is_none()
+}
+
+/// What the grid sums, over the running totals (their `d.bucket` and `d.state`).
+const TOTALS_SUMMABLE: &str = "d.bucket <> 'none' AND d.state <> 'cancelled'";
+
+/// The status filters over the running totals: the same sets as [`apply_filters`]' (overdue:
+/// something remains and the due date is past — `due_key` is the due date exactly then).
+fn push_totals_statuses(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
+    if q.statuses.is_empty() {
+        return;
+    }
+    sql.push(&format!(" AND {TOTALS_SUMMABLE} AND ("));
+    for (i, status) in q.statuses.iter().enumerate() {
+        if i > 0 {
+            sql.push(" OR ");
+        }
+        match status {
+            StatusFilter::Paid => sql.push("d.bucket = 'paid'"),
+            StatusFilter::Unpaid => sql.push("d.bucket = 'unpaid'"),
+            StatusFilter::PartiallyPaid => sql.push("d.bucket = 'partial'"),
+            StatusFilter::Open => sql.push("d.bucket IN ('unpaid', 'partial')"),
+            StatusFilter::Overdue => sql.push("d.due_key < ").bind(today),
+        };
+    }
+    sql.push(")");
 }
 
 /// Appends `ORDER BY`: the requested keys with NULLs last, then id in the direction of the last
@@ -540,6 +614,10 @@ pub fn grid_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql
         ") AS ord, {RECORD_COLUMNS}, NULL AS matched, NULL AS summed FROM documents d"
     ));
     push_page_ids(&mut sql, scope, q, today);
+    if totals_answer(q) {
+        push_totals_sums(&mut sql, scope, q, today);
+        return sql;
+    }
     let summable = SUMMABLE;
     let sum = |column: &str| format!("CAST(SUM(d.{column}) FILTER (WHERE {summable}) AS BIGINT)");
     sql.push(&format!(
@@ -555,6 +633,28 @@ pub fn grid_sql(scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) -> Sql
     apply_filters(&mut sql, q, today);
     sql.push(" GROUP BY d.currency");
     sql
+}
+
+/// The sums half of [`grid_sql`] read from the running totals: a few rows per currency however
+/// many documents the customer has.
+fn push_totals_sums(sql: &mut Sql, scope: &PortalScope, q: &DocumentQuery, today: NaiveDate) {
+    let summable = TOTALS_SUMMABLE;
+    let sum = |column: &str| format!("CAST(SUM(d.{column}) FILTER (WHERE {summable}) AS BIGINT)");
+    sql.push(&format!(
+        " UNION ALL SELECT 1, 0, NULL, NULL, NULL, NULL, NULL, d.currency, {}, {}, {}, {}, {}, \
+         NULL, NULL, CAST(SUM(d.n) AS BIGINT), \
+         CAST(COALESCE(SUM(d.n) FILTER (WHERE {summable}), 0) AS BIGINT) \
+         FROM contractor_totals d",
+        sum("tax_base_minor"),
+        sum("vat_minor"),
+        sum("total_minor"),
+        sum("paid_minor"),
+        sum("remaining_minor"),
+    ));
+    scope.restrict(sql);
+    push_types_and_currencies(sql, q);
+    push_totals_statuses(sql, q, today);
+    sql.push(" GROUP BY d.currency");
 }
 
 /// Runs the grid statement through the hot readers.
@@ -726,18 +826,19 @@ pub async fn summary(
     today: NaiveDate,
 ) -> Result<portal_types::PortalSummary, StoreError> {
     let summable = SUMMABLE;
+    // Open and overdue, and the counts by type, from the running totals.
     let mut open = Sql::new(
         "SELECT d.currency AS currency, \
-         CAST(SUM(d.remaining_minor) FILTER (WHERE d.remaining_minor <> 0) AS BIGINT) AS open, \
-         COUNT(*) FILTER (WHERE d.remaining_minor <> 0) AS open_count, \
-         CAST(SUM(d.remaining_minor) FILTER (WHERE d.remaining_minor > 0 AND d.due_date < $1) AS BIGINT) AS overdue, \
-         COUNT(*) FILTER (WHERE d.remaining_minor > 0 AND d.due_date < $1) AS overdue_count \
-         FROM documents d",
+         CAST(SUM(d.remaining_minor) FILTER (WHERE d.bucket IN ('unpaid', 'partial')) AS BIGINT) AS open, \
+         CAST(COALESCE(SUM(d.n) FILTER (WHERE d.bucket IN ('unpaid', 'partial')), 0) AS BIGINT) AS open_count, \
+         CAST(SUM(d.remaining_minor) FILTER (WHERE d.due_key < $1) AS BIGINT) AS overdue, \
+         CAST(COALESCE(SUM(d.n) FILTER (WHERE d.due_key < $1), 0) AS BIGINT) AS overdue_count \
+         FROM contractor_totals d",
     );
     open.bind_placeholder_value(today);
     scope.restrict(&mut open);
     open.push(&format!(
-        " AND {summable} GROUP BY d.currency ORDER BY d.currency"
+        " AND {TOTALS_SUMMABLE} GROUP BY d.currency ORDER BY d.currency"
     ));
 
     let year_ago = today
@@ -752,7 +853,9 @@ pub async fn summary(
         .bind(year_ago);
     paid.push(" GROUP BY d.currency");
 
-    let mut types = Sql::new("SELECT d.doc_type AS doc_type, COUNT(*) AS n FROM documents d");
+    let mut types = Sql::new(
+        "SELECT d.doc_type AS doc_type, CAST(SUM(d.n) AS BIGINT) AS n FROM contractor_totals d",
+    );
     scope.restrict(&mut types);
     types.push(" GROUP BY d.doc_type");
 

@@ -37,5 +37,6 @@ mod signup;
 mod smtp_sink;
 mod system;
 mod tokens;
+mod totals;
 mod uploads;
 mod webhooks;
