@@ -145,6 +145,35 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     tokio::task::spawn_blocking(f).await.expect("blocking task")
 }
 
+/// `SELECT count(*) AS n …`'s `n`.
+async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        sql.to_string(),
+    ))
+    .await
+    .expect("query")
+    .expect("a row")
+    .try_get::<i64>("", "n")
+    .expect("n")
+}
+
+/// Every row of `table` a client was answered 2xx for (`ids`) is there, as `condition` says.
+async fn all_there(db: &sea_orm::DatabaseConnection, table: &str, condition: &str, ids: &[i64]) {
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let found = count(
+        db,
+        &format!("SELECT count(*) AS n FROM {table} WHERE {condition} AND id IN ({list})"),
+    )
+    .await;
+    assert_eq!(
+        found as usize,
+        ids.len(),
+        "{table}: acknowledged but missing"
+    );
+}
+
 /// One answer the load generator got.
 #[derive(Debug, Clone)]
 struct Answer {
@@ -426,48 +455,13 @@ async fn the_database_stops_under_load_and_the_same_server_serves_again_losing_n
     let db = portal_store::connect(&cluster.url("postgres"))
         .await
         .expect("connect");
-    let count = |sql: String| {
-        let db = &db;
-        async move {
-            use sea_orm::ConnectionTrait;
-            let row = db
-                .query_one_raw(sea_orm::Statement::from_string(
-                    db.get_database_backend(),
-                    sql,
-                ))
-                .await
-                .expect("query")
-                .expect("a row");
-            row.try_get::<i64>("", "n").expect("n")
-        }
-    };
-    let issued = log.issued.iter().map(i64::to_string).collect::<Vec<_>>();
-    let found = count(format!(
-        "SELECT count(*) AS n FROM documents WHERE state <> 'draft' AND id IN ({})",
-        issued.join(",")
-    ))
-    .await;
-    assert_eq!(
-        found as usize,
-        issued.len(),
-        "issued documents acknowledged but missing"
-    );
-    let payments = log.payments.iter().map(i64::to_string).collect::<Vec<_>>();
-    let found = count(format!(
-        "SELECT count(*) AS n FROM payments WHERE id IN ({})",
-        payments.join(",")
-    ))
-    .await;
-    assert_eq!(
-        found as usize,
-        payments.len(),
-        "payments acknowledged but missing"
-    );
+    all_there(&db, "documents", "state <> 'draft'", &log.issued).await;
+    all_there(&db, "payments", "true", &log.payments).await;
     eprintln!(
         "outage {:?}: {refused} requests refused (slowest {slowest:?}); served again {served_again:?} after the start; {} documents issued and {} payments recorded in all",
         starting - down,
-        issued.len(),
-        payments.len()
+        log.issued.len(),
+        log.payments.len()
     );
     db.close().await.ok();
     drop(app);
@@ -639,21 +633,6 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
     // A new process on the same database and directory. Mail claimed by the dead process
     // waits out its five-minute lease; the test does not wait: it moves those to now.
     let second = Serve::start(&database_url, &dir, &sink.url).await;
-    let count = |sql: String| {
-        let db = &db;
-        async move {
-            use sea_orm::ConnectionTrait;
-            db.query_one_raw(sea_orm::Statement::from_string(
-                db.get_database_backend(),
-                sql,
-            ))
-            .await
-            .expect("query")
-            .expect("a row")
-            .try_get::<i64>("", "n")
-            .expect("n")
-        }
-    };
     {
         use sea_orm::ConnectionTrait;
         db.execute_raw(sea_orm::Statement::from_sql_and_values(
@@ -666,7 +645,11 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
     }
     let mut pending = -1;
     for _ in 0..300 {
-        pending = count("SELECT count(*) AS n FROM outbox WHERE status <> 'sent'".into()).await;
+        pending = count(
+            &db,
+            "SELECT count(*) AS n FROM outbox WHERE status <> 'sent'",
+        )
+        .await;
         if pending == 0 {
             break;
         }
@@ -680,32 +663,17 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
         "too little load before the kill: {} issued",
         acked.issued.len()
     );
-    let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     // Every acknowledged write is there.
-    assert_eq!(
-        count(format!(
-            "SELECT count(*) AS n FROM documents WHERE state <> 'draft' AND id IN ({})",
-            list(&acked.issued)
-        ))
-        .await as usize,
-        acked.issued.len()
-    );
-    assert_eq!(
-        count(format!(
-            "SELECT count(*) AS n FROM payments WHERE id IN ({})",
-            list(&acked.payments)
-        ))
-        .await as usize,
-        acked.payments.len()
-    );
+    all_there(&db, "documents", "state <> 'draft'", &acked.issued).await;
+    all_there(&db, "payments", "true", &acked.payments).await;
     // Nothing half issued: every issued document has a number and one `issued` event, and
     // the invoices' numbers run without a gap.
     assert_eq!(
-        count(format!("SELECT count(*) AS n FROM documents WHERE id > {seeded} AND state <> 'draft' AND (number IS NULL OR number = '')")).await,
+        count(&db, &format!("SELECT count(*) AS n FROM documents WHERE id > {seeded} AND state <> 'draft' AND (number IS NULL OR number = '')")).await,
         0
     );
     assert_eq!(
-        count(format!("SELECT count(*) AS n FROM documents d WHERE d.id > {seeded} AND d.state <> 'draft' AND (SELECT count(*) FROM events e WHERE e.document_id = d.id AND e.kind = 'issued') <> 1")).await,
+        count(&db, &format!("SELECT count(*) AS n FROM documents d WHERE d.id > {seeded} AND d.state <> 'draft' AND (SELECT count(*) FROM events e WHERE e.document_id = d.id AND e.kind = 'issued') <> 1")).await,
         0,
         "an issued document without exactly one `issued` event"
     );
@@ -732,7 +700,7 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
     );
     // Every payment has its event; every attachment row its file.
     assert_eq!(
-        count(format!("SELECT count(*) AS n FROM documents d WHERE d.id > {seeded} AND (SELECT count(*) FROM payments p WHERE p.document_id = d.id) <> (SELECT count(*) FROM events e WHERE e.document_id = d.id AND e.kind = 'payment_recorded')")).await,
+        count(&db, &format!("SELECT count(*) AS n FROM documents d WHERE d.id > {seeded} AND (SELECT count(*) FROM payments p WHERE p.document_id = d.id) <> (SELECT count(*) FROM events e WHERE e.document_id = d.id AND e.kind = 'payment_recorded')")).await,
         0,
         "a payment without its event, or an event without its payment"
     );
@@ -766,7 +734,7 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
         assert!(bytes.starts_with(b"\x89PNG"));
     }
     for id in &rows {
-        let doc = count(format!(
+        let doc = count(&db, &format!(
             "SELECT c.document_id AS n FROM attachments a JOIN comments c ON c.id = a.comment_id WHERE a.id = {id}"
         ))
         .await;
@@ -781,7 +749,7 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
         assert!(pdf.starts_with(b"%PDF-"));
     }
     // Every queued mail went out; one sent twice is the same message both times.
-    let rows = count("SELECT count(*) AS n FROM outbox".into()).await;
+    let rows = count(&db, "SELECT count(*) AS n FROM outbox").await;
     let mails = sink.messages();
     let mut ids: Vec<String> = mails
         .iter()
@@ -791,7 +759,7 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
     let total = ids.len();
     ids.dedup();
     assert_eq!(ids.len() as i64, rows, "distinct messages ≠ outbox rows");
-    let resent = count("SELECT count(*) AS n FROM outbox WHERE attempts > 1".into()).await;
+    let resent = count(&db, "SELECT count(*) AS n FROM outbox WHERE attempts > 1").await;
     assert!(
         (total - ids.len()) as i64 <= resent,
         "{} mails sent twice, {resent} rows tried more than once",
@@ -869,17 +837,7 @@ async fn hung_mail_storage_and_webhook_receiver_hold_up_only_their_own_work() {
     let app = crate::helpers::spawn_app_with(move |s| {
         s.mail.smtp_url = Some(smtp_url);
         s.webhooks_allow_private = true;
-        s.storage_url = Some("s3://hung/attachments".into());
-        s.storage_options = [
-            ("aws_endpoint", store_url.as_str()),
-            ("aws_allow_http", "true"),
-            ("aws_access_key_id", "test"),
-            ("aws_secret_access_key", "test"),
-            ("aws_region", "us-east-1"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        crate::s3_server::point_at(s, &store_url, "hung");
     })
     .await;
     let owner = app.issuer_client().await;

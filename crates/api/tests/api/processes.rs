@@ -6,9 +6,9 @@
 
 use portal_client::{Client, Realm};
 use portal_store::demo;
-use portal_types::{DocumentType, LineInput, NewDocument};
 
 use crate::helpers::{TestApp, api_error, shared, spawn_app};
+use crate::issuer_documents::{invoice, line};
 
 /// The first server's address and two more on its database.
 async fn three(app: &TestApp) -> [String; 3] {
@@ -17,26 +17,6 @@ async fn three(app: &TestApp) -> [String; 3] {
         app.second_server().await,
         app.second_server().await,
     ]
-}
-
-fn invoice(contractor: i64, i: usize) -> NewDocument {
-    NewDocument {
-        contractor_id: contractor,
-        doc_type: DocumentType::Invoice,
-        currency: Some("EUR".into()),
-        issue_date: None,
-        due_date: None,
-        lines: vec![LineInput {
-            description: format!("Item {i}"),
-            quantity: "1".into(),
-            unit: "pcs".into(),
-            unit_price: "1.00".into(),
-            discount_percent: None,
-            vat_rate: "20".into(),
-        }],
-        notes: None,
-        related_document_id: None,
-    }
 }
 
 #[tokio::test]
@@ -55,7 +35,10 @@ async fn sixty_documents_issued_through_three_processes_take_sixty_consecutive_n
     let mut drafts = Vec::new();
     for i in 0..60 {
         let draft = owner
-            .create_document(&invoice(contractor, i))
+            .create_document(&invoice(
+                contractor,
+                vec![line(&format!("Item {i}"), "1", "1.00", None, "20")],
+            ))
             .await
             .expect("draft");
         drafts.push(draft.row.id);
@@ -69,28 +52,7 @@ async fn sixty_documents_issued_through_three_processes_take_sixty_consecutive_n
             shared(client)
         })
         .collect();
-    let tasks: Vec<_> = drafts
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let client = clients[i % 3].clone();
-            let id = *id;
-            tokio::spawn(async move { client.document_action(id, "issue").await })
-        })
-        .collect();
-    let mut numbers = Vec::new();
-    for task in tasks {
-        let issued = task.await.expect("join").expect("issued");
-        numbers.push(
-            issued
-                .row
-                .number
-                .expect("a number")
-                .parse::<i64>()
-                .expect("digits"),
-        );
-    }
-    numbers.sort_unstable();
+    let numbers = crate::issuer_documents::issue_all(&clients, &drafts).await;
     let first = numbers[0];
     assert_eq!(numbers, (first..first + 60).collect::<Vec<_>>());
     // The series before them has no gap either: the invoices' numbers, counted in SQL, run

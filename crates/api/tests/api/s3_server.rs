@@ -67,18 +67,23 @@ impl S3Server {
 
     /// The storage settings that point a server at this bucket.
     pub fn configure(&self, settings: &mut portal_api::config::Settings) {
-        settings.storage_url = Some(format!("s3://{}/attachments-test", self.bucket));
-        settings.storage_options = [
-            ("aws_endpoint", self.endpoint.as_str()),
-            ("aws_allow_http", "true"),
-            ("aws_access_key_id", "test"),
-            ("aws_secret_access_key", "test"),
-            ("aws_region", "us-east-1"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        point_at(settings, &self.endpoint, &self.bucket);
     }
+}
+
+/// Settings that keep attachments in `bucket` of the S3-compatible server at `endpoint`.
+pub fn point_at(settings: &mut portal_api::config::Settings, endpoint: &str, bucket: &str) {
+    settings.storage_url = Some(format!("s3://{bucket}/attachments-test"));
+    settings.storage_options = [
+        ("aws_endpoint", endpoint),
+        ("aws_allow_http", "true"),
+        ("aws_access_key_id", "test"),
+        ("aws_secret_access_key", "test"),
+        ("aws_region", "us-east-1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
 }
 
 impl Drop for S3Server {
