@@ -452,7 +452,11 @@ pub fn totals_answer(q: &DocumentQuery) -> bool {
         page: _,
         per_page: _,
     } = q;
-    number.is_none()
+    // Overdue is read as the `dued` totals less the dues still ahead; or-ed with another
+    // status, the two would overlap.
+    let overdue_alone = !q.statuses.contains(&StatusFilter::Overdue) || q.statuses.len() == 1;
+    overdue_alone
+        && number.is_none()
         && date_from.is_none()
         && date_to.is_none()
         && due_from.is_none()
@@ -472,9 +476,10 @@ pub fn totals_answer(q: &DocumentQuery) -> bool {
 /// What the grid sums, over the running totals (their `d.bucket` and `d.state`).
 const TOTALS_SUMMABLE: &str = "d.bucket <> 'none' AND d.state <> 'cancelled'";
 
-/// The status filters over the running totals: the same sets as [`apply_filters`]' (overdue:
-/// something remains and the due date is past — `due_key` is the due date exactly then).
-fn push_totals_statuses(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
+/// The status filters but overdue over the running totals (their `d.bucket`): the same sets as
+/// [`apply_filters`]'. Overdue, alone, is [`push_totals_rows`]' `dued` rows less the dues
+/// still ahead.
+fn push_totals_statuses(sql: &mut Sql, q: &DocumentQuery) {
     if q.statuses.is_empty() {
         return;
     }
@@ -483,15 +488,46 @@ fn push_totals_statuses(sql: &mut Sql, q: &DocumentQuery, today: NaiveDate) {
         if i > 0 {
             sql.push(" OR ");
         }
-        match status {
-            StatusFilter::Paid => sql.push("d.bucket = 'paid'"),
-            StatusFilter::Unpaid => sql.push("d.bucket = 'unpaid'"),
-            StatusFilter::PartiallyPaid => sql.push("d.bucket = 'partial'"),
-            StatusFilter::Open => sql.push("d.bucket IN ('unpaid', 'partial')"),
-            StatusFilter::Overdue => sql.push("d.due_key < ").bind(today),
-        };
+        sql.push(match status {
+            StatusFilter::Paid => "d.bucket = 'paid'",
+            StatusFilter::Unpaid => "d.bucket = 'unpaid'",
+            StatusFilter::PartiallyPaid => "d.bucket = 'partial'",
+            StatusFilter::Open => "d.bucket IN ('unpaid', 'partial')",
+            StatusFilter::Overdue => "d.dued = 1",
+        });
     }
     sql.push(")");
+}
+
+/// ` FROM (…) d`: the customer's running totals that `q` selects, as rows of `part` (0),
+/// `currency`, `bucket`, `state`, `dued` and the sums — and for overdue alone, the dues not yet
+/// past (`due_date >= today`) with their signs turned (`part` 1), so that the sums over both
+/// are what is overdue.
+fn push_totals_rows(
+    sql: &mut Sql,
+    scope: &PortalScope,
+    q: &DocumentQuery,
+    today: NaiveDate,
+    subtract_ahead: bool,
+) {
+    const SUMS: &str = "n, tax_base_minor, vat_minor, total_minor, paid_minor, remaining_minor";
+    sql.push(&format!(
+        " FROM (SELECT 0 AS part, d.currency, d.bucket, d.state, d.dued, {SUMS} FROM contractor_totals d"
+    ));
+    scope.restrict(sql);
+    push_types_and_currencies(sql, q);
+    push_totals_statuses(sql, q);
+    if subtract_ahead {
+        sql.push(
+            " UNION ALL SELECT 1, d.currency, d.bucket, d.state, 1, -n, -tax_base_minor, \
+             -vat_minor, -total_minor, -paid_minor, -remaining_minor FROM contractor_dues d",
+        );
+        scope.restrict(sql);
+        push_types_and_currencies(sql, q);
+        sql.push(&format!(" AND {TOTALS_SUMMABLE} AND d.due_date >= "))
+            .bind(today);
+    }
+    sql.push(") d");
 }
 
 /// Appends `ORDER BY`: the requested keys with NULLs last, then id in the direction of the last
@@ -643,17 +679,14 @@ fn push_totals_sums(sql: &mut Sql, scope: &PortalScope, q: &DocumentQuery, today
     sql.push(&format!(
         " UNION ALL SELECT 1, 0, NULL, NULL, NULL, NULL, NULL, d.currency, {}, {}, {}, {}, {}, \
          NULL, NULL, CAST(SUM(d.n) AS BIGINT), \
-         CAST(COALESCE(SUM(d.n) FILTER (WHERE {summable}), 0) AS BIGINT) \
-         FROM contractor_totals d",
+         CAST(COALESCE(SUM(d.n) FILTER (WHERE {summable}), 0) AS BIGINT)",
         sum("tax_base_minor"),
         sum("vat_minor"),
         sum("total_minor"),
         sum("paid_minor"),
         sum("remaining_minor"),
     ));
-    scope.restrict(sql);
-    push_types_and_currencies(sql, q);
-    push_totals_statuses(sql, q, today);
+    push_totals_rows(sql, scope, q, today, q.statuses == [StatusFilter::Overdue]);
     sql.push(" GROUP BY d.currency");
 }
 
@@ -829,18 +862,23 @@ pub async fn summary(
     // Open and overdue, and the counts by type, from the running totals.
     let mut open = Sql::new(
         "SELECT d.currency AS currency, \
-         CAST(SUM(d.remaining_minor) FILTER (WHERE d.bucket IN ('unpaid', 'partial')) AS BIGINT) AS open, \
-         CAST(COALESCE(SUM(d.n) FILTER (WHERE d.bucket IN ('unpaid', 'partial')), 0) AS BIGINT) AS open_count, \
-         CAST(SUM(d.remaining_minor) FILTER (WHERE d.due_key < $1) AS BIGINT) AS overdue, \
-         CAST(COALESCE(SUM(d.n) FILTER (WHERE d.due_key < $1), 0) AS BIGINT) AS overdue_count \
-         FROM contractor_totals d",
+         CAST(SUM(d.remaining_minor) FILTER (WHERE d.part = 0 AND d.bucket IN ('unpaid', 'partial')) AS BIGINT) AS open, \
+         CAST(COALESCE(SUM(d.n) FILTER (WHERE d.part = 0 AND d.bucket IN ('unpaid', 'partial')), 0) AS BIGINT) AS open_count, \
+         CAST(SUM(d.remaining_minor) FILTER (WHERE d.dued = 1) AS BIGINT) AS overdue, \
+         CAST(COALESCE(SUM(d.n) FILTER (WHERE d.dued = 1), 0) AS BIGINT) AS overdue_count",
     );
-    open.bind_placeholder_value(today);
-    scope.restrict(&mut open);
-    open.push(&format!(
-        " AND {TOTALS_SUMMABLE} GROUP BY d.currency ORDER BY d.currency"
-    ));
-
+    // Everything summable, and the dues ahead taken away from the `dued` part: what remains
+    // of `dued` is overdue.
+    let summable_only = DocumentQuery {
+        statuses: vec![
+            StatusFilter::Paid,
+            StatusFilter::Unpaid,
+            StatusFilter::PartiallyPaid,
+        ],
+        ..DocumentQuery::default()
+    };
+    push_totals_rows(&mut open, scope, &summable_only, today, true);
+    open.push(" GROUP BY d.currency ORDER BY d.currency");
     let year_ago = today
         .checked_sub_months(chrono::Months::new(12))
         .unwrap_or(today);

@@ -1,4 +1,5 @@
-//! The running totals per customer (`contractor_totals`, kept by triggers on `documents`) after
+//! The running totals per customer (`contractor_totals` and `contractor_dues`, kept by triggers
+//! on `documents`) after
 //! thousands of random writes — through the API (drafts, issuing, payments recorded and
 //! deleted, cancellations, credit notes) and straight in SQL (due dates, currencies, amounts
 //! paid, states, types, customers changed; documents deleted) — equal totals computed here in
@@ -35,20 +36,15 @@ impl Rng {
     }
 }
 
-type Key = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    &'static str,
-    Option<NaiveDate>,
-);
+/// A row's key: organisation, customer, type, state, currency, payment state, and `dued`
+/// (for `contractor_totals`) or the due date (for `contractor_dues`).
+type Key = (i64, i64, String, String, String, &'static str, String);
 type Sums = [i64; 6];
+type Totals = BTreeMap<Key, Sums>;
 
-/// The totals from the documents' rows, computed apart from the triggers' SQL.
-fn expected(rows: &[document::Model]) -> BTreeMap<Key, Sums> {
-    let mut totals: BTreeMap<Key, Sums> = BTreeMap::new();
+/// Both tables' rows from the documents' rows, computed apart from the triggers' SQL.
+fn expected(rows: &[document::Model]) -> (Totals, Totals) {
+    let (mut totals, mut dues) = (Totals::new(), Totals::new());
     for d in rows {
         let bucket = match (d.paid_minor, d.remaining_minor) {
             (None, _) => "none",
@@ -59,50 +55,60 @@ fn expected(rows: &[document::Model]) -> BTreeMap<Key, Sums> {
         let due = d
             .due_date
             .filter(|_| d.remaining_minor.is_some_and(|r| r > 0));
-        let key = (
-            d.organization_id,
-            d.contractor_id,
-            d.doc_type.clone(),
-            d.state.clone(),
-            d.currency.clone(),
-            bucket,
-            due,
-        );
-        let sums = totals.entry(key).or_default();
-        for (i, v) in [
+        let key = |last: String| {
+            (
+                d.organization_id,
+                d.contractor_id,
+                d.doc_type.clone(),
+                d.state.clone(),
+                d.currency.clone(),
+                bucket,
+                last,
+            )
+        };
+        let values = [
             1,
             d.tax_base_minor,
             d.vat_minor,
             d.total_minor,
             d.paid_minor.unwrap_or(0),
             d.remaining_minor.unwrap_or(0),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            sums[i] += v;
+        ];
+        let add = |table: &mut Totals, k: Key| {
+            let sums = table.entry(k).or_default();
+            for (i, v) in values.iter().enumerate() {
+                sums[i] += v;
+            }
+        };
+        add(&mut totals, key(u8::from(due.is_some()).to_string()));
+        if let Some(due) = due {
+            add(&mut dues, key(due.to_string()));
         }
     }
-    totals
+    (totals, dues)
 }
 
-/// The totals as the triggers keep them.
-async fn kept(app: &TestApp) -> BTreeMap<Key, Sums> {
+/// One table as the triggers keep it; `last` is its last key column.
+async fn kept(app: &TestApp, table: &str, last: &str) -> Totals {
     let rows = app
         .db
         .query_all_raw(Statement::from_string(
             app.db.get_database_backend(),
-            "SELECT organization_id, contractor_id, doc_type, state, currency, bucket, due_key,
-                    n, tax_base_minor, vat_minor, total_minor, paid_minor, remaining_minor
-             FROM contractor_totals",
+            format!(
+                "SELECT organization_id, contractor_id, doc_type, state, currency, bucket, {last},
+                        n, tax_base_minor, vat_minor, total_minor, paid_minor, remaining_minor
+                 FROM {table}"
+            ),
         ))
         .await
         .expect("totals");
-    let never = NaiveDate::from_ymd_opt(9999, 12, 31).expect("date");
     rows.iter()
         .map(|r| {
             let bucket: String = r.try_get("", "bucket").expect("bucket");
-            let due: NaiveDate = r.try_get("", "due_key").expect("due_key");
+            let last = match r.try_get::<NaiveDate>("", last) {
+                Ok(date) => date.to_string(),
+                Err(_) => r.try_get::<i32>("", last).expect("dued").to_string(),
+            };
             let key = (
                 r.try_get("", "organization_id").expect("org"),
                 r.try_get("", "contractor_id").expect("contractor"),
@@ -116,7 +122,7 @@ async fn kept(app: &TestApp) -> BTreeMap<Key, Sums> {
                     "partial" => "partial",
                     other => panic!("bucket {other}"),
                 },
-                Some(due).filter(|d| *d != never),
+                last,
             );
             let sums = [
                 "n",
@@ -137,18 +143,23 @@ async fn assert_totals_match(app: &TestApp, after: &str) {
         .all(&app.db)
         .await
         .expect("documents");
-    let want = expected(&rows);
-    let got = kept(app).await;
-    if want != got {
-        let missing: Vec<_> = want
-            .iter()
-            .filter(|(k, v)| got.get(*k) != Some(v))
-            .collect();
-        let extra: Vec<_> = got
-            .iter()
-            .filter(|(k, v)| want.get(*k) != Some(v))
-            .collect();
-        panic!("after {after}: the totals differ\nfrom the rows: {missing:#?}\nkept: {extra:#?}");
+    let (totals, dues) = expected(&rows);
+    for (table, last, want) in [
+        ("contractor_totals", "dued", totals),
+        ("contractor_dues", "due_date", dues),
+    ] {
+        let got = kept(app, table, last).await;
+        if want != got {
+            let missing: Vec<_> = want
+                .iter()
+                .filter(|(k, v)| got.get(*k) != Some(v))
+                .collect();
+            let extra: Vec<_> = got
+                .iter()
+                .filter(|(k, v)| want.get(*k) != Some(v))
+                .collect();
+            panic!("after {after}: {table} differs\nfrom the rows: {missing:#?}\nkept: {extra:#?}");
+        }
     }
 }
 
