@@ -41,6 +41,13 @@ pub struct Settings {
     pub static_dir: Option<PathBuf>,
     /// HTTP worker threads (0 = one per core).
     pub workers: usize,
+    /// The most connections of the database pool (`PORTAL_DATABASE_CONNECTIONS`; default 16 on
+    /// PostgreSQL, 8 on SQLite). Every process on one PostgreSQL server takes up to this many
+    /// plus [`Settings::read_connections`] of its `max_connections` slots.
+    pub database_connections: Option<u32>,
+    /// The grid's and session check's read connections in all (`PORTAL_READ_CONNECTIONS`;
+    /// default four per core).
+    pub read_connections: Option<usize>,
     /// The PDF renderer's version, part of the PDF cache key ([`portal_pdf::RENDER_VERSION`]).
     pub pdf_render_version: String,
     /// Outgoing mail.
@@ -109,6 +116,8 @@ impl std::fmt::Debug for Settings {
             hashing_concurrency,
             static_dir,
             workers,
+            database_connections,
+            read_connections,
             pdf_render_version,
             mail,
             signup_open,
@@ -137,6 +146,8 @@ impl std::fmt::Debug for Settings {
             .field("hashing_concurrency", hashing_concurrency)
             .field("static_dir", static_dir)
             .field("workers", workers)
+            .field("database_connections", database_connections)
+            .field("read_connections", read_connections)
             .field("pdf_render_version", pdf_render_version)
             .field("mail", mail)
             .field("signup_open", signup_open)
@@ -199,6 +210,8 @@ impl Settings {
             hashing_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             static_dir: None,
             workers: 0,
+            database_connections: None,
+            read_connections: None,
             pdf_render_version: portal_pdf::RENDER_VERSION.to_string(),
             mail: MailSettings {
                 smtp_url: None,

@@ -2,6 +2,7 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
+use portal_store::error::Outage;
 use portal_types::{FieldError, Problem};
 
 /// Everything a handler can fail with. Each variant has a stable machine `code`.
@@ -71,6 +72,11 @@ pub enum ApiError {
     /// database gate (`crate::db_gate`) until the database answers again.
     #[error("the database cannot be reached: {0}")]
     DatabaseUnavailable(String),
+    /// The database is up but out of capacity this moment (every connection taken, no slot
+    /// left on the server, SQLite's write lock held past the wait); try again shortly (503).
+    /// Only this request is turned away: the gate stays open.
+    #[error("the database is busy: {0}")]
+    DatabaseBusy(String),
     /// A bug or an outage. Logged with its cause; the client learns nothing more (500).
     #[error("internal error: {0}")]
     Internal(String),
@@ -118,9 +124,9 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::MissingScope { .. } => "insufficient_scope",
-            ApiError::Unavailable { .. } | ApiError::DatabaseUnavailable(_) => {
-                "service_unavailable"
-            }
+            ApiError::Unavailable { .. }
+            | ApiError::DatabaseUnavailable(_)
+            | ApiError::DatabaseBusy(_) => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -156,6 +162,10 @@ impl ApiError {
             ApiError::NotFound => "no such resource".to_string(),
             ApiError::DatabaseUnavailable(_) => {
                 "the database cannot be reached; nothing was changed that was not confirmed — try again shortly"
+                    .to_string()
+            }
+            ApiError::DatabaseBusy(_) => {
+                "the database is busy this moment; nothing was changed that was not confirmed — try again shortly"
                     .to_string()
             }
             ApiError::Internal(_) => "an unexpected error occurred; it has been logged".to_string(),
@@ -201,9 +211,9 @@ impl ResponseError for ApiError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
-            ApiError::Unavailable { .. } | ApiError::DatabaseUnavailable(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::Unavailable { .. }
+            | ApiError::DatabaseUnavailable(_)
+            | ApiError::DatabaseBusy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -215,6 +225,9 @@ impl ResponseError for ApiError {
         if let ApiError::DatabaseUnavailable(cause) = self {
             tracing::warn!(%cause, "the database cannot be reached");
         }
+        if let ApiError::DatabaseBusy(cause) = self {
+            tracing::warn!(%cause, "the database is busy");
+        }
         let mut builder = HttpResponse::build(self.status_code());
         builder.content_type("application/problem+json");
         match self {
@@ -225,6 +238,9 @@ impl ResponseError for ApiError {
             }
             ApiError::DatabaseUnavailable(_) => {
                 builder.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::DatabaseBusy(_) => {
+                builder.insert_header((header::RETRY_AFTER, "1"));
             }
             ApiError::MethodNotAllowed { allow } => {
                 builder.insert_header((header::ALLOW, allow.clone()));
@@ -253,20 +269,20 @@ impl ResponseError for ApiError {
 
 impl From<portal_store::StoreError> for ApiError {
     fn from(err: portal_store::StoreError) -> Self {
-        if err.is_unreachable() {
-            ApiError::DatabaseUnavailable(err.to_string())
-        } else {
-            ApiError::Internal(err.to_string())
+        match err.outage() {
+            Some(Outage::Unreachable) => ApiError::DatabaseUnavailable(err.to_string()),
+            Some(Outage::Busy) => ApiError::DatabaseBusy(err.to_string()),
+            None => ApiError::Internal(err.to_string()),
         }
     }
 }
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        if portal_store::error::unreachable(&err) {
-            ApiError::DatabaseUnavailable(err.to_string())
-        } else {
-            ApiError::Internal(format!("database: {err}"))
+        match portal_store::error::outage(&err) {
+            Some(Outage::Unreachable) => ApiError::DatabaseUnavailable(err.to_string()),
+            Some(Outage::Busy) => ApiError::DatabaseBusy(err.to_string()),
+            None => ApiError::Internal(format!("database: {err}")),
         }
     }
 }

@@ -65,6 +65,15 @@ enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "PORTAL_WORKERS", default_value_t = 0)]
         workers: usize,
+        /// The most connections of the database pool (default 16 on PostgreSQL, 8 on SQLite).
+        /// Every server process on one PostgreSQL takes up to this many plus
+        /// --read-connections of the server's max_connections.
+        #[arg(long, env = "PORTAL_DATABASE_CONNECTIONS")]
+        database_connections: Option<u32>,
+        /// The read connections of the document grid and the session check, in all (default
+        /// four per core).
+        #[arg(long, env = "PORTAL_READ_CONNECTIONS")]
+        read_connections: Option<usize>,
         /// Public sign-up: `open` lets anyone create an organisation at /admin/signup,
         /// confirmed by e-mail; `closed` leaves that to the operator (`portal org create`).
         #[arg(long, env = "PORTAL_SIGNUP", value_enum, default_value = "closed")]
@@ -249,6 +258,8 @@ async fn main() -> anyhow::Result<()> {
             proxy_header,
             static_dir,
             workers,
+            database_connections,
+            read_connections,
             signup,
             storage_url,
             attachment_max_bytes,
@@ -264,6 +275,8 @@ async fn main() -> anyhow::Result<()> {
             settings.client_address = ClientAddressSource::behind(hops, proxy_header);
             settings.static_dir = static_dir;
             settings.workers = workers;
+            settings.database_connections = database_connections;
+            settings.read_connections = read_connections;
             settings.signup_open = signup == Signup::Open;
             settings.storage_url = storage_url;
             settings.attachment_max_bytes = attachment_max_bytes;

@@ -85,7 +85,7 @@ pub async fn api_keys(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
-    use actix_web::{HttpMessage, ResponseError};
+    use actix_web::HttpMessage;
     let token = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -108,10 +108,8 @@ pub async fn api_keys(
                 req.extensions_mut().insert(session);
             }
             Err(refused) => {
-                if matches!(refused, crate::error::ApiError::DatabaseUnavailable(_)) {
-                    state.database.report_unreachable(&state.db);
-                }
-                let response = refused.error_response();
+                // Carrying the error, so that the database gate around this sees an outage.
+                let response = actix_web::HttpResponse::from_error(refused);
                 return Ok(req.into_response(response).map_into_right_body());
             }
         }

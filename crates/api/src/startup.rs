@@ -34,7 +34,7 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let db = db::connect(&settings.database_url).await?;
+        let db = db::connect_with(&settings.database_url, settings.database_connections).await?;
         db::migrate(&db).await?;
         let listener = TcpListener::bind(&settings.addr)?;
         let port = listener.local_addr()?.port();
@@ -45,7 +45,12 @@ impl Application {
         );
         let passwords = PasswordPool::new(settings.hashing_concurrency)?;
         let workers = settings.workers;
-        let reads = db::HotReads::sized_for(&db, &settings.database_url, settings.workers);
+        let reads = db::HotReads::sized_for(
+            &db,
+            &settings.database_url,
+            settings.workers,
+            settings.read_connections,
+        );
         let signal = OutboxSignal::default();
         let outbox = Worker {
             db: db.clone(),

@@ -167,9 +167,21 @@ impl Columns for rusqlite::Row<'_> {
     }
 }
 
+/// Through SeaORM's pool (an in-memory SQLite database, or PostgreSQL's reads when the read
+/// connections have no slot): each value decoded by sqlx, which takes an integer column only
+/// as the Rust type of its width.
 impl Columns for QueryResult {
     fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
-        self.try_get_by_index(i).map_err(|e| column_error(i, e))
+        self.try_get_by_index::<Option<i64>>(i)
+            .or_else(|_| {
+                self.try_get_by_index::<Option<i32>>(i)
+                    .map(|v| v.map(i64::from))
+            })
+            .or_else(|_| {
+                self.try_get_by_index::<Option<i16>>(i)
+                    .map(|v| v.map(i64::from))
+            })
+            .map_err(|e| column_error(i, e))
     }
     fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, StoreError> {
         let text: Option<String> = self.try_get_by_index(i).map_err(|e| column_error(i, e))?;

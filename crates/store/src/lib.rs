@@ -68,9 +68,15 @@ impl HotReads {
     /// connections per core (why four: see bench/PROFILE.md). On SQLite they are shared by the
     /// workers; on PostgreSQL each HTTP worker gets its share (see [`PgReader`]), so the total
     /// stays the same whatever the number of workers.
-    pub fn sized_for(db: &DatabaseConnection, url: &str, workers: usize) -> HotReads {
+    /// `total` overrides the four per core.
+    pub fn sized_for(
+        db: &DatabaseConnection,
+        url: &str,
+        workers: usize,
+        total: Option<usize>,
+    ) -> HotReads {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let total = 4 * cores;
+        let total = total.unwrap_or(4 * cores).max(1);
         let workers = if workers > 0 { workers } else { cores };
         let size = match db.get_database_backend() {
             DbBackend::Postgres => total.div_ceil(workers),
@@ -96,15 +102,23 @@ impl HotReads {
         sql: &Sql,
         read: fn(&dyn Columns) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
-        match self {
-            HotReads::Postgres(reader) => reader.query(sql, read).await,
-            HotReads::Sqlite(reader) => reader.query(sql, read).await,
-            HotReads::Pool => db
-                .query_all_raw(sql.statement(db))
+        let pool = || async {
+            db.query_all_raw(sql.statement(db))
                 .await?
                 .iter()
                 .map(|r| read(r))
-                .collect(),
+                .collect()
+        };
+        match self {
+            HotReads::Postgres(reader) => match reader.query(sql, read).await {
+                // No slot for another connection on the server (or none to be had): the main
+                // pool's connections are open already, so the read goes there (waiting its
+                // turn) rather than being turned away.
+                Err(e) if e.outage() == Some(error::Outage::Busy) => pool().await,
+                answer => answer,
+            },
+            HotReads::Sqlite(reader) => reader.query(sql, read).await,
+            HotReads::Pool => pool().await,
         }
     }
 }
@@ -113,9 +127,19 @@ impl HotReads {
 /// dropped it meanwhile (both the main pool and [`PgReader`]).
 pub(crate) const PING_IDLE_AFTER: Duration = Duration::from_secs(30);
 
-/// Opens a pool. SQLite files are created when missing and switched to WAL so that readers
-/// do not wait for the writer; writers wait up to five seconds for each other.
+/// Opens a pool of the default size. SQLite files are created when missing and switched to
+/// WAL so that readers do not wait for the writer; writers wait up to five seconds for each
+/// other.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, None).await
+}
+
+/// Opens a pool of at most `max_connections` (default 16 on PostgreSQL, 8 on SQLite), as
+/// [`connect`] does.
+pub async fn connect_with(
+    url: &str,
+    max_connections: Option<u32>,
+) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_string());
     options
         .sqlx_logging(false)
@@ -126,7 +150,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .test_before_acquire_if_idle_for(PING_IDLE_AFTER);
     if url.starts_with("sqlite:") {
         options
-            .max_connections(8)
+            .max_connections(max_connections.unwrap_or(8).max(1))
             .min_connections(1)
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -135,7 +159,9 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                     .foreign_keys(true)
             });
     } else {
-        options.max_connections(16).min_connections(1);
+        options
+            .max_connections(max_connections.unwrap_or(16).max(1))
+            .min_connections(1);
     }
     Ok(Database::connect(options).await?)
 }

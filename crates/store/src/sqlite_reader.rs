@@ -84,7 +84,7 @@ impl SqliteReader {
             let pooled = reader.idle.lock().ok().and_then(|mut idle| idle.pop());
             let conn = match pooled {
                 Some(conn) => conn,
-                None => reader.open().map_err(StoreError::internal)?,
+                None => reader.open().map_err(StoreError::rusqlite)?,
             };
             let rows = run(&conn, &text, values, read);
             // A connection whose query failed is dropped rather than reused.
@@ -106,11 +106,11 @@ fn run<T>(
     values: Vec<SqliteValue>,
     read: fn(&dyn Columns) -> Result<T, StoreError>,
 ) -> Result<Vec<T>, StoreError> {
-    let mut statement = conn.prepare_cached(text).map_err(StoreError::internal)?;
-    bind_by_number(&mut statement, &values).map_err(StoreError::internal)?;
+    let mut statement = conn.prepare_cached(text).map_err(StoreError::rusqlite)?;
+    bind_by_number(&mut statement, &values).map_err(StoreError::rusqlite)?;
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
-    while let Some(row) = rows.next().map_err(StoreError::internal)? {
+    while let Some(row) = rows.next().map_err(StoreError::rusqlite)? {
         out.push(read(row)?);
     }
     Ok(out)

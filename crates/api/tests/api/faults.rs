@@ -19,7 +19,7 @@ use portal_client::{Client, ClientError};
 use portal_types::{DocumentType, LineInput, NewDocument};
 use tokio::sync::Mutex;
 
-use crate::helpers::spawn_app_on;
+use crate::helpers::{spawn_app_on, spawn_app_on_with};
 
 /// How long the database stays down.
 const OUTAGE: Duration = Duration::from_secs(10);
@@ -29,11 +29,17 @@ struct Cluster {
     dir: PathBuf,
     bin: PathBuf,
     port: u16,
+    max_connections: u32,
 }
 
 impl Cluster {
     /// Creates and starts a cluster (blocking: call it off the runtime's thread).
     fn create() -> Cluster {
+        Cluster::create_with(100)
+    }
+
+    /// A cluster that takes at most `max_connections` at once.
+    fn create_with(max_connections: u32) -> Cluster {
         let bin = std::fs::read_dir("/usr/lib/postgresql")
             .expect("PostgreSQL's server binaries in /usr/lib/postgresql")
             .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
@@ -50,7 +56,12 @@ impl Cluster {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let cluster = Cluster { dir, bin, port };
+        let cluster = Cluster {
+            dir,
+            bin,
+            port,
+            max_connections,
+        };
         run(cluster
             .pg("initdb")
             .args([
@@ -85,9 +96,10 @@ impl Cluster {
 
     fn start(&self) {
         let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections={}",
             self.port,
-            self.dir.display()
+            self.dir.display(),
+            self.max_connections,
         );
         run(self
             .pg("pg_ctl")
@@ -468,6 +480,89 @@ async fn the_database_stops_under_load_and_the_same_server_serves_again_losing_n
     blocking(move || drop(cluster)).await;
 }
 
+/// PostgreSQL with fewer connection slots than the server's pools want (10 against 12 + 8):
+/// the server opens connections as the load grows and PostgreSQL refuses some ("too many
+/// clients", SQLSTATE 53300). A read whose read connection was refused runs on the main pool
+/// instead; a request that cannot get a pool connection within the pool's wait is answered a
+/// 503 that says to come back in a second (busy) — never a 500, which is what the read
+/// connections answered before (CI's PostgreSQL ran out of slots under the tests' own load).
+/// The gate stays open (its 503s say five seconds), and every write answered 2xx is there.
+#[tokio::test]
+async fn a_database_out_of_connection_slots_turns_away_only_the_requests_that_met_it() {
+    let cluster = Arc::new(blocking(|| Cluster::create_with(10)).await);
+    let app = spawn_app_on_with(cluster.url("postgres"), |s| {
+        s.database_connections = Some(12);
+        s.read_connections = Some(8);
+    })
+    .await;
+    let owner = Arc::new(app.issuer_client().await);
+    let customer = Arc::new(app.portal_client("acme").await);
+    let contractor = customer.portal_me().await.expect("me").contractor_id;
+    let log: Shared = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut load = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        load.spawn(staff_writes(
+            owner.clone(),
+            contractor,
+            log.clone(),
+            stop.clone(),
+        ));
+    }
+    for _ in 0..3 {
+        load.spawn(reads(
+            owner.clone(),
+            customer.clone(),
+            log.clone(),
+            stop.clone(),
+        ));
+    }
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    stop.store(true, Ordering::Relaxed);
+    while load.join_next().await.is_some() {}
+
+    let log = log.lock().await;
+    let answers = &log.answers;
+    let odd: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| {
+            !(a.status == 200
+                || a.status == 503 && a.code == "service_unavailable" && a.retry_after == Some(1))
+        })
+        .collect();
+    assert!(
+        odd.is_empty(),
+        "answers neither 2xx nor a busy 503: {odd:#?}"
+    );
+    let refusals = std::fs::read_to_string(cluster.dir.join("log"))
+        .expect("the cluster's log")
+        .matches("too many clients already")
+        .count();
+    let busy = answers.iter().filter(|a| a.status == 503).count();
+    assert!(
+        refusals > 0,
+        "PostgreSQL never ran out of slots: the test tested nothing"
+    );
+    // The server went on serving (each kind of request at least once when the machine is not
+    // too busy; some writes and some reads whatever else runs beside it).
+    let served = |kinds: &[&str]| {
+        answers
+            .iter()
+            .any(|a| kinds.contains(&a.what) && a.status == 200)
+    };
+    assert!(served(&["issue"]), "no document was issued");
+    assert!(served(&["issuer grid", "portal grid"]), "no grid was read");
+    // (Read through the test's own connection: the server may hold every other slot.)
+    all_there(&app.db, "documents", "state <> 'draft'", &log.issued).await;
+    all_there(&app.db, "payments", "true", &log.payments).await;
+    eprintln!(
+        "{} answers, {busy} of them busy 503s; PostgreSQL refused {refusals} connections",
+        answers.len()
+    );
+    drop(app);
+    blocking(move || drop(cluster)).await;
+}
+
 /// A `portal serve` process on `database_url` and `data_dir`, mailing to `smtp`.
 struct Serve {
     child: std::process::Child,
@@ -490,6 +585,7 @@ impl Serve {
             .arg(data_dir)
             .env("DATABASE_URL", database_url)
             .env("PORTAL_SMTP_URL", smtp)
+            .envs(crate::helpers::test_pool_env())
             .env("PORTAL_LOG", "error")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

@@ -220,14 +220,33 @@ async fn fresh_database(data_dir: &std::path::Path) -> String {
     }
 }
 
+/// The database pool of every test server (in process or `portal serve`). Two test threads,
+/// each with up to three servers, share one PostgreSQL of 100 connection slots; at the
+/// defaults (16 + 4 per core each) they took them all, and requests were refused.
+pub const TEST_DATABASE_CONNECTIONS: u32 = 5;
+/// The read connections of every test server.
+pub const TEST_READ_CONNECTIONS: usize = 2;
+
+/// The environment that gives a `portal serve` the test servers' pool sizes.
+pub fn test_pool_env() -> [(&'static str, String); 2] {
+    [
+        (
+            "PORTAL_DATABASE_CONNECTIONS",
+            TEST_DATABASE_CONNECTIONS.to_string(),
+        ),
+        ("PORTAL_READ_CONNECTIONS", TEST_READ_CONNECTIONS.to_string()),
+    ]
+}
+
 async fn start(settings: Settings) -> (String, PasswordPool) {
-    // PORTAL_TEST_LOG=debug (any filter) shows the servers' logs of a test run.
-    if let Ok(filter) = std::env::var("PORTAL_TEST_LOG") {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-            .with_test_writer()
-            .try_init();
-    }
+    // The servers' warnings and errors go to the test's output, which the test runner shows
+    // when the test fails: a 500 or 503 a test trips over comes with its cause (CI's report
+    // of a failed run holds nothing else). PORTAL_TEST_LOG=debug (any filter) shows more.
+    let filter = std::env::var("PORTAL_TEST_LOG").unwrap_or_else(|_| "warn".to_string());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_test_writer()
+        .try_init();
     let app = Application::build(settings).await.expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let passwords = app.passwords();
@@ -248,6 +267,15 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
 /// Starts a server with demo data on the given (empty) database.
 pub async fn spawn_app_on(database_url: String) -> TestApp {
     spawn(|_| {}, true, Some(database_url)).await
+}
+
+/// Starts a server with demo data on the given (empty) database, letting the test adjust the
+/// settings first.
+pub async fn spawn_app_on_with(
+    database_url: String,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
+    spawn(adjust, true, Some(database_url)).await
 }
 
 /// Starts a server on an empty database (no organisation: the first-run setup is open).
@@ -273,6 +301,8 @@ async fn spawn(
     )
     .expect("settings");
     settings.workers = 2;
+    settings.database_connections = Some(TEST_DATABASE_CONNECTIONS);
+    settings.read_connections = Some(TEST_READ_CONNECTIONS);
     settings.hashing_concurrency = 2;
     settings.throttle = ThrottlePolicy::default();
     let s3 = if crate::s3_server::wanted() {

@@ -791,6 +791,7 @@ async fn ten_thousand_events_through_two_server_processes_reach_a_flaky_receiver
                     .env("DATABASE_URL", &app.database_url)
                     .env("PORTAL_SECRETS_KEY", &key)
                     .env("PORTAL_WEBHOOK_ALLOW_PRIVATE", "true")
+                    .envs(crate::helpers::test_pool_env())
                     .env("PORTAL_LOG", "error")
                     .stdout(Stdio::null())
                     .stderr(Stdio::null())
