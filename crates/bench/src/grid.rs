@@ -81,6 +81,16 @@ pub fn postgres_ticks() -> u64 {
         .sum()
 }
 
+/// Resident memory of one process now (`VmRSS`), in bytes; 0 when it cannot be read.
+pub fn rss_bytes(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
 /// Milliseconds per clock tick (USER_HZ is 100 on Linux).
 pub const MS_PER_TICK: f64 = 10.0;
 

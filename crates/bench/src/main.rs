@@ -67,6 +67,18 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A sign-in storm (argon2 at the hashing pool's limit and beyond) beside grid reads on
+    /// PostgreSQL at scale S: the grid's p99 with the storm against without.
+    LoginStorm {
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        pg_admin_url: String,
+        #[arg(long, default_value = "target/release/portal")]
+        portal_binary: PathBuf,
+        #[arg(long, default_value_t = 4)]
+        seconds: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// PDF rendering: genpdf in-process against wkhtmltopdf and headless Chromium.
     Pdf {
         #[arg(long, default_value_t = 30)]
@@ -86,29 +98,88 @@ async fn main() -> anyhow::Result<()> {
             scales,
             out,
         } => {
-            let text = grid_pg(&pg_admin_url, &portal_binary, seconds, &scales).await?;
-            std::fs::write(out, text)?;
+            let (text, figures) = grid_pg(&pg_admin_url, &portal_binary, seconds, &scales).await?;
+            std::fs::write(&out, text)?;
+            write_figures(&out, &figures)?;
         }
         Cmd::GridSqlite {
             portal_binary,
             seconds,
             out,
         } => {
-            let text = grid_sqlite(&portal_binary, seconds).await?;
-            std::fs::write(out, text)?;
+            let (text, figures) = grid_sqlite(&portal_binary, seconds).await?;
+            std::fs::write(&out, text)?;
+            write_figures(&out, &figures)?;
         }
-        Cmd::Pdf { runs, out } => std::fs::write(out, pdf(runs)?)?,
+        Cmd::LoginStorm {
+            pg_admin_url,
+            portal_binary,
+            seconds,
+            out,
+        } => {
+            let (text, figures) = login_storm(&pg_admin_url, &portal_binary, seconds).await?;
+            std::fs::write(&out, text)?;
+            write_figures(&out, &figures)?;
+        }
+        Cmd::Pdf { runs, out } => {
+            let (text, figures) = pdf(runs)?;
+            std::fs::write(&out, text)?;
+            write_figures(&out, &figures)?;
+        }
         Cmd::Writes {
             pg_admin_url,
             portal_binary,
             documents,
             out,
         } => {
-            let text = writes_section(&pg_admin_url, &portal_binary, documents).await?;
-            std::fs::write(out, text)?;
+            let (text, figures) = writes_section(&pg_admin_url, &portal_binary, documents).await?;
+            std::fs::write(&out, text)?;
+            write_figures(&out, &figures)?;
         }
     }
     Ok(())
+}
+
+/// A section's headline figures.
+type Figures = Vec<(&'static str, f64)>;
+
+/// Writes a section's headline figures beside its markdown (`bench/<section>.json`), with the
+/// day and the machine they were measured on; `scripts/bench` gathers every section's into
+/// `bench/headline.json`.
+fn write_figures(out: &std::path::Path, figures: &Figures) -> anyhow::Result<()> {
+    let values: serde_json::Map<String, serde_json::Value> = figures
+        .iter()
+        .map(|(key, value)| ((*key).to_string(), serde_json::json!(value)))
+        .collect();
+    let doc = serde_json::json!({
+        "measured_on": Utc::now().date_naive().to_string(),
+        "machine": machine(),
+        "figures": values,
+    });
+    std::fs::write(
+        out.with_extension("json"),
+        serde_json::to_string_pretty(&doc)? + "\n",
+    )?;
+    Ok(())
+}
+
+/// This machine, as the reports name it: cores, processor, memory.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpu
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown processor", |(_, m)| m.trim())
+        .to_string();
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024 / 1024);
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} cores, {model}, {memory} GiB")
 }
 
 /// The writes section: a fresh SQLite file and a fresh PostgreSQL database, the demo data in each.
@@ -116,7 +187,7 @@ async fn writes_section(
     pg_admin: &str,
     binary: &std::path::Path,
     documents: usize,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, Figures)> {
     let file = std::env::current_dir()?.join("target/bench/writes.sqlite3");
     std::fs::create_dir_all(file.parent().unwrap_or(&std::env::current_dir()?))?;
     for suffix in ["", "-wal", "-shm"] {
@@ -136,17 +207,23 @@ checks, the next number, totals, the PDF rendered, the event, the customer's mai
 the key, paid and remaining, the payment, the event, the stored answer) against plain SQL transactions writing the same rows on the same database \
 from 4 tasks (no checks, no PDF, no HTTP).\n"
     );
-    text.push_str(
-        &writes::measure(
-            "SQLite",
-            &portal_store::sqlite_url(&file),
-            binary,
-            documents,
-        )
-        .await?,
-    );
-    text.push_str(&writes::measure("PostgreSQL", &pg, binary, documents).await?);
-    Ok(text)
+    let (sqlite, sqlite_ratio) = writes::measure(
+        "SQLite",
+        &portal_store::sqlite_url(&file),
+        binary,
+        documents,
+    )
+    .await?;
+    text.push_str(&sqlite);
+    let (postgres, postgres_ratio) = writes::measure("PostgreSQL", &pg, binary, documents).await?;
+    text.push_str(&postgres);
+    Ok((
+        text,
+        vec![(
+            "writes_issue_api_over_sql",
+            sqlite_ratio.min(postgres_ratio),
+        )],
+    ))
 }
 
 /// How many times each API run and its reference run alternate.
@@ -373,10 +450,12 @@ async fn grid_pg(
     binary: &std::path::Path,
     seconds: u32,
     scales: &[Scale],
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, Figures)> {
     let today = Utc::now().date_naive();
     let mut rows = Vec::new();
     let mut plans = String::new();
+    // The server's resident memory after each run at scale M, the most of them.
+    let mut rss_m: u64 = 0;
     for &scale in scales {
         let url = pg_database(
             admin,
@@ -407,6 +486,9 @@ async fn grid_pg(
                     api.rps,
                     reference.rps
                 );
+                if scale == Scale::M {
+                    rss_m = rss_m.max(grid::rss_bytes(server.pid()));
+                }
                 rows.push(Row {
                     scale: scale.name(),
                     who,
@@ -480,6 +562,18 @@ API and pgbench runs alternate {ROUNDS} times per row; the row shows the round w
         text,
         "\nAPI ÷ pgbench on the same SQL: target ≥ 0.7; lowest here **{min_ratio:.2}**."
     );
+    let mut figures: Figures = vec![("grid_pg_api_over_pgbench_min", min_ratio)];
+    if !ratio_lines.is_empty() {
+        figures.push(("grid_m_over_s_p99_max", worst));
+    }
+    if rss_m > 0 {
+        let _ = writeln!(
+            text,
+            "\nThe server's resident memory (`VmRSS`) under this load at scale M (1,000,000 documents), the most after any run: **{:.1} MB** (target ≤ 100 MB).",
+            rss_m as f64 / 1_000_000.0
+        );
+        figures.push(("rss_bytes_under_load_m", rss_m as f64));
+    }
     let big: Vec<&Row> = rows
         .iter()
         .filter(|r| r.scale == "M" && r.who == "largest customer")
@@ -510,6 +604,7 @@ API and pgbench runs alternate {ROUNDS} times per row; the row shows the round w
                 );
             }
         }
+        figures.push(("grid_largest_over_500_p50_max", worst));
         let _ = writeln!(
             text,
             "\nThe default grid and the quick filters read their count and sums from the running totals (`contractor_totals`); the other requests' filters scan the customer's matching rows for the sums. Target for the default grid and each quick filter: largest ÷ ~500-document customer p50 ≤ 5; worst here **{worst:.1}**."
@@ -521,10 +616,157 @@ API and pgbench runs alternate {ROUNDS} times per row; the row shows the round w
             "\n<details><summary>EXPLAIN ANALYZE at scale M, largest customer</summary>\n{plans}\n</details>"
         );
     }
-    Ok(text)
+    Ok((text, figures))
 }
 
-async fn grid_sqlite(binary: &std::path::Path, seconds: u32) -> anyhow::Result<String> {
+/// Sign-in clients of the storm: twice the server's hashing pool (one per core), so that the
+/// pool is always full and as many again wait for it.
+fn storm_clients() -> usize {
+    2 * std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// What the storm's sign-ins were answered.
+#[derive(Default, Debug, Clone, Copy)]
+struct Signins {
+    ok: u64,
+    busy: u64,
+    other: u64,
+}
+
+/// Signs customers in, in `clients` loops, until `stop`.
+async fn storm(
+    base: String,
+    org_slug: String,
+    usernames: Vec<String>,
+    clients: usize,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Signins {
+    use std::sync::atomic::Ordering;
+    let http = reqwest::Client::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for c in 0..clients {
+        let (http, base, org_slug, usernames, stop) = (
+            http.clone(),
+            base.clone(),
+            org_slug.clone(),
+            usernames.clone(),
+            stop.clone(),
+        );
+        tasks.spawn(async move {
+            let mut seen = Signins::default();
+            let mut i = c;
+            while !stop.load(Ordering::Relaxed) {
+                let body = serde_json::json!({
+                    "organization": org_slug,
+                    "username": usernames[i % usernames.len()],
+                    "password": PASSWORD,
+                });
+                i += clients;
+                match http
+                    .post(format!("{base}/api/v1/portal/auth/login"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                {
+                    Ok(200) => seen.ok += 1,
+                    Ok(503) => seen.busy += 1,
+                    _ => seen.other += 1,
+                }
+            }
+            seen
+        });
+    }
+    let mut all = Signins::default();
+    while let Some(Ok(seen)) = tasks.join_next().await {
+        all.ok += seen.ok;
+        all.busy += seen.busy;
+        all.other += seen.other;
+    }
+    all
+}
+
+async fn login_storm(
+    admin: &str,
+    binary: &std::path::Path,
+    seconds: u32,
+) -> anyhow::Result<(String, Figures)> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let url = pg_database(admin, "portal_bench_s").await?;
+    let db = prepared_database(&url, Scale::S).await?;
+    let (org, list) = customers(&db, Scale::S).await?;
+    let (_, contractor_id, documents) = *chosen(&list)
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no customer"))?;
+    // Others sign in: the grid reader's session is not theirs.
+    let usernames: Vec<String> = list
+        .iter()
+        .filter(|(id, _)| *id != contractor_id)
+        .take(200)
+        .map(|(id, _)| format!("c{id}"))
+        .collect();
+    let work = grid::work_dir("login-storm")?;
+    let server = grid::start_server(binary, &url, &work.join("data")).await?;
+    let clients = storm_clients();
+    let mut rounds = Vec::new();
+    let mut signins = Signins::default();
+    for _ in 0..ROUNDS {
+        let (token, _) = grid::login(&server.base, &org.slug, contractor_id).await?;
+        let url_q = format!("{}/api/v1/portal/documents", server.base);
+        let quiet = tokio::task::block_in_place(|| {
+            grid::wrk(&url_q, &token, seconds, 16, &work, server.pid())
+        })?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let storming = tokio::spawn(storm(
+            server.base.clone(),
+            org.slug.clone(),
+            usernames.clone(),
+            clients,
+            stop.clone(),
+        ));
+        // the pool fills before the grid is measured
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let stormy = tokio::task::block_in_place(|| {
+            grid::wrk(&url_q, &token, seconds, 16, &work, server.pid())
+        })?;
+        stop.store(true, Ordering::Relaxed);
+        let seen = storming.await?;
+        eprintln!(
+            "login storm: grid p99 {:.2} ms quiet, {:.2} ms in the storm; sign-ins {seen:?}",
+            quiet.p99_ms, stormy.p99_ms
+        );
+        signins.ok += seen.ok;
+        signins.busy += seen.busy;
+        signins.other += seen.other;
+        rounds.push((quiet, stormy));
+    }
+    drop(server);
+    rounds.sort_by(|a, b| (a.1.p99_ms / a.0.p99_ms).total_cmp(&(b.1.p99_ms / b.0.p99_ms)));
+    let (quiet, stormy) = rounds[rounds.len() / 2];
+    let ratio = stormy.p99_ms / quiet.p99_ms;
+    let mut text = String::from(
+        "## Sign-in storm beside the grid
+
+",
+    );
+    let _ = writeln!(
+        text,
+        "PostgreSQL at scale S, release build, `portal serve` with its defaults (hashing pool: one argon2id verification per core at once; a sign-in waits up to 10 s for a slot, then gets a 503). The grid of the ~500-document customer ({documents} documents) read by wrk `-t2 -c16 -d{seconds}s` alone, then again while {clients} clients sign other customers in back to back (argon2id, m=19 MiB, t=2), {ROUNDS} rounds alternating; the row shows the round with the median ratio.\n\n| | grid req/s | grid p50 ms | grid p99 ms |\n|---|---|---|---|\n| alone | {:.0} | {:.2} | {:.2} |\n| beside the storm | {:.0} | {:.2} | {:.2} |\n\nGrid p99 in the storm ÷ alone: **{ratio:.2}** (target ≤ 1.2). Sign-ins over all rounds: {} answered 200, {} answered 503 (waited past the queue's limit), {} anything else.",
+        quiet.rps,
+        quiet.p50_ms,
+        quiet.p99_ms,
+        stormy.rps,
+        stormy.p50_ms,
+        stormy.p99_ms,
+        signins.ok,
+        signins.busy,
+        signins.other,
+    );
+    Ok((text, vec![("login_storm_grid_p99_ratio", ratio)]))
+}
+
+async fn grid_sqlite(binary: &std::path::Path, seconds: u32) -> anyhow::Result<(String, Figures)> {
     let today = Utc::now().date_naive();
     let work = grid::work_dir("sqlite")?;
     let file = std::env::current_dir()?.join("target/bench/portal_bench_s.sqlite3");
@@ -575,10 +817,10 @@ async fn grid_sqlite(binary: &std::path::Path, seconds: u32) -> anyhow::Result<S
 Target API ÷ rusqlite ≥ 0.5; lowest here **{min_ratio:.2}**.\n"
     );
     text.push_str(&table(&rows, "rusqlite"));
-    Ok(text)
+    Ok((text, vec![("grid_sqlite_api_over_rusqlite_min", min_ratio)]))
 }
 
-fn pdf(runs: usize) -> anyhow::Result<String> {
+fn pdf(runs: usize) -> anyhow::Result<(String, Figures)> {
     let work = grid::work_dir("pdf")?;
     let external_runs = 5.min(runs).max(1);
     let mut text = String::from("## PDF rendering\n\n");
@@ -592,6 +834,7 @@ do ({external_runs} runs, median), from Debian's packages, on the same HTML rend
 | invoice | renderer | median ms | size KB | genpdf is faster by |\n|---|---|---|---|---|"
     );
     let mut worst = (f64::INFINITY, f64::INFINITY);
+    let mut bytes_bg = 0.0;
     for (locale, name) in [
         (portal_pdf::Locale::De, "German (standard fonts)"),
         (portal_pdf::Locale::Bg, "Bulgarian (embedded fonts)"),
@@ -632,6 +875,9 @@ do ({external_runs} runs, median), from Debian's packages, on the same HTML rend
         let wk_by = wk.median_ms / uncached.median_ms;
         let chromium_by = chromium.median_ms / uncached.median_ms;
         worst = (worst.0.min(wk_by), worst.1.min(chromium_by));
+        if locale == portal_pdf::Locale::Bg {
+            bytes_bg = uncached.bytes as f64;
+        }
         let _ = writeln!(
             text,
             "| {name} | genpdf in-process, uncached | {:.1} | {:.0} | — |\n\
@@ -653,5 +899,12 @@ do ({external_runs} runs, median), from Debian's packages, on the same HTML rend
         "\nLowest here: **{:.1}×** wkhtmltopdf, **{:.1}×** Chromium.",
         worst.0, worst.1
     );
-    Ok(text)
+    Ok((
+        text,
+        vec![
+            ("pdf_speedup_vs_wkhtmltopdf_min", worst.0),
+            ("pdf_speedup_vs_chromium_min", worst.1),
+            ("pdf_bytes_bg", bytes_bg),
+        ],
+    ))
 }

@@ -80,7 +80,7 @@ pub async fn measure(
     url: &str,
     binary: &std::path::Path,
     n: usize,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, f64)> {
     let db = portal_store::connect(url).await?;
     portal_store::migrate(&db).await?;
     if portal_store::demo::is_empty(&db).await? {
@@ -206,7 +206,9 @@ pub async fn measure(
     }
     text.push('\n');
     text.push_str(&import);
-    Ok(text)
+    let issue_ratio = (api_issue_de.per_second / sql_issue_t.per_second)
+        .min(api_issue_bg.per_second / sql_issue_t.per_second);
+    Ok((text, issue_ratio))
 }
 
 /// Contractors a CSV import brings in.
