@@ -17,7 +17,7 @@ run: build-spa
 # and PostgreSQL, the SPA's unit tests, contract fuzzing (schemathesis), browser tests.
 # Independent suites run side by side where one mostly waits (on a database, a browser or Python)
 # while the other keeps a core busy; see scripts/together.
-test: lint audit build-tests
+test: lint audit build-tests spa-tools
     ./scripts/together "just test-sqlite" "just test-postgres" "just test-s3" "just build-spa"
     ./scripts/together "just contract" "just test-spa"
     just e2e
@@ -64,6 +64,12 @@ e2e: build-spa ensure-postgres
 # Build the single-page apps into frontend/dist.
 build-spa:
     ./scripts/build-spa
+
+# Install what building the single-page apps takes (the wasm target, wasm-bindgen-cli,
+# wasm-split-cli, wasm-opt), before the test passes that run beside the build: a cargo install
+# holds cargo's package-cache lock while it builds.
+spa-tools:
+    ./scripts/build-spa --tools
 
 # Regenerate openapi/openapi.json from the code.
 openapi:

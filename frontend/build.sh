@@ -49,6 +49,13 @@ if ! "$WASM_OPT" --version 2>/dev/null | grep -q 'version 132'; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# `--tools`: install what is missing and stop. `just test` does this before its parallel stage:
+# a `cargo install` holds cargo's package-cache lock while it builds, and the test passes beside
+# it waited for the lock (15 minutes on a fresh machine).
+if [ "${1:-}" = "--tools" ]; then
+  exit 0
+fi
+
 # Compile -----------------------------------------------------------------------------------
 cargo build --release --target wasm32-unknown-unknown --locked $(printf -- '-p %s-spa ' "${APPS[@]}")
 
