@@ -90,53 +90,44 @@ enum Cmd {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+    let (out, (text, figures)) = match Cli::parse().command {
         Cmd::GridPg {
             pg_admin_url,
             portal_binary,
             seconds,
             scales,
             out,
-        } => {
-            let (text, figures) = grid_pg(&pg_admin_url, &portal_binary, seconds, &scales).await?;
-            std::fs::write(&out, text)?;
-            write_figures(&out, &figures)?;
-        }
+        } => (
+            out,
+            grid_pg(&pg_admin_url, &portal_binary, seconds, &scales).await?,
+        ),
         Cmd::GridSqlite {
             portal_binary,
             seconds,
             out,
-        } => {
-            let (text, figures) = grid_sqlite(&portal_binary, seconds).await?;
-            std::fs::write(&out, text)?;
-            write_figures(&out, &figures)?;
-        }
+        } => (out, grid_sqlite(&portal_binary, seconds).await?),
         Cmd::LoginStorm {
             pg_admin_url,
             portal_binary,
             seconds,
             out,
-        } => {
-            let (text, figures) = login_storm(&pg_admin_url, &portal_binary, seconds).await?;
-            std::fs::write(&out, text)?;
-            write_figures(&out, &figures)?;
-        }
-        Cmd::Pdf { runs, out } => {
-            let (text, figures) = pdf(runs)?;
-            std::fs::write(&out, text)?;
-            write_figures(&out, &figures)?;
-        }
+        } => (
+            out,
+            login_storm(&pg_admin_url, &portal_binary, seconds).await?,
+        ),
+        Cmd::Pdf { runs, out } => (out, pdf(runs)?),
         Cmd::Writes {
             pg_admin_url,
             portal_binary,
             documents,
             out,
-        } => {
-            let (text, figures) = writes_section(&pg_admin_url, &portal_binary, documents).await?;
-            std::fs::write(&out, text)?;
-            write_figures(&out, &figures)?;
-        }
-    }
+        } => (
+            out,
+            writes_section(&pg_admin_url, &portal_binary, documents).await?,
+        ),
+    };
+    std::fs::write(&out, text)?;
+    write_figures(&out, &figures)?;
     Ok(())
 }
 

@@ -333,31 +333,70 @@ fn within(a: &Answer, from: Instant, to: Instant) -> bool {
     a.at >= from && a.at <= to
 }
 
+/// A load on a server: staff writers, grid readers, and optionally `/health` and `/ready`
+/// probes, all logging their answers until `stop`.
+struct Load {
+    owner: Arc<Client>,
+    customer: Arc<Client>,
+    log: Shared,
+    stop: Arc<AtomicBool>,
+    tasks: tokio::task::JoinSet<()>,
+}
+
+impl Load {
+    async fn start(
+        app: &crate::helpers::TestApp,
+        writers: usize,
+        readers: usize,
+        probed: bool,
+    ) -> Load {
+        let owner = Arc::new(app.issuer_client().await);
+        let customer = Arc::new(app.portal_client("acme").await);
+        let contractor = customer.portal_me().await.expect("me").contractor_id;
+        let log: Shared = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..writers {
+            tasks.spawn(staff_writes(
+                owner.clone(),
+                contractor,
+                log.clone(),
+                stop.clone(),
+            ));
+        }
+        for _ in 0..readers {
+            tasks.spawn(reads(
+                owner.clone(),
+                customer.clone(),
+                log.clone(),
+                stop.clone(),
+            ));
+        }
+        if probed {
+            tasks.spawn(probes(Arc::new(app.client()), log.clone(), stop.clone()));
+        }
+        Load {
+            owner,
+            customer,
+            log,
+            stop,
+            tasks,
+        }
+    }
+
+    /// Stops the load and waits for its requests to end.
+    async fn stop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
 #[tokio::test]
 async fn the_database_stops_under_load_and_the_same_server_serves_again_losing_nothing() {
     let cluster = Arc::new(blocking(Cluster::create).await);
     let app = spawn_app_on(cluster.url("postgres")).await;
-    let owner = Arc::new(app.issuer_client().await);
-    let customer = Arc::new(app.portal_client("acme").await);
-    let contractor = customer.portal_me().await.expect("me").contractor_id;
-    let log: Shared = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut load = tokio::task::JoinSet::new();
-    for _ in 0..2 {
-        load.spawn(staff_writes(
-            owner.clone(),
-            contractor,
-            log.clone(),
-            stop.clone(),
-        ));
-    }
-    load.spawn(reads(
-        owner.clone(),
-        customer.clone(),
-        log.clone(),
-        stop.clone(),
-    ));
-    load.spawn(probes(Arc::new(app.client()), log.clone(), stop.clone()));
+    let mut load = Load::start(&app, 2, 1, true).await;
+    let (owner, customer) = (load.owner.clone(), load.customer.clone());
 
     tokio::time::sleep(Duration::from_secs(3)).await;
     let stopping = Instant::now();
@@ -385,10 +424,9 @@ async fn the_database_stops_under_load_and_the_same_server_serves_again_losing_n
     }
     let served_again = served_again.expect("served again within 10 s of the database's return");
     tokio::time::sleep(Duration::from_secs(3)).await;
-    stop.store(true, Ordering::Relaxed);
-    while load.join_next().await.is_some() {}
+    load.stop().await;
 
-    let log = log.lock().await;
+    let log = load.log.lock().await;
     let answers = &log.answers;
     // Nothing but successes and 503s; every 503 a problem that says when to come back.
     let odd: Vec<&Answer> = answers
@@ -495,33 +533,11 @@ async fn a_database_out_of_connection_slots_turns_away_only_the_requests_that_me
         s.read_connections = Some(8);
     })
     .await;
-    let owner = Arc::new(app.issuer_client().await);
-    let customer = Arc::new(app.portal_client("acme").await);
-    let contractor = customer.portal_me().await.expect("me").contractor_id;
-    let log: Shared = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut load = tokio::task::JoinSet::new();
-    for _ in 0..4 {
-        load.spawn(staff_writes(
-            owner.clone(),
-            contractor,
-            log.clone(),
-            stop.clone(),
-        ));
-    }
-    for _ in 0..3 {
-        load.spawn(reads(
-            owner.clone(),
-            customer.clone(),
-            log.clone(),
-            stop.clone(),
-        ));
-    }
+    let mut load = Load::start(&app, 4, 3, false).await;
     tokio::time::sleep(Duration::from_secs(8)).await;
-    stop.store(true, Ordering::Relaxed);
-    while load.join_next().await.is_some() {}
+    load.stop().await;
 
-    let log = log.lock().await;
+    let log = load.log.lock().await;
     let answers = &log.answers;
     let odd: Vec<&Answer> = answers
         .iter()
