@@ -743,7 +743,7 @@ async fn login_storm(
     );
     let _ = writeln!(
         text,
-        "PostgreSQL at scale S, release build, `portal serve` with its defaults (hashing pool: one argon2id verification per core at once; a sign-in waits up to 10 s for a slot, then gets a 503). The grid of the ~500-document customer ({documents} documents) read by wrk `-t2 -c16 -d{seconds}s` alone, then again while {clients} clients sign other customers in back to back (argon2id, m=19 MiB, t=2), {ROUNDS} rounds alternating; the row shows the round with the median ratio.\n\n| | grid req/s | grid p50 ms | grid p99 ms |\n|---|---|---|---|\n| alone | {:.0} | {:.2} | {:.2} |\n| beside the storm | {:.0} | {:.2} | {:.2} |\n\nGrid p99 in the storm ÷ alone: **{ratio:.2}** (target ≤ 1.2). Sign-ins over all rounds: {} answered 200, {} answered 503 (waited past the queue's limit), {} anything else.",
+        "PostgreSQL at scale S, release build, `portal serve` with its defaults (hashing pool: one argon2id verification per core at once, on threads at nice 10; a sign-in waits up to 10 s for a slot, then gets a 503). The grid of the ~500-document customer ({documents} documents) read by wrk `-t2 -c16 -d{seconds}s` alone, then again while {clients} clients sign other customers in back to back (argon2id, m=19 MiB, t=2), {ROUNDS} rounds alternating; the row shows the round with the median ratio.\n\n| | grid req/s | grid p50 ms | grid p99 ms |\n|---|---|---|---|\n| alone | {:.0} | {:.2} | {:.2} |\n| beside the storm | {:.0} | {:.2} | {:.2} |\n\nGrid p99 in the storm ÷ alone: **{ratio:.2}** (target ≤ 1.2). Sign-ins over all rounds: {} answered 200, {} answered 503 (waited past the queue's limit), {} anything else.",
         quiet.rps,
         quiet.p50_ms,
         quiet.p99_ms,

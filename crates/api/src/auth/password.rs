@@ -1,8 +1,11 @@
-//! Password hashing (`portal_store::passwords`) on the blocking thread pool, behind a semaphore so that a storm
-//! of logins cannot take every thread: the excess waits briefly, then gets a 503.
+//! Password hashing (`portal_store::passwords`) on threads of its own, one per permit of a
+//! semaphore, so that a storm of sign-ins cannot take every thread: the excess waits briefly,
+//! then gets a 503. The threads run at a lower priority than the HTTP workers (nice 10): when the
+//! processor is busy, sign-ins wait for it rather than the grid and everything else
+//! (`just bench login-storm` measures the grid beside a storm).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use portal_store::passwords;
@@ -13,10 +16,19 @@ use crate::error::ApiError;
 /// How long a request may wait for a hashing slot before it is told to come back.
 const QUEUE_WAIT: Duration = Duration::from_secs(10);
 
+/// The nice value of the hashing threads (0 is the workers', 19 the lowest priority): CFS gives
+/// a thread at 10 about a tenth of the processor time of one at 0 when both want it.
+pub const HASHING_NICE: i32 = 10;
+
+/// A hash to compute, and where its answer goes.
+type Job = Box<dyn FnOnce() + Send>;
+
 /// A bounded pool for password hashing.
 #[derive(Clone)]
 pub struct PasswordPool {
     permits: Arc<Semaphore>,
+    /// The hashing threads' queue; they end when the last pool handle is dropped.
+    jobs: mpsc::Sender<Job>,
     /// A hash of a random password, verified when the user does not exist so that an unknown
     /// username costs as much time as a wrong password.
     dummy_hash: Arc<str>,
@@ -31,8 +43,10 @@ impl PasswordPool {
         let mut random = [0u8; 24];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
         let dummy = hash_blocking(&random)?;
+        let concurrency = concurrency.max(1);
         Ok(PasswordPool {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            permits: Arc::new(Semaphore::new(concurrency)),
+            jobs: hashing_threads(concurrency)?,
             dummy_hash: dummy.into(),
             verifications: Arc::new(AtomicU64::new(0)),
         })
@@ -82,12 +96,72 @@ impl PasswordPool {
                 retry_after_secs: 2,
             })?
             .map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(move || {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
             let _permit = permit;
-            work()
-        })
-        .await
-        .map_err(ApiError::internal)?
+            // A panic is answered as an error (the receiver sees the sender dropped), and the
+            // thread lives on for the next sign-in.
+            if let Ok(result) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+                let _ = answer.send(result);
+            }
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| ApiError::internal("the hashing threads have ended"))?;
+        answered
+            .await
+            .map_err(|_| ApiError::internal("a password hash panicked"))?
+    }
+}
+
+/// Starts `n` hashing threads at [`HASHING_NICE`], taking jobs from one queue.
+fn hashing_threads(n: usize) -> Result<mpsc::Sender<Job>, ApiError> {
+    let (jobs, queue) = mpsc::channel::<Job>();
+    let queue = Arc::new(Mutex::new(queue));
+    for i in 0..n {
+        let queue = queue.clone();
+        std::thread::Builder::new()
+            .name(format!("portal-argon2-{i}"))
+            .spawn(move || {
+                lower_priority();
+                loop {
+                    let job = match queue.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        // every pool handle is gone
+                        Err(_) => return,
+                    }
+                }
+            })
+            .map_err(ApiError::internal)?;
+    }
+    Ok(jobs)
+}
+
+/// Lowers the calling thread's priority to [`HASHING_NICE`]; where the system refuses, the
+/// thread hashes at the workers' priority (and says so once in the log).
+fn lower_priority() {
+    use thread_priority::{
+        NormalThreadSchedulePolicy, ThreadPriority, ThreadPriorityValue, ThreadSchedulePolicy,
+        set_thread_priority_and_policy, thread_native_id,
+    };
+    // thread-priority maps 0..=99 onto nice 19..=-20: 22 is nice 10 (a test reads it back).
+    let lowered = ThreadPriorityValue::try_from(22u8)
+        .map_err(|e| e.to_string())
+        .and_then(|p| {
+            set_thread_priority_and_policy(
+                thread_native_id(),
+                ThreadPriority::Crossplatform(p),
+                ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Other),
+            )
+            .map_err(|e| format!("{e:?}"))
+        });
+    if let Err(error) = lowered {
+        static SAID: std::sync::Once = std::sync::Once::new();
+        SAID.call_once(|| tracing::warn!(%error, "password hashing runs at normal priority"));
     }
 }
 
@@ -120,6 +194,48 @@ mod tests {
         );
         assert!(!pool.verify("correct horse", None).await.expect("verify"));
         assert_eq!(pool.verifications(), 3);
+    }
+
+    /// The hashing threads run at nice 10, as the kernel reports it (`/proc/self/task/*/stat`,
+    /// field 19), and the rest of the process at 0.
+    #[tokio::test]
+    async fn the_hashing_threads_run_at_a_lower_priority() {
+        let pool = PasswordPool::new(2).expect("pool");
+        // a hash, so both threads have surely started and lowered themselves
+        pool.hash("x").await.expect("hash");
+        pool.hash("y").await.expect("hash");
+        let mut nice_of = std::collections::BTreeMap::new();
+        for task in std::fs::read_dir("/proc/self/task").expect("tasks") {
+            let path = task.expect("task").path();
+            let Ok(stat) = std::fs::read_to_string(path.join("stat")) else {
+                continue;
+            };
+            let (name, rest) = stat
+                .split_once(" (")
+                .and_then(|(_, s)| s.rsplit_once(')'))
+                .expect("stat");
+            // fields after the name start at field 3 (state); nice is field 19
+            let nice: i32 = rest
+                .split_whitespace()
+                .nth(19 - 3)
+                .and_then(|v| v.parse().ok())
+                .expect("nice");
+            nice_of.insert(format!("{name} {}", path.display()), nice);
+        }
+        let hashing: Vec<i32> = nice_of
+            .iter()
+            .filter(|(k, _)| k.starts_with("portal-argon2"))
+            .map(|(_, v)| *v)
+            .collect();
+        assert!(hashing.len() >= 2, "{nice_of:?}");
+        assert!(hashing.iter().all(|n| *n == HASHING_NICE), "{nice_of:?}");
+        assert!(
+            nice_of
+                .iter()
+                .filter(|(k, _)| !k.starts_with("portal-argon2"))
+                .all(|(_, v)| *v == 0),
+            "{nice_of:?}"
+        );
     }
 
     /// An unknown user is checked against a hash with exactly the parameters of a real one, so
