@@ -30,16 +30,24 @@ struct Cli {
     command: Cmd,
 }
 
+/// A load on a server on PostgreSQL: where the database is, the server binary, how long each
+/// run lasts.
+#[derive(clap::Args)]
+struct PgLoad {
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    pg_admin_url: String,
+    #[arg(long, default_value = "target/release/portal")]
+    portal_binary: PathBuf,
+    #[arg(long, default_value_t = 4)]
+    seconds: u32,
+}
+
 #[derive(Subcommand)]
 enum Cmd {
     /// The grid on PostgreSQL at scales S and M: API (wrk) against pgbench on the same SQL.
     GridPg {
-        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
-        pg_admin_url: String,
-        #[arg(long, default_value = "target/release/portal")]
-        portal_binary: PathBuf,
-        #[arg(long, default_value_t = 4)]
-        seconds: u32,
+        #[command(flatten)]
+        pg: PgLoad,
         #[arg(long, value_delimiter = ',', default_value = "s,m")]
         scales: Vec<Scale>,
         #[arg(long)]
@@ -70,12 +78,8 @@ enum Cmd {
     /// A sign-in storm (argon2 at the hashing pool's limit and beyond) beside grid reads on
     /// PostgreSQL at scale S: the grid's p99 with the storm against without.
     LoginStorm {
-        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
-        pg_admin_url: String,
-        #[arg(long, default_value = "target/release/portal")]
-        portal_binary: PathBuf,
-        #[arg(long, default_value_t = 4)]
-        seconds: u32,
+        #[command(flatten)]
+        pg: PgLoad,
         #[arg(long)]
         out: PathBuf,
     },
@@ -91,29 +95,18 @@ enum Cmd {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let (out, (text, figures)) = match Cli::parse().command {
-        Cmd::GridPg {
-            pg_admin_url,
-            portal_binary,
-            seconds,
-            scales,
+        Cmd::GridPg { pg, scales, out } => (
             out,
-        } => (
-            out,
-            grid_pg(&pg_admin_url, &portal_binary, seconds, &scales).await?,
+            grid_pg(&pg.pg_admin_url, &pg.portal_binary, pg.seconds, &scales).await?,
         ),
         Cmd::GridSqlite {
             portal_binary,
             seconds,
             out,
         } => (out, grid_sqlite(&portal_binary, seconds).await?),
-        Cmd::LoginStorm {
-            pg_admin_url,
-            portal_binary,
-            seconds,
+        Cmd::LoginStorm { pg, out } => (
             out,
-        } => (
-            out,
-            login_storm(&pg_admin_url, &portal_binary, seconds).await?,
+            login_storm(&pg.pg_admin_url, &pg.portal_binary, pg.seconds).await?,
         ),
         Cmd::Pdf { runs, out } => (out, pdf(runs)?),
         Cmd::Writes {
