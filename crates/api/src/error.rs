@@ -267,23 +267,29 @@ impl ResponseError for ApiError {
     }
 }
 
+impl ApiError {
+    /// A database failure: a 503 of its kind when it was an outage, else a 500.
+    fn of_database(outage: Option<Outage>, cause: String) -> Self {
+        match outage {
+            Some(Outage::Unreachable) => ApiError::DatabaseUnavailable(cause),
+            Some(Outage::Busy) => ApiError::DatabaseBusy(cause),
+            None => ApiError::Internal(cause),
+        }
+    }
+}
+
 impl From<portal_store::StoreError> for ApiError {
     fn from(err: portal_store::StoreError) -> Self {
-        match err.outage() {
-            Some(Outage::Unreachable) => ApiError::DatabaseUnavailable(err.to_string()),
-            Some(Outage::Busy) => ApiError::DatabaseBusy(err.to_string()),
-            None => ApiError::Internal(err.to_string()),
-        }
+        ApiError::of_database(err.outage(), err.to_string())
     }
 }
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        match portal_store::error::outage(&err) {
-            Some(Outage::Unreachable) => ApiError::DatabaseUnavailable(err.to_string()),
-            Some(Outage::Busy) => ApiError::DatabaseBusy(err.to_string()),
-            None => ApiError::Internal(format!("database: {err}")),
-        }
+        ApiError::of_database(
+            portal_store::error::outage(&err),
+            format!("database: {err}"),
+        )
     }
 }
 

@@ -197,7 +197,7 @@ mod tests {
     }
 
     /// The hashing threads run at nice 10, as the kernel reports it (`/proc/self/task/*/stat`,
-    /// field 19), and the rest of the process at 0.
+    /// field 19), and the rest of the process at the nice value it started with.
     #[tokio::test]
     async fn the_hashing_threads_run_at_a_lower_priority() {
         let pool = PasswordPool::new(2).expect("pool");
