@@ -111,6 +111,45 @@ test.describe('paying online', () => {
     await expect(page.getByRole('button', { name: 'Pay open invoices online' })).toHaveCount(0);
   });
 
+  test('two invoices picked in the grid are paid together in one checkout; the third stays open (de)', async ({ page, request }) => {
+    const { username, ids } = await customerWithInvoices(request, 'de', ['40.00', '60.50', '25.00']);
+    const token = await apiToken(request, scratch(), username, PASSWORD);
+    await chooseLanguage(page, 'de');
+    await login(page, scratch(), username, PASSWORD);
+    await page.goto(scratch() + portal('/documents?sort=due_date'));
+    const bar = page.locator('#pick-bar');
+    await expect(bar).toBeHidden();
+    const numbers = await Promise.all(ids.map(async (id) =>
+      (await (await request.get(`${scratch()}/api/v1/portal/documents/${id}`, auth(token))).json()).number as string));
+    await page.getByRole('checkbox', { name: `${numbers[0]} zum Bezahlen auswählen` }).check();
+    await expect(bar).toContainText('Ausgewählt: 1 Dokument, 40,00 € zu zahlen');
+    // by keyboard, as a screen reader user would
+    await page.getByRole('checkbox', { name: `${numbers[1]} zum Bezahlen auswählen` }).focus();
+    await page.keyboard.press('Space');
+    await expect(bar).toContainText('Ausgewählt: 2 Dokumente, 100,50 € zu zahlen');
+    await expectAccessible(page, 'grid with two picked (de)');
+    await screenshot(page, 'pay-picked-de');
+    // a new page of rows (here: the sort reversed) has nothing ticked, and the bar goes
+    await page.goto(scratch() + portal('/documents?sort=-due_date'));
+    await expect(page.getByRole('checkbox', { name: `${numbers[0]} zum Bezahlen auswählen` })).not.toBeChecked();
+    await expect(bar).toBeHidden();
+    await page.getByRole('checkbox', { name: `${numbers[0]} zum Bezahlen auswählen` }).check();
+    await page.getByRole('checkbox', { name: `${numbers[1]} zum Bezahlen auswählen` }).check();
+    await bar.getByRole('button', { name: 'Auswahl bezahlen' }).click();
+    // the provider's page: one payment of both, in cents
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Pay EUR 10050');
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`/documents/${ids[0]}\\?payment=pa_`));
+    await expect(page.locator('#payment-outcome')).toHaveText('Vielen Dank: Ihre Zahlung über 100,50 € ist eingegangen.');
+    expect(await remainingOf(request, token, ids[0])).toBe('0.00');
+    expect(await remainingOf(request, token, ids[1])).toBe('0.00');
+    expect(await remainingOf(request, token, ids[2])).toBe('25.00');
+    // back in the grid: only the third can still be picked
+    await page.goto(scratch() + portal('/documents'));
+    await expect(page.getByRole('checkbox', { name: `${numbers[2]} zum Bezahlen auswählen` })).toBeVisible();
+    await expect(page.locator('input.pick')).toHaveCount(1);
+  });
+
   test('cancelling on the payment page charges nothing and says so (de)', async ({ page, request }) => {
     const { username, ids } = await customerWithInvoices(request, 'de', ['80.00']);
     await chooseLanguage(page, 'de');

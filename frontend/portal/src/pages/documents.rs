@@ -299,6 +299,8 @@ pub fn DocumentsPage() -> impl IntoView {
     });
     provide_context(CurrencyOptions(currencies));
 
+    // Clicks in the rows and in the bar under them: a download, a box ticked or unticked
+    // (by mouse or key) or Pay selected (see [`picks`]).
     let on_download = move |ev: MouseEvent| {
         let Some(target) = ev
             .target()
@@ -306,6 +308,10 @@ pub fn DocumentsPage() -> impl IntoView {
         else {
             return;
         };
+        if target.class_list().contains("pick") || target.has_attribute("data-pay-ids") {
+            spawn_local(picks(target, i18n.locale.get_untracked()));
+            return;
+        }
         let Ok(Some(button)) = target.closest("button[data-download]") else {
             return;
         };
@@ -353,6 +359,11 @@ pub fn DocumentsPage() -> impl IntoView {
     let total_text = text(move || {
         let t = i18n.t();
         let l = i18n.locale.get();
+        // New rows (or the other layout) have no box ticked: the bar paying them empties.
+        narrow.track();
+        if let Some(bar) = document().get_element_by_id("pick-bar") {
+            bar.set_inner_html("");
+        }
         page.with(|p| {
             p.as_ref().map(|p| {
                 if p.total == 0 {
@@ -433,7 +444,151 @@ pub fn DocumentsPage() -> impl IntoView {
                 }
             })}
         </section>
+        <div id="pick-bar" class="pick-bar" on:click=on_download></div>
         <Pager page=page />
+    }
+}
+
+/// Whether this customer may pay online: the open rows then have boxes to pick them.
+fn can_pay() -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    let account = expect_context::<Account>();
+    move || {
+        account
+            .me
+            .with(|m| m.as_ref().is_some_and(|m| m.permissions.pay))
+    }
+}
+
+/// Paying several documents at once; its own wasm chunk, fetched at the first tick or click.
+/// `el` is a row's box in the grid (ticked or unticked), the Pay selected button of the bar
+/// under the grid, or an overview card's "Pay open invoices online". The rows' boxes are the
+/// only state: a new page of rows has none ticked, and the page empties the bar then.
+#[leptos::lazy]
+pub(crate) async fn picks(el: web_sys::Element, locale: Locale) {
+    use crate::pages::summary::{pay_documents, pay_open_in};
+    if let Some(currency) = el.get_attribute("data-pay-currency") {
+        pay_with(&el, locale, pay_open_in(currency)).await;
+    } else if let Some(ids) = el.get_attribute("data-pay-ids") {
+        let ids = ids.split(',').filter_map(|id| id.parse().ok()).collect();
+        pay_with(&el, locale, pay_documents(ids)).await;
+    } else if let Some(list) = el.closest("[data-picks]").ok().flatten() {
+        show_picks(&list, locale);
+    }
+}
+
+/// The bar under the grid for the ticked boxes of `list` (the table's body or the cards): how
+/// many and what is left to pay on them, with Pay selected — or why they cannot be paid
+/// together.
+fn show_picks(list: &web_sys::Element, locale: Locale) {
+    use portal_domain::money::{Currency, format_minor};
+    let Some(bar) = document().get_element_by_id("pick-bar") else {
+        return;
+    };
+    let t = crate::i18n::texts(locale);
+    let mut ids = Vec::new();
+    let mut currency = String::new();
+    let mut mixed = false;
+    let mut remaining = 0i64;
+    let mut exponent = 2;
+    let ticked = list.query_selector_all("input.pick:checked").ok();
+    for node in ticked
+        .iter()
+        .flat_map(|l| (0..l.length()).filter_map(|i| l.item(i)))
+    {
+        let Ok(el) = node.dyn_into::<web_sys::Element>() else {
+            continue;
+        };
+        let attr = |name| el.get_attribute(name).unwrap_or_default();
+        let Ok(id) = attr("data-pick").parse::<i64>() else {
+            continue;
+        };
+        let code = attr("data-currency");
+        let Some(cur) = Currency::from_code(&code) else {
+            continue;
+        };
+        if ids.is_empty() {
+            currency = code;
+            exponent = cur.exponent();
+        } else if code != currency {
+            mixed = true;
+        }
+        remaining += cur.parse(&attr("data-remaining")).unwrap_or(0);
+        ids.push(id);
+    }
+    let mut h = Html::default();
+    if mixed {
+        h.element("p", "", t.pick_one_currency);
+    } else if ids.len() > MAX_PICKS {
+        h.element(
+            "p",
+            "",
+            &fill(t.pick_too_many, &[("max", &MAX_PICKS.to_string())]),
+        );
+    } else if !ids.is_empty() {
+        let amount = fmt::money(locale, &format_minor(remaining, exponent), &currency);
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        h.element(
+            "p",
+            "",
+            &fill(
+                t.picked,
+                &[
+                    ("docs", &t.documents(ids.len() as u64)),
+                    ("amount", &amount),
+                ],
+            ),
+        )
+        .raw("<button type=\"button\" class=\"btn btn-primary\" data-pay-ids=\"")
+        .text(&ids.join(","))
+        .raw("\">")
+        .text(t.pay_selected)
+        .raw("</button>");
+    }
+    bar.set_inner_html(&h.finish());
+}
+
+/// The most documents one payment takes (the server's limit).
+const MAX_PICKS: usize = 50;
+
+/// A pay button clicked: `start` asks for the payment, the browser goes to the provider's page;
+/// a refusal is said beside the button, which is disabled meanwhile.
+async fn pay_with(
+    button: &web_sys::Element,
+    locale: Locale,
+    start: impl std::future::Future<Output = Result<String, ApiError>>,
+) {
+    if button.has_attribute("disabled") {
+        return;
+    }
+    let _ = button.set_attribute("disabled", "");
+    let place = button.parent_element();
+    if let Some(old) = place
+        .as_ref()
+        .and_then(|p| p.query_selector("[role=alert]").ok().flatten())
+    {
+        old.remove();
+    }
+    let t = crate::i18n::texts(locale);
+    let failure = match start.await {
+        Ok(url) => {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(&url);
+            }
+            return;
+        }
+        Err(ApiError::Unauthorized) => None,
+        Err(ApiError::Network) => Some(t.common.error_network),
+        // A document paid or settling meanwhile, elsewhere: the list shows it once reloaded.
+        Err(e) if e.status() == Some(422) => Some(t.pay_not_possible),
+        Err(_) => Some(t.common.error_generic),
+    };
+    let _ = button.remove_attribute("disabled");
+    if let (Some(message), Some(place)) = (failure, place) {
+        let mut h = Html::default();
+        h.raw("<span class=\"field-error\" role=\"alert\">")
+            .text(message)
+            .raw("</span>");
+        let _ = place.insert_adjacent_html("beforeend", &h.finish());
     }
 }
 
@@ -1100,9 +1255,28 @@ fn HeaderCell(col: Col) -> impl IntoView {
     .into_any()
 }
 
+/// The box that picks an open invoice or debit note to pay it with others (see [`picks`]);
+/// what that needs is in its attributes.
+fn pick_box(h: &mut Html, t: &Texts, r: &portal_types::DocumentRow) {
+    use portal_types::PaymentStatus as S;
+    let open = matches!(r.payment_status, Some(S::Unpaid | S::PartiallyPaid));
+    if !open || !matches!(r.doc_type, DocumentType::Invoice | DocumentType::DebitNote) {
+        return;
+    }
+    h.raw("<input type=\"checkbox\" class=\"pick\" data-pick=\"")
+        .text(&r.id.to_string())
+        .raw("\" data-currency=\"")
+        .text(&r.currency)
+        .raw("\" data-remaining=\"")
+        .text(r.remaining.as_deref().unwrap_or_default())
+        .raw("\" aria-label=\"")
+        .text(&fill(t.pick_to_pay, &[("number", &r.number)]))
+        .raw("\">");
+}
+
 /// The grid's rows as HTML (see `html.rs`). The rows have no reactive parts; downloads are
 /// handled by one listener on the `<tbody>`, the number links by the router.
-fn rows_html(p: &DocumentPage, t: &Texts, l: Locale, org: &str) -> String {
+fn rows_html(p: &DocumentPage, t: &Texts, l: Locale, org: &str, pay: bool) -> String {
     let mut h = Html::with_capacity(p.items.len() * 900);
     let docs = portal_path(org, "/documents/");
     for r in &p.items {
@@ -1115,7 +1289,11 @@ fn rows_html(p: &DocumentPage, t: &Texts, l: Locale, org: &str) -> String {
         } else {
             "<tr>"
         });
-        h.raw("<th scope=\"row\" class=\"c-number\"><a href=\"")
+        h.raw("<th scope=\"row\" class=\"c-number\">");
+        if pay {
+            pick_box(&mut h, t, r);
+        }
+        h.raw("<a href=\"")
             .text(&docs)
             .text(&id)
             .raw("\">")
@@ -1202,7 +1380,7 @@ fn sums_html(p: &DocumentPage, t: &Texts, l: Locale) -> String {
 }
 
 /// The phone layout's cards.
-fn cards_html(p: &DocumentPage, t: &Texts, l: Locale, org: &str) -> String {
+fn cards_html(p: &DocumentPage, t: &Texts, l: Locale, org: &str, pay: bool) -> String {
     let mut h = Html::with_capacity(p.items.len() * 1200);
     let docs = portal_path(org, "/documents/");
     for r in &p.items {
@@ -1213,7 +1391,11 @@ fn cards_html(p: &DocumentPage, t: &Texts, l: Locale, org: &str) -> String {
         } else {
             "<li class=\"doc-card\">"
         });
-        h.raw("<div class=\"doc-card-head\"><a class=\"doc-card-number\" href=\"")
+        h.raw("<div class=\"doc-card-head\">");
+        if pay {
+            pick_box(&mut h, t, r);
+        }
+        h.raw("<a class=\"doc-card-number\" href=\"")
             .text(&docs)
             .text(&id)
             .raw("\">")
@@ -1265,13 +1447,15 @@ fn Table(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let org = use_org();
+    let pay = can_pay();
     let body = text(move || {
         let t = i18n.t();
         let l = i18n.locale.get();
         let org = org.get();
+        let pay = pay();
         page.with(|p| {
             p.as_ref()
-                .map(|p| rows_html(p, t, l, &org))
+                .map(|p| rows_html(p, t, l, &org, pay))
                 .unwrap_or_default()
         })
     });
@@ -1311,7 +1495,7 @@ fn Table(
                 <thead>
                     <tr>{Col::ALL.into_iter().map(|c| view! { <HeaderCell col=c /> }).collect_view()}</tr>
                 </thead>
-                <tbody on:click=on_download inner_html=body></tbody>
+                <tbody on:click=on_download data-picks inner_html=body></tbody>
                 <tfoot aria-label=tr(|t| t.sums_caption) inner_html=footer></tfoot>
             </table>
             {message}
@@ -1356,6 +1540,7 @@ fn CardList(
     let i18n = use_i18n();
     let grid = expect_context::<Grid>();
     let org = use_org();
+    let pay = can_pay();
     let sort_value = Memo::new(move |_| grid.state.with(|s| s.sort_param()));
     let sort_options = dyn_view(move || {
         let t = i18n.t();
@@ -1390,10 +1575,10 @@ fn CardList(
             None => ().into_any(),
             Some(p) if p.items.is_empty() => view! { <EmptyState /> }.into_any(),
             Some(p) => {
-                let items = cards_html(p, t, l, &org);
+                let items = cards_html(p, t, l, &org, pay());
                 let sums = sums_html(p, t, l);
                 view! {
-                    <ul class="doc-cards" on:click=on_download inner_html=items></ul>
+                    <ul class="doc-cards" on:click=on_download data-picks inner_html=items></ul>
                     <section class="sum-cards" aria-label=t.sums_caption inner_html=sums></section>
                 }
                 .into_any()

@@ -71,46 +71,21 @@ pub fn SummaryPage() -> impl IntoView {
             _ => String::new(),
         })
     });
-    let pay_failed = RwSignal::new(None::<&'static str>);
-    let paying = RwSignal::new(false);
     // "Pay open invoices" of a currency (a button in the card's markup): its open invoices and
-    // debit notes, due first first, in one payment on the provider's page.
+    // debit notes, due first first, in one payment on the provider's page (see
+    // `documents::picks`, whose chunk pays).
     let pay_all = move |ev: leptos::ev::MouseEvent| {
         use wasm_bindgen::JsCast;
-        let Some(currency) = ev
+        if let Some(button) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-pay-currency]").ok().flatten())
-            .and_then(|el| el.get_attribute("data-pay-currency"))
-        else {
-            return;
-        };
-        if paying.get_untracked() {
-            return;
+            .filter(|el| el.has_attribute("data-pay-currency"))
+        {
+            spawn_local(crate::pages::documents::picks(
+                button,
+                i18n.locale.get_untracked(),
+            ));
         }
-        paying.set(true);
-        pay_failed.set(None);
-        spawn_local(async move {
-            let t = i18n.t();
-            let result = pay_open_in(currency).await;
-            match result {
-                Ok(url) => {
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().assign(&url);
-                    }
-                }
-                Err(ApiError::Unauthorized) => {
-                    let _ = paying.try_set(false);
-                }
-                Err(e) => {
-                    let _ = paying.try_set(false);
-                    let _ = pay_failed.try_set(Some(match e.status() {
-                        None if e == ApiError::Network => t.common.error_network,
-                        _ => t.common.error_generic,
-                    }));
-                }
-            }
-        });
     };
     let recent = text(move || {
         summary.with(|s| match s {
@@ -144,9 +119,6 @@ pub fn SummaryPage() -> impl IntoView {
                     <h2 class="card-title" id="unread-title">{tr(|t| t.unread_title)}</h2>
                     <ul class="type-list" inner_html=unread_list></ul>
                 </section>
-                {move || pay_failed.get().map(|m| view! {
-                    <div class="alert alert-danger" role="alert"><p>{m}</p></div>
-                })}
                 <div class="summary-cards" inner_html=cards on:click=pay_all></div>
                 <div class="summary-grid">
                     <section class="card" aria-labelledby="recent-title">
@@ -176,9 +148,8 @@ pub fn SummaryPage() -> impl IntoView {
 }
 
 /// Starts paying the open invoices and debit notes of `currency` (due first first, at most 50)
-/// in one payment: the provider's page to go to. Its own wasm chunk, fetched on first use.
-#[leptos::lazy]
-async fn pay_open_in(currency: String) -> Result<String, ApiError> {
+/// in one payment: the provider's page to go to. (In `documents::picks`'s chunk.)
+pub(crate) async fn pay_open_in(currency: String) -> Result<String, ApiError> {
     let list = format!(
         "{}/documents?currency={currency}&status=unpaid,partially_paid&type=invoice,debit_note&sort=due_date,number&per_page=50",
         api::base()
@@ -188,9 +159,8 @@ async fn pay_open_in(currency: String) -> Result<String, ApiError> {
 }
 
 /// Starts paying `ids` (open documents of one currency) in one payment: the provider's page to
-/// go to. Its own wasm chunk, fetched on first use.
-#[leptos::lazy]
-async fn pay_documents(ids: Vec<i64>) -> Result<String, ApiError> {
+/// go to. (In `documents::picks`'s chunk.)
+pub(crate) async fn pay_documents(ids: Vec<i64>) -> Result<String, ApiError> {
     let body = portal_types::CheckoutRequest {
         document_ids: ids,
         amount: None,
