@@ -126,6 +126,16 @@ pub async fn start_server(
     database_url: &str,
     data_dir: &Path,
 ) -> anyhow::Result<Server> {
+    start_server_with(binary, database_url, data_dir, &[]).await
+}
+
+/// [`start_server`] with more settings in its environment.
+pub async fn start_server_with(
+    binary: &Path,
+    database_url: &str,
+    data_dir: &Path,
+    env: &[(&str, &str)],
+) -> anyhow::Result<Server> {
     let port = free_port()?;
     std::fs::create_dir_all(data_dir)?;
     let child = Command::new(binary)
@@ -142,6 +152,7 @@ pub async fn start_server(
             "bench-secret-bench-secret-bench-secret-0123",
         )
         .env("PORTAL_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()?;

@@ -5,6 +5,7 @@
 mod generate;
 mod grid;
 mod pdfbench;
+mod soak;
 mod sqlite;
 mod writes;
 
@@ -83,6 +84,19 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A steady mixed load for minutes (customers reading, staff issuing and recording
+    /// payments, webhooks delivered): errors, latency per request kind, the server's memory at
+    /// the start and the end, duplicate deliveries; beside pgbench on the grid's statements.
+    Soak {
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        pg_admin_url: String,
+        #[arg(long, default_value = "target/release/portal")]
+        portal_binary: PathBuf,
+        #[arg(long, default_value_t = 600)]
+        seconds: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// PDF rendering: genpdf in-process against wkhtmltopdf and headless Chromium.
     Pdf {
         #[arg(long, default_value_t = 30)]
@@ -109,6 +123,15 @@ async fn main() -> anyhow::Result<()> {
             login_storm(&pg.pg_admin_url, &pg.portal_binary, pg.seconds).await?,
         ),
         Cmd::Pdf { runs, out } => (out, pdf(runs)?),
+        Cmd::Soak {
+            pg_admin_url,
+            portal_binary,
+            seconds,
+            out,
+        } => (
+            out,
+            soak::soak(&pg_admin_url, &portal_binary, seconds).await?,
+        ),
         Cmd::Writes {
             pg_admin_url,
             portal_binary,

@@ -173,12 +173,21 @@ async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
 
 /// Every row of `table` a client was answered 2xx for (`ids`) is there, as `condition` says.
 async fn all_there(db: &sea_orm::DatabaseConnection, table: &str, condition: &str, ids: &[i64]) {
+    crate::helpers::record_figure("acknowledged_writes", ids.len() as u64);
+    if ids.is_empty() {
+        // nothing acknowledged (all turned away): nothing can be missing
+        return;
+    }
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let found = count(
         db,
         &format!("SELECT count(*) AS n FROM {table} WHERE {condition} AND id IN ({list})"),
     )
     .await;
+    crate::helpers::record_figure(
+        "lost_writes",
+        ids.len().saturating_sub(found as usize) as u64,
+    );
     assert_eq!(
         found as usize,
         ids.len(),
@@ -893,6 +902,13 @@ async fn a_server_killed_mid_writes_leaves_nothing_half_done() {
     ids.sort();
     let total = ids.len();
     ids.dedup();
+    // A mail sent again after the kill carries the same Message-ID (the receiver's to drop);
+    // one row sent as two different messages is a duplicate delivery.
+    crate::helpers::record_figure("deliveries_checked", total as u64);
+    crate::helpers::record_figure(
+        "duplicate_deliveries",
+        (ids.len() as i64 - rows).max(0) as u64,
+    );
     assert_eq!(ids.len() as i64, rows, "distinct messages ≠ outbox rows");
     let resent = count(&db, "SELECT count(*) AS n FROM outbox WHERE attempts > 1").await;
     assert!(

@@ -238,6 +238,27 @@ pub fn test_pool_env() -> [(&'static str, String); 2] {
     ]
 }
 
+/// Files a figure a test measured (acknowledged writes missing, deliveries made twice) for
+/// `just bench faults`, which runs the fault tests with `PORTAL_TEST_FIGURES` naming a file and
+/// sums what they filed into `bench/headline.json`. Call it before asserting on the figure, so
+/// that a failing run files what it saw. Without the variable, nothing is filed.
+pub fn record_figure(name: &str, value: u64) {
+    use std::io::Write as _;
+    let Ok(path) = std::env::var("PORTAL_TEST_FIGURES") else {
+        return;
+    };
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .replace(char::is_whitespace, "_");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    writeln!(file, "{name} {value} {test}").unwrap_or_else(|e| panic!("{path}: {e}"));
+}
+
 async fn start(settings: Settings) -> (String, PasswordPool) {
     // The servers' warnings and errors go to the test's output, which the test runner shows
     // when the test fails: a 500 or 503 a test trips over comes with its cause (CI's report

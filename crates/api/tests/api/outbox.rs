@@ -35,6 +35,11 @@ async fn with_two_server_processes_each_mail_goes_out_exactly_once() {
     recipients.sort();
     let mut expected: Vec<String> = (0..20).map(|i| format!("member{i}@demo.example")).collect();
     expected.sort();
+    crate::helpers::record_figure("deliveries_checked", recipients.len() as u64);
+    crate::helpers::record_figure(
+        "duplicate_deliveries",
+        recipients.len().saturating_sub(expected.len()) as u64,
+    );
     assert_eq!(recipients, expected, "each once");
     assert_eq!(
         app.scalar("SELECT count(*) AS n FROM outbox WHERE status = 'sent' AND attempts = 1")

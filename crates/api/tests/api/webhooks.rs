@@ -853,6 +853,18 @@ async fn ten_thousand_events_through_two_server_processes_reach_a_flaky_receiver
         .await
         .expect("json");
     let accepted = summary["accepted"].as_object().expect("accepted");
+    crate::helpers::record_figure("deliveries_checked", EVENTS as u64);
+    crate::helpers::record_figure(
+        "duplicate_deliveries",
+        accepted
+            .values()
+            .map(|n| n.as_u64().unwrap_or(1).saturating_sub(1))
+            .sum(),
+    );
+    crate::helpers::record_figure(
+        "lost_deliveries",
+        (EVENTS - accepted.len() as i64).max(0) as u64,
+    );
     assert_eq!(accepted.len() as i64, EVENTS, "every event accepted");
     assert!(
         accepted.values().all(|n| n == 1),
