@@ -126,21 +126,22 @@ async fn reader(
             signed_in = Instant::now();
         }
         let docs = format!("{base}/api/v1/portal/documents");
-        let page = timed(
-            &seen,
-            "customer: grid",
-            http.get(&docs).header("authorization", &auth),
-        )
-        .await;
-        tokio::time::sleep(READER_PAUSE).await;
-        timed(
-            &seen,
+        // one request, then the reader's pause
+        let read = |kind: &'static str, url: String| {
+            let request = http.get(url).header("authorization", &auth);
+            let seen = seen.clone();
+            async move {
+                let answer = timed(&seen, kind, request).await;
+                tokio::time::sleep(READER_PAUSE).await;
+                answer
+            }
+        };
+        let page = read("customer: grid", docs.clone()).await;
+        read(
             "customer: grid, unpaid",
-            http.get(format!("{docs}?status=unpaid,partially_paid"))
-                .header("authorization", &auth),
+            format!("{docs}?status=unpaid,partially_paid"),
         )
         .await;
-        tokio::time::sleep(READER_PAUSE).await;
         let items = page
             .as_ref()
             .and_then(|p| p["items"].as_array())
@@ -150,23 +151,9 @@ async fn reader(
             .get(round as usize % items.len().max(1))
             .and_then(|d| d["id"].as_i64())
         {
-            timed(
-                &seen,
-                "customer: document",
-                http.get(format!("{docs}/{id}"))
-                    .header("authorization", &auth),
-            )
-            .await;
-            tokio::time::sleep(READER_PAUSE).await;
+            read("customer: document", format!("{docs}/{id}")).await;
             if round.is_multiple_of(4) {
-                timed(
-                    &seen,
-                    "customer: PDF",
-                    http.get(format!("{docs}/{id}/pdf"))
-                        .header("authorization", &auth),
-                )
-                .await;
-                tokio::time::sleep(READER_PAUSE).await;
+                read("customer: PDF", format!("{docs}/{id}/pdf")).await;
             }
         }
         round += 1;
