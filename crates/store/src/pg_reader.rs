@@ -11,7 +11,7 @@
 //! the main pool does, in case a server or proxy dropped it meanwhile.
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sea_orm::Value;
 use sea_orm::sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection};
@@ -20,7 +20,7 @@ use tokio::sync::Semaphore;
 
 use crate::PING_IDLE_AFTER;
 use crate::columns::Columns;
-use crate::error::StoreError;
+use crate::error::{Outage, StoreError};
 use crate::sql::Sql;
 
 /// A bounded pool of PostgreSQL connections for reads that run to completion.
@@ -36,7 +36,15 @@ pub struct PgReader {
     size: usize,
     idle: Arc<Mutex<Vec<(PgConnection, Instant)>>>,
     permits: Arc<Semaphore>,
+    /// Until when a new connection is not tried: the server refused one for want of slots
+    /// (see [`REFUSED_BACK_OFF`]).
+    refused_until: Arc<Mutex<Option<Instant>>>,
 }
+
+/// After PostgreSQL refused a connection for want of slots, the reader opens none for this
+/// long: the reads in between go to the main pool at once (see `HotReads::query`) instead of
+/// each paying a refused connection attempt, and the server is not asked again and again.
+pub const REFUSED_BACK_OFF: Duration = Duration::from_secs(1);
 
 impl PgReader {
     /// At most `size` connections, opened on demand with `options` (the main pool's).
@@ -47,6 +55,7 @@ impl PgReader {
             size,
             idle: Arc::new(Mutex::new(Vec::new())),
             permits: Arc::new(Semaphore::new(size)),
+            refused_until: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -91,9 +100,28 @@ impl PgReader {
                 }
             }
         }
-        PgConnection::connect_with(&self.options)
+        let backing_off = self
+            .refused_until
+            .lock()
+            .ok()
+            .and_then(|until| *until)
+            .is_some_and(|until| Instant::now() < until);
+        if backing_off {
+            return Err(StoreError::Unavailable {
+                outage: Outage::Busy,
+                cause: "a read connection was refused for want of slots just now".into(),
+            });
+        }
+        let connected = PgConnection::connect_with(&self.options)
             .await
-            .map_err(StoreError::sqlx)
+            .map_err(StoreError::sqlx);
+        if let Err(e) = &connected
+            && e.outage() == Some(Outage::Busy)
+            && let Ok(mut until) = self.refused_until.lock()
+        {
+            *until = Some(Instant::now() + REFUSED_BACK_OFF);
+        }
+        connected
     }
 
     fn give_back(&self, conn: PgConnection) {

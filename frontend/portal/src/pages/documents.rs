@@ -444,7 +444,7 @@ pub fn DocumentsPage() -> impl IntoView {
                 }
             })}
         </section>
-        <div id="pick-bar" class="pick-bar" on:click=on_download></div>
+        <div id="pick-bar" class="pick-bar" aria-live="polite" on:click=on_download></div>
         <Pager page=page />
     }
 }
