@@ -194,13 +194,16 @@ pub async fn login(
         .as_str()
         .unwrap_or_default()
         .to_string();
+    let sid = session_of(&access)?;
+    Ok((access, sid))
+}
+
+/// The session id (`sid` claim) of an access token, bare or as `Bearer …`.
+pub fn session_of(access: &str) -> anyhow::Result<String> {
     let payload = access.split('.').nth(1).unwrap_or_default();
     let claims: serde_json::Value =
         serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload)?)?;
-    Ok((
-        access,
-        claims["sid"].as_str().unwrap_or_default().to_string(),
-    ))
+    Ok(claims["sid"].as_str().unwrap_or_default().to_string())
 }
 
 /// Runs wrk against one URL with the bearer token for `seconds`.

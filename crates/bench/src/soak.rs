@@ -387,7 +387,7 @@ pub async fn soak(admin: &str, binary: &Path, seconds: u32) -> anyhow::Result<(S
         let d = deliveries.lock().unwrap_or_else(|e| e.into_inner());
         (d.len(), d.values().map(|n| u64::from(n - 1)).sum::<u64>())
     };
-    let sid = session_of(&sign_in(&http, &server.base, Some(READERS[0])).await?)?;
+    let sid = grid::session_of(&sign_in(&http, &server.base, Some(READERS[0])).await?)?;
     drop(server);
 
     // The reference: the database alone, the grid's statements of the first reader.
@@ -527,13 +527,4 @@ async fn grid_reference(
         )
     })
     .await?
-}
-
-/// The session id of an access token (`Bearer …`).
-fn session_of(auth: &str) -> anyhow::Result<String> {
-    use base64::Engine as _;
-    let payload = auth.split('.').nth(1).unwrap_or_default();
-    let claims: Value =
-        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload)?)?;
-    Ok(claims["sid"].as_str().unwrap_or_default().to_string())
 }
