@@ -41,6 +41,11 @@ pub struct Settings {
     pub static_dir: Option<PathBuf>,
     /// HTTP worker threads (0 = one per core).
     pub workers: usize,
+    /// How long an idle client connection stays open (`PORTAL_KEEP_ALIVE_SECS`, default 75 s).
+    /// Longer than the idle timeout of common clients and proxies (Node's 5 s, most load
+    /// balancers' 60 s), so that the client, not the server, closes an idle connection: a
+    /// server closing one as the client sends on it makes the client's request fail.
+    pub keep_alive: Duration,
     /// The most connections of the database pool (`PORTAL_DATABASE_CONNECTIONS`; default 16 on
     /// PostgreSQL, 8 on SQLite). Every process on one PostgreSQL server takes up to this many
     /// plus [`Settings::read_connections`] of its `max_connections` slots.
@@ -116,6 +121,7 @@ impl std::fmt::Debug for Settings {
             hashing_concurrency,
             static_dir,
             workers,
+            keep_alive,
             database_connections,
             read_connections,
             pdf_render_version,
@@ -146,6 +152,7 @@ impl std::fmt::Debug for Settings {
             .field("hashing_concurrency", hashing_concurrency)
             .field("static_dir", static_dir)
             .field("workers", workers)
+            .field("keep_alive", keep_alive)
             .field("database_connections", database_connections)
             .field("read_connections", read_connections)
             .field("pdf_render_version", pdf_render_version)
@@ -162,6 +169,9 @@ impl std::fmt::Debug for Settings {
             .finish()
     }
 }
+
+/// The default of [`Settings::keep_alive`].
+pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(75);
 
 /// A URL with the password of its user part replaced: `postgres://app:[redacted]@db/portal`.
 pub fn redact_password(url: &str) -> String {
@@ -210,6 +220,7 @@ impl Settings {
             hashing_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             static_dir: None,
             workers: 0,
+            keep_alive: DEFAULT_KEEP_ALIVE,
             database_connections: None,
             read_connections: None,
             pdf_render_version: portal_pdf::RENDER_VERSION.to_string(),

@@ -101,6 +101,10 @@ enum Command {
         /// deliver).
         #[arg(long, env = "PORTAL_WEBHOOK_WORKERS", default_value_t = portal_api::webhooks::worker::CONCURRENCY)]
         webhook_workers: usize,
+        /// Seconds an idle client connection stays open; keep it above the idle timeout of
+        /// the clients and proxies in front (they should close first).
+        #[arg(long, env = "PORTAL_KEEP_ALIVE_SECS", default_value_t = portal_api::config::DEFAULT_KEEP_ALIVE.as_secs())]
+        keep_alive_secs: u64,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -267,6 +271,7 @@ async fn main() -> anyhow::Result<()> {
             stripe_api_base,
             webhook_allow_private,
             webhook_workers,
+            keep_alive_secs,
             mail,
         } => {
             let mut settings = common.settings(addr)?;
@@ -283,6 +288,7 @@ async fn main() -> anyhow::Result<()> {
             settings.attachments_per_comment = attachments_per_comment;
             settings.webhooks_allow_private = webhook_allow_private;
             settings.webhook_workers = webhook_workers;
+            settings.keep_alive = std::time::Duration::from_secs(keep_alive_secs);
             // The demo pays through a fake Stripe unless told where Stripe is.
             let fake_stripe = match (&stripe_api_base, seed) {
                 (None, true) => Some(

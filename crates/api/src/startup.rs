@@ -45,6 +45,7 @@ impl Application {
         );
         let passwords = PasswordPool::new(settings.hashing_concurrency)?;
         let workers = settings.workers;
+        let keep_alive = settings.keep_alive;
         let reads = db::HotReads::sized_for(
             &db,
             &settings.database_url,
@@ -136,6 +137,7 @@ impl Application {
                 .wrap(security_headers(tls))
                 .wrap(from_fn(request_id))
         })
+        .keep_alive(keep_alive)
         .listen(listener)?
         .shutdown_timeout(10);
         if workers > 0 {

@@ -109,8 +109,9 @@ impl Client {
             base: base_url.trim_end_matches('/').to_string(),
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
-                // Below the server's keep-alive (actix-web's 5 s): a pooled connection the
-                // server is closing would fail the next request with `IncompleteMessage`.
+                // Below any server's keep-alive (ours is 75 s, actix-web's own default 5 s): a
+                // pooled connection the server is closing would fail the next request with
+                // `IncompleteMessage`.
                 .pool_idle_timeout(std::time::Duration::from_secs(3))
                 .build()
                 .unwrap_or_default(),
