@@ -212,16 +212,20 @@ fn body(op: &Op) -> Option<Value> {
     })
 }
 
-/// The first column of every row `sql` answers, as text.
-async fn column(app: &TestApp, sql: &str) -> Vec<String> {
-    let rows = app
-        .db
+/// The rows `sql` answers.
+async fn query(app: &TestApp, sql: &str) -> Vec<sea_orm::QueryResult> {
+    app.db
         .query_all_raw(Statement::from_string(
             app.db.get_database_backend(),
             sql.to_string(),
         ))
         .await
-        .expect("query");
+        .expect("query")
+}
+
+/// The first column of every row `sql` answers, as text.
+async fn column(app: &TestApp, sql: &str) -> Vec<String> {
+    let rows = query(app, sql).await;
     rows.iter()
         .map(|row| match row.try_get_by_index::<i64>(0) {
             Ok(n) => n.to_string(),
@@ -363,14 +367,7 @@ fn probes(index: usize, caller: &Caller, op: &Op, victim: &Ids, parents: &Parent
 type ParentsOf = BTreeMap<Kind, Vec<(String, String)>>;
 
 async fn pairs(app: &TestApp, sql: &str) -> Vec<(String, String)> {
-    let rows = app
-        .db
-        .query_all_raw(Statement::from_string(
-            app.db.get_database_backend(),
-            sql.to_string(),
-        ))
-        .await
-        .expect("query");
+    let rows = query(app, sql).await;
     rows.iter()
         .map(|row| {
             let child: i64 = row.try_get_by_index(0).expect("child");
