@@ -10,8 +10,20 @@ use crate::helpers::spawn_app;
 
 /// The client crate's example program (`crates/client/examples/sync.rs`), built as the
 /// workspace builds it, and its path.
+///
+/// The build runs without the variables cargo set for this test process (this crate's
+/// manifest directory, name, version…): build scripts that read them (ring's) would see them
+/// changed, so this build and the next ordinary one would each compile them and everything
+/// above them again — relinking the test binaries while other test passes run them.
 fn example(name: &str) -> std::path::PathBuf {
-    let output = Command::new(env!("CARGO"))
+    let mut cargo = Command::new(env!("CARGO"));
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if set_by_cargo_for_this_crate(&key) {
+            cargo.env_remove(key.as_ref());
+        }
+    }
+    let output = cargo
         .args([
             "build",
             "--workspace",
@@ -30,6 +42,23 @@ fn example(name: &str) -> std::path::PathBuf {
         .find(|m| m["target"]["name"] == name && m["executable"].is_string())
         .map(|m| m["executable"].as_str().expect("path").into())
         .unwrap_or_else(|| panic!("no example {name}"))
+}
+
+/// The variables cargo sets for a crate's build scripts and tests, as opposed to those that
+/// configure cargo itself (`CARGO_HOME`, `CARGO_TARGET_DIR`, `CARGO_PROFILE_*`, …).
+fn set_by_cargo_for_this_crate(key: &str) -> bool {
+    ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_EXE_"]
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
+        || [
+            "CARGO_CRATE_NAME",
+            "CARGO_BIN_NAME",
+            "CARGO_PRIMARY_PACKAGE",
+            "CARGO_TARGET_TMPDIR",
+            "CARGO_RUSTC_CURRENT_DIR",
+            "OUT_DIR",
+        ]
+        .contains(&key)
 }
 
 /// The example an integrator starts from syncs orders from a CSV file with an API key — a new
