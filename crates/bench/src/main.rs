@@ -186,7 +186,17 @@ fn machine() -> String {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map_or(0, |kb| kb / 1024 / 1024);
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cores} cores, {model}, {memory} GiB")
+    // Whether the kernel shared the processor between sessions first (scripts/bench turns
+    // this off where it may: it made the API's latency tails swing).
+    let autogroup = match std::fs::read_to_string("/proc/sys/kernel/sched_autogroup_enabled")
+        .map(|v| v.trim().to_string())
+        .as_deref()
+    {
+        Ok("0") => ", autogroup scheduling off",
+        Ok(_) => ", autogroup scheduling on",
+        Err(_) => "",
+    };
+    format!("{cores} cores, {model}, {memory} GiB{autogroup}")
 }
 
 /// The writes section: a fresh SQLite file and a fresh PostgreSQL database, the demo data in each.
