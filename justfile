@@ -2,6 +2,8 @@
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
+# An empty directory of built apps, for the test builds (see `test`).
+no_spa := justfile_directory() / "target/no-spa"
 pg_admin_url := env_var_or_default("PORTAL_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 # Show the recipes.
@@ -21,9 +23,9 @@ run: build-spa
 # test binary embeds what is in frontend/dist, so with the default a build of the apps beside
 # them would make the next cargo invocation link that binary again while another pass runs it.
 test: lint audit spa-tools
-    mkdir -p target/no-spa
-    PORTAL_SPA_DIST="$PWD/target/no-spa" just build-tests
-    PORTAL_SPA_DIST="$PWD/target/no-spa" ./scripts/together "just test-sqlite" "just test-postgres" "just test-s3" "just build-spa"
+    mkdir -p "{{no_spa}}"
+    PORTAL_SPA_DIST="{{no_spa}}" just build-tests
+    PORTAL_SPA_DIST="{{no_spa}}" ./scripts/together "just test-sqlite" "just test-postgres" "just test-s3" "just build-spa"
     ./scripts/together "just contract" "just test-spa"
     just e2e
 

@@ -18,9 +18,8 @@ use crate::helpers::spawn_app;
 fn example(name: &str) -> std::path::PathBuf {
     let mut cargo = Command::new(env!("CARGO"));
     for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy();
-        if set_by_cargo_for_this_crate(&key) {
-            cargo.env_remove(key.as_ref());
+        if set_by_cargo_for_this_crate(&key.to_string_lossy()) {
+            cargo.env_remove(&key);
         }
     }
     let output = cargo
